@@ -1,0 +1,121 @@
+"""The scorecard: every KPI for the city or one commune at a chosen grain and period, with its target.
+
+One query (`kpi_frames` with the chosen grain, years and year-to-date) feeds every row: the current
+value, the change on the previous period and on the same period a year earlier, a sparkline, the
+2030 target and the status from `indicators.status`, the data status and source, and for yearly counts
+the plan completion ("lũy kế, đạt X% kế hoạch năm").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from indicators.catalogue import Indicator
+from indicators.queries import Scope, kpi_frames
+from indicators.status import Assessment, assess_level, assess_yearly_count
+from indicators.targets import CITY, Target, annual_plan, target_2030
+from indicators.warehouse import Warehouse
+
+SPARK_PERIODS = {"month": 24, "quarter": 12, "year": 7, "ytd": 24}
+
+
+@dataclass
+class ScoreRow:
+    """One KPI on the scorecard. `value` is None when the scope has no data for it."""
+
+    indicator: Indicator
+    grain: str
+    period: pd.Timestamp | None = None
+    last_month: pd.Timestamp | None = None
+    n_months: int = 0
+    value: float | None = None
+    se: float | None = None
+    previous: float | None = None
+    year_ago: float | None = None
+    spark: list[float] = field(default_factory=list)
+    target: Target | None = None
+    assessment: Assessment = field(default_factory=lambda: Assessment("not_enough_data"))
+    data_status: str | None = None
+    source: str | None = None
+    vintage: pd.Timestamp | None = None
+    provisional: bool = False
+    mapped_from_old: bool = False
+    plan: Target | None = None
+    ytd: float | None = None
+    sector_filtered: bool | None = None  # None: no sector chosen; False: chosen but no breakdown
+
+    @property
+    def has_data(self) -> bool:
+        return self.value is not None
+
+
+def _f(value) -> float | None:
+    return None if value is None or pd.isna(value) else float(value)
+
+
+def _pick(records: list[dict], key: str, when: pd.Timestamp) -> float | None:
+    for rec in records:
+        if rec[key] == when:
+            return _f(rec["value"])
+    return None
+
+
+def _row_for(ind: Indicator, by_grain: dict[str, list[dict]], grain: str, geo: str, wh: Warehouse) -> ScoreRow:
+    own_grain = "year" if ind.frequency == "annual" and ind.kind == "growth" else grain
+    series = [r for r in by_grain.get(own_grain, []) if _f(r["value"]) is not None]
+    row = ScoreRow(indicator=ind, grain=own_grain, target=target_2030(ind, geo))
+    if not series:
+        return row
+    key = "last_month" if own_grain == "ytd" else "period"
+    current = series[-1]
+    row.period, row.last_month = current["period"], current["last_month"]
+    row.n_months = int(current["n_months"])
+    row.value, row.se = _f(current["value"]), _f(current["se"])
+    row.data_status, row.source = current["status"], current["source"]
+    row.vintage, row.provisional = current["vintage"], bool(current["provisional"])
+    row.mapped_from_old = bool(current["mapped_from_old"])
+    if len(series) > 1:
+        row.previous = _f(series[-2]["value"])
+    row.year_ago = _pick(series, key, current[key] - pd.DateOffset(years=1))
+    row.spark = [float(r["value"]) for r in series[-SPARK_PERIODS[own_grain]:]]
+    if ind.kind == "count" and not wh.catalogue.is_stock(ind.code):
+        ytd = by_grain.get("ytd", [])
+        month = row.last_month
+        now = _pick(ytd, "last_month", month)
+        row.ytd = now
+        dec_last = _pick(ytd, "last_month", pd.Timestamp(month.year - 1, 12, 1))
+        same_last = _pick(ytd, "last_month", month - pd.DateOffset(years=1))
+        if month.month == 12:
+            last_12 = now
+        elif None not in (now, dec_last, same_last):
+            last_12 = now + dec_last - same_last
+        else:
+            last_12 = None
+        row.assessment = assess_yearly_count(last_12, row.target)
+        row.plan = annual_plan(wh, ind, month.year, geo)
+    else:
+        years = [r for r in by_grain.get("year", []) if r["n_months"] == 12]
+        row.assessment = assess_level([r["period"].year for r in years], [_f(r["value"]) for r in years], row.target)
+    return row
+
+
+def build_scorecard(
+    wh: Warehouse, scope: Scope, grain: str = "month", until: pd.Timestamp | None = None, geo: str = CITY
+) -> list[ScoreRow]:
+    """All catalogue KPIs for a scope; `geo` ('city' or a commune code) chooses whose targets apply."""
+    until = wh.data_until if until is None else pd.Timestamp(until)
+    codes = list(wh.catalogue.codes)
+    grains = tuple(dict.fromkeys((grain, "year", "ytd")))
+    start = pd.Timestamp(until.year - 3, 1, 1)
+    records = kpi_frames(wh, codes, scope, grains, start=start, end=until, as_records=True)
+    grouped: dict[str, dict[str, list[dict]]] = {}
+    for rec in records:
+        grouped.setdefault(rec["indicator"], {}).setdefault(rec["grain"], []).append(rec)
+    out = []
+    for ind in wh.catalogue.indicators:
+        row = _row_for(ind, grouped.get(ind.code, {}), grain, geo, wh)
+        if scope.sectors:
+            row.sector_filtered = wh.catalogue.has_sector_breakdown(ind.code)
+        out.append(row)
+    return out

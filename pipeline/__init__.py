@@ -1,0 +1,1 @@
+"""Data pipeline: reference tables, demo data, ingest, validation and publishing."""

@@ -1,0 +1,625 @@
+"""Build the project's own *schematic* boundaries of Hanoi's 126 commune-level units.
+
+Why: since 1 July 2025 Hanoi has 126 commune-level units (51 phường, 75 xã).
+The dashboard needs a map for them, but the official boundary file cannot be
+redistributed with the project. This module therefore derives an
+illustrative map from one MIT-licensed source only, the PyPI package
+``vietnamadminunits`` (its ``data/dataset.db`` and ``data/converter_2025.json``).
+Nothing else is read. The result is NOT an official boundary map; the app
+says so. An official file can be plugged in at run time through
+``indicators.boundaries.load_boundaries``.
+
+Method (deterministic, no randomness, about 10 s on 2 cores):
+
+1. Units: ``admin_units`` (provinceCode '01') gives the 126 new units with a
+   reference point and the official area. ``admin_units_legacy`` gives the 526
+   pre-2025 units with a reference point and a bounding box.
+   ``converter_2025.json`` (``DICT_PROVINCE_WARD_NO_DIVIDED``) says which
+   old units were merged *whole* into which new unit.
+2. Projection: an equal-area "ellipsoidal sinusoidal" projection on WGS84
+   (x = N(phi) cos(phi) (lambda - lambda0), y = meridian arc(phi) - arc(phi0), in km).
+   Its area element is exactly M N cos(phi) dphi dlambda, so planar areas in it
+   are true ellipsoidal areas. No pyproj needed.
+3. Outline: union of the 526 old bounding boxes, closed (buffer +r/-r) to
+   fill gaps, reduced to its largest part without holes, then eroded and
+   smoothed (opening) so that its area equals the sum of the official areas.
+4. Cells: a power diagram (additively weighted Voronoi) on a 125 m grid
+   inside the outline. Each new unit is seeded at its own reference point
+   and at the reference points of the old units merged whole into it; all
+   seeds of a unit share one weight. Weights are iterated
+   (w += eta * (target - area)) until every unit's area is close to its
+   official area. After each iteration every unit's reference point (with a
+   300 m disc) is forced to belong to it and any piece not connected to the
+   reference point is handed to the best neighbouring unit, so each unit is
+   one connected polygon containing its reference point.
+5. Vectorise: grid cells are merged per unit (exact shared vertices, since
+   they come from one grid), then ``shapely.coverage_simplify`` simplifies
+   all units together (shared edges stay shared, no gaps, no overlaps).
+   A second fitting pass corrects the targets for the area the
+   simplification added or removed.
+6. Output: coordinates back to WGS84 lon/lat rounded to 5 decimals (~1 m),
+   **exterior rings clockwise** (``shapely.orient_polygons(exterior_cw=True)``),
+   which is what Plotly's geo choropleth expects; features sorted by code,
+   ``id`` = code. Top-level keys ``name``, ``attribution``, ``method``.
+
+Run: ``python -m pipeline.geo_build [--out geo/hanoi_communes.geojson]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sqlite3
+import time
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+import shapely.validation
+from scipy import ndimage
+from shapely.geometry import Point, Polygon, box, mapping
+
+PROVINCE_CODE = "01"
+PROVINCE_KEY = "thanhphohanoi"
+DEFAULT_OUT = "geo/hanoi_communes.geojson"
+
+ATTRIBUTION = (
+    "Sơ đồ minh họa dựng từ vietnamadminunits (MIT) — không phải ranh giới chính thức / "
+    "Schematic geometry built from vietnamadminunits (MIT), not official boundaries"
+)
+METHOD = (
+    "Power diagram (weighted Voronoi) on a 125 m equal-area grid, seeded at each unit's "
+    "reference point and at those of the pre-2025 units merged whole into it "
+    "(converter_2025), weights fitted to the official areas; outline = smoothed union of "
+    "the 526 pre-2025 bounding boxes scaled to the official total area; "
+    "coverage-simplified; WGS84 lon/lat, exterior rings clockwise."
+)
+
+# Build parameters (changing any of them changes the output file).
+CELL_KM = 0.125  # grid resolution
+CLOSE_KM = 1.5  # closing radius for the outline (fills gaps between boxes)
+SMOOTH_KM = 1.0  # opening radius for the outline (rounds box corners)
+PROTECT_KM = 0.3  # disc around each reference point that must stay in its unit
+SIMPLIFY_KM = 0.2  # coverage_simplify tolerance
+CANDIDATES = 24  # nearest units considered per grid cell
+DECIMALS = 5  # lon/lat rounding
+
+# Projection (WGS84 ellipsoid, km).
+_A = 6378.137
+_F = 1 / 298.257223563
+_E2 = _F * (2 - _F)
+LON0 = 105.75
+LAT0 = 21.0
+
+
+# --------------------------------------------------------------------------- data
+
+
+def dataset_dir() -> Path:
+    """Folder holding vietnamadminunits' data files (the only build input)."""
+    import vietnamadminunits
+
+    return Path(vietnamadminunits.__file__).resolve().parent / "data"
+
+
+def _connect(db_path: str | Path | None) -> sqlite3.Connection:
+    path = Path(db_path) if db_path else dataset_dir() / "dataset.db"
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def official_units(db_path: str | Path | None = None) -> list[dict[str, Any]]:
+    """Hanoi's 126 commune-level units (since 2025-07-01) from vietnamadminunits.
+
+    Why: a single, licence-clean list of codes, names, types, reference points
+    and official areas that the build, the tests and the app can share.
+    Each dict: code (5-char str), name, short_name, name_en, type ('phuong'|'xa'),
+    key, lat, lon, area_km2. Sorted by code.
+    """
+    con = _connect(db_path)
+    try:
+        rows = con.execute(
+            "SELECT wardCode, ward, wardShort, wardType, wardKey, wardLat, wardLon, wardAreaKm2 "
+            "FROM admin_units WHERE provinceCode = ? ORDER BY wardCode",
+            (PROVINCE_CODE,),
+        ).fetchall()
+    finally:
+        con.close()
+    units = []
+    for code, name, short, wtype, key, lat, lon, area in rows:
+        kind = "phuong" if wtype == "Phường" else "xa"
+        units.append(
+            {
+                "code": str(code).zfill(5),
+                "name": name,
+                "short_name": short,
+                "name_en": english_name(short, kind),
+                "type": kind,
+                "key": key,
+                "lat": float(lat),
+                "lon": float(lon),
+                "area_km2": float(area),
+            }
+        )
+    return units
+
+
+@dataclass(frozen=True)
+class LegacyUnit:
+    """A pre-2025 unit: geocoded point and bounding box (lat/lon degrees)."""
+
+    key: str
+    lat: float
+    lon: float
+    lat1: float
+    lon1: float
+    lat2: float
+    lon2: float
+
+
+def legacy_units(db_path: str | Path | None = None) -> list[LegacyUnit]:
+    """The 526 pre-2025 units of Hanoi with their bounding boxes."""
+    con = _connect(db_path)
+    try:
+        rows = con.execute(
+            "SELECT districtKey, wardKey, wardLat, wardLon, wardBounds FROM admin_units_legacy "
+            "WHERE provinceCode = ? ORDER BY wardCode",
+            (PROVINCE_CODE,),
+        ).fetchall()
+    finally:
+        con.close()
+    out = []
+    for dkey, wkey, lat, lon, bounds in rows:
+        p1, p2 = bounds.split("–")
+        la1, lo1 = (float(v) for v in p1.split(","))
+        la2, lo2 = (float(v) for v in p2.split(","))
+        out.append(
+            LegacyUnit(
+                f"{PROVINCE_KEY}_{dkey}_{wkey}",
+                float(lat),
+                float(lon),
+                min(la1, la2),
+                min(lo1, lo2),
+                max(la1, la2),
+                max(lo1, lo2),
+            )
+        )
+    return out
+
+
+def merged_whole(converter_path: str | Path | None = None) -> dict[str, list[str]]:
+    """new unit key -> keys of the old units merged into it without being split."""
+    path = Path(converter_path) if converter_path else dataset_dir() / "converter_2025.json"
+    with open(path, encoding="utf-8") as fh:
+        data = json.load(fh)
+    return {k: list(v) for k, v in data["DICT_PROVINCE_WARD_NO_DIVIDED"][PROVINCE_KEY].items()}
+
+
+def ascii_fold(text: str) -> str:
+    """Strip Vietnamese diacritics (incl. đ/Đ -> d/D) for ASCII labels."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def english_name(short_name: str, kind: str) -> str:
+    """'Ba Đình', 'phuong' -> 'Ba Dinh Ward'; 'Hòa Xá', 'xa' -> 'Hoa Xa Commune'."""
+    return f"{ascii_fold(short_name)} {'Ward' if kind == 'phuong' else 'Commune'}"
+
+
+# --------------------------------------------------------------------------- projection
+
+
+def _arc(phi: np.ndarray) -> np.ndarray:
+    e2, e4, e6 = _E2, _E2**2, _E2**3
+    return _A * (
+        (1 - e2 / 4 - 3 * e4 / 64 - 5 * e6 / 256) * phi
+        - (3 * e2 / 8 + 3 * e4 / 32 + 45 * e6 / 1024) * np.sin(2 * phi)
+        + (15 * e4 / 256 + 45 * e6 / 1024) * np.sin(4 * phi)
+        - (35 * e6 / 3072) * np.sin(6 * phi)
+    )
+
+
+_ARC0 = float(_arc(np.radians(LAT0)))
+
+
+def project(lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
+    """WGS84 lon/lat (deg) -> equal-area x/y (km) around Hanoi."""
+    phi = np.radians(np.asarray(lat, dtype=float))
+    lam = np.radians(np.asarray(lon, dtype=float) - LON0)
+    s = np.sin(phi)
+    n = _A / np.sqrt(1 - _E2 * s * s)
+    return n * np.cos(phi) * lam, _arc(phi) - _ARC0
+
+
+def unproject(x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Inverse of :func:`project` (Newton on the meridian arc)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    target = y + _ARC0
+    phi = target / _A
+    for _ in range(8):
+        s = np.sin(phi)
+        m = _A * (1 - _E2) / (1 - _E2 * s * s) ** 1.5
+        phi = phi - (_arc(phi) - target) / m
+    s = np.sin(phi)
+    n = _A / np.sqrt(1 - _E2 * s * s)
+    lon = LON0 + np.degrees(x / (n * np.cos(phi)))
+    return lon, np.degrees(phi)
+
+
+def _transform(geom: Any, func: Any) -> Any:
+    return shapely.transform(geom, lambda c: np.column_stack(func(c[:, 0], c[:, 1])))
+
+
+def to_km(geom: Any) -> Any:
+    """Geometry in lon/lat -> geometry in the equal-area km projection."""
+    return _transform(geom, project)
+
+
+def to_lonlat(geom: Any) -> Any:
+    """Geometry in the equal-area km projection -> lon/lat."""
+    return _transform(geom, unproject)
+
+
+def area_km2(geom_lonlat: Any) -> float:
+    """True (ellipsoidal) area in km² of a lon/lat geometry with straight edges."""
+    return float(shapely.area(to_km(geom_lonlat)))
+
+
+# --------------------------------------------------------------------------- build steps
+
+VERBOSE = False
+_T0 = time.perf_counter()
+
+
+def _log(msg: str) -> None:
+    if VERBOSE:
+        print(f"[{time.perf_counter() - _T0:5.1f}s] {msg}", flush=True)
+
+
+
+def build_outline(legacy: list[LegacyUnit], target_km2: float) -> Polygon:
+    """Smoothed union of the old units' boxes, scaled to ``target_km2`` (km coords)."""
+    boxes = []
+    for u in legacy:
+        lons = [u.lon1, u.lon2, u.lon2, u.lon1]
+        lats = [u.lat1, u.lat1, u.lat2, u.lat2]
+        x, y = project(lons, lats)
+        boxes.append(Polygon(np.column_stack([x, y])))
+    union = shapely.union_all(boxes)
+    closed = union.buffer(CLOSE_KM, quad_segs=8).buffer(-CLOSE_KM, quad_segs=8)
+    parts = list(getattr(closed, "geoms", [closed]))
+    main = max(parts, key=lambda g: g.area)
+    main = Polygon(main.exterior)
+
+    def shaped(d: float) -> Polygon:
+        g = main.buffer(-(d + SMOOTH_KM), quad_segs=8).buffer(SMOOTH_KM, quad_segs=8)
+        parts = list(getattr(g, "geoms", [g]))
+        return Polygon(max(parts, key=lambda p: p.area).exterior)
+
+    lo, hi = -2.0, 2.0
+    for _ in range(40):  # bisection on the erosion distance
+        mid = (lo + hi) / 2
+        if shaped(mid).area > target_km2:
+            lo = mid
+        else:
+            hi = mid
+    return shaped((lo + hi) / 2)
+
+
+@dataclass
+class _Grid:
+    x0: float
+    y0: float
+    nx: int
+    ny: int
+    ii: np.ndarray  # row index of each inside cell
+    jj: np.ndarray  # column index of each inside cell
+    xc: np.ndarray
+    yc: np.ndarray
+
+
+def _make_grid(outline: Polygon) -> _Grid:
+    minx, miny, maxx, maxy = outline.bounds
+    x0 = math.floor(minx / CELL_KM) * CELL_KM - CELL_KM
+    y0 = math.floor(miny / CELL_KM) * CELL_KM - CELL_KM
+    nx = int(math.ceil((maxx - x0) / CELL_KM)) + 2
+    ny = int(math.ceil((maxy - y0) / CELL_KM)) + 2
+    jj, ii = np.meshgrid(np.arange(nx), np.arange(ny))
+    xc = x0 + (jj + 0.5) * CELL_KM
+    yc = y0 + (ii + 0.5) * CELL_KM
+    shapely.prepare(outline)
+    inside = shapely.contains_xy(outline, xc, yc)
+    return _Grid(x0, y0, nx, ny, ii[inside], jj[inside], xc[inside], yc[inside])
+
+
+class _Fitter:
+    """Power-diagram assignment of grid cells to units, with area fitting.
+
+    Score of unit u at cell x: min over u's seeds of |x - s|^2, minus w_u.
+    Each cell goes to the unit with the lowest score (only the CANDIDATES
+    nearest units are considered, which is ample for the weights involved).
+    """
+
+    def __init__(self, grid: _Grid, seeds: list[np.ndarray], refs: np.ndarray):
+        self.g = grid
+        self.seeds = seeds
+        self.n_units = len(seeds)
+        ncell = grid.xc.size
+        self.rows = np.arange(ncell)
+        d2 = np.empty((self.n_units, ncell), dtype=np.float64)
+        for u, pts in enumerate(seeds):
+            best = np.full(ncell, np.inf)
+            for sx, sy in pts:
+                np.minimum(best, (grid.xc - sx) ** 2 + (grid.yc - sy) ** 2, out=best)
+            d2[u] = best
+        k = min(CANDIDATES, self.n_units)
+        cand = np.argpartition(d2, k - 1, axis=0)[:k].T
+        cand.sort(axis=1)  # deterministic order
+        self.cand = np.ascontiguousarray(cand)
+        self.cd2 = np.take_along_axis(d2.T, cand, axis=1)
+        self.d2 = d2
+        self.index = np.full((grid.ny, grid.nx), -1, dtype=np.int64)
+        self.index[grid.ii, grid.jj] = self.rows
+        self.protect = np.full(ncell, -1, dtype=np.int64)
+        self.ref_cell = np.empty(self.n_units, dtype=np.int64)
+        for u, (rx, ry) in enumerate(refs):
+            dist2 = (grid.xc - rx) ** 2 + (grid.yc - ry) ** 2
+            self.ref_cell[u] = int(np.argmin(dist2))
+            self.protect[dist2 <= PROTECT_KM**2] = u
+        self.protect[self.ref_cell] = np.arange(self.n_units)
+
+    def _image(self, lab: np.ndarray) -> np.ndarray:
+        img = np.full((self.g.ny, self.g.nx), -1, dtype=np.int64)
+        img[self.g.ii, self.g.jj] = lab
+        return img
+
+    def _orphans(self, img: np.ndarray) -> np.ndarray:
+        """Mark (-2) every piece of a unit not 4-connected to its reference cell."""
+        g = self.g
+        objs = ndimage.find_objects(img + 1)
+        out = img.copy()
+        for u, sl in enumerate(objs[: self.n_units]):
+            if sl is None:
+                continue
+            comp, ncomp = ndimage.label(img[sl] == u)
+            rc = self.ref_cell[u]
+            ri, rj = g.ii[rc] - sl[0].start, g.jj[rc] - sl[1].start
+            inside = 0 <= ri < comp.shape[0] and 0 <= rj < comp.shape[1]
+            keep = comp[ri, rj] if inside else 0
+            if ncomp == 1 and keep:
+                continue
+            view = out[sl]
+            view[(comp > 0) & (comp != keep)] = -2
+        return out
+
+    def orphan_seeds(self, lab: np.ndarray) -> dict[int, set[int]]:
+        """Secondary seeds that produce pieces cut off from their unit's reference cell."""
+        img = self._orphans(self._image(lab))
+        cells = self.index[img == -2]
+        bad: dict[int, set[int]] = {}
+        for c in cells:
+            u = int(lab[c])
+            pts = self.seeds[u]
+            j = int(np.argmin((pts[:, 0] - self.g.xc[c]) ** 2 + (pts[:, 1] - self.g.yc[c]) ** 2))
+            if j > 0:
+                bad.setdefault(u, set()).add(j)
+        return bad
+
+    def _repair(self, lab: np.ndarray, w: np.ndarray) -> np.ndarray:
+        g = self.g
+        lab = lab.copy()
+        fixed = self.protect >= 0
+        lab[fixed] = self.protect[fixed]
+        img = self._orphans(self._image(lab))
+        # hand orphaned cells to the best-scoring 4-neighbour unit, layer by layer
+        while True:
+            holes = np.argwhere(img == -2)
+            if holes.size == 0:
+                break
+            updates = []
+            for i, j in holes:
+                c = self.index[i, j]
+                best, best_s = -1, math.inf
+                for a, b in ((i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1)):
+                    if 0 <= a < g.ny and 0 <= b < g.nx:
+                        v = int(img[a, b])
+                        if v >= 0:
+                            s = self.d2[v, c] - w[v]
+                            if s < best_s:
+                                best, best_s = v, s
+                if best >= 0:
+                    updates.append((i, j, best))
+            if not updates:
+                raise RuntimeError("cannot reassign orphaned grid cells")
+            for i, j, v in updates:
+                img[i, j] = v
+        return img[g.ii, g.jj]
+
+    def _step(self, w: np.ndarray, repair: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        cell_area = CELL_KM**2
+        delta = 0.05  # km², finite difference for d(area)/d(weight)
+        score = self.cd2 - w[self.cand]
+        k = np.argmin(score, axis=1)
+        lab = self.cand[self.rows, k]
+        gap = score - score[self.rows, k][:, None]
+        gain = np.bincount(self.cand[(gap > 0) & (gap < delta)], minlength=self.n_units)
+        second = np.partition(gap, 1, axis=1)[:, 1]
+        loss = np.bincount(lab[second < delta], minlength=self.n_units)
+        slope = (gain + loss) / 2 * cell_area / delta
+        if repair:
+            lab = self._repair(lab, w)
+        area = np.bincount(lab, minlength=self.n_units) * cell_area
+        return lab, area, slope
+
+    def fit(
+        self, target: np.ndarray, w: np.ndarray, repair: bool, iters: int, tol: float
+    ) -> tuple[np.ndarray, np.ndarray, float]:
+        """Damped Newton-like iteration on the weights; returns the best (w, labels, max error)."""
+        target = target * (self.g.xc.size * CELL_KM**2 / target.sum())
+        best: tuple[float, np.ndarray, np.ndarray | None] = (math.inf, w, None)
+        for _ in range(iters):
+            lab, area, slope = self._step(w, repair)
+            err = float(np.max(np.abs(area - target) / target))
+            if err < best[0]:
+                best = (err, w.copy(), lab)
+            if err < tol:
+                break
+            w = w + 0.5 * (target - area) / np.maximum(slope, 1.0)
+        assert best[2] is not None
+        return best[1], best[2], best[0]
+
+
+def _vectorise(grid: _Grid, lab: np.ndarray, n_units: int) -> list[Any]:
+    """Merge the grid cells of each unit into one polygon (exact shared vertices)."""
+    img = np.full((grid.ny, grid.nx), -1, dtype=np.int64)
+    img[grid.ii, grid.jj] = lab
+    polys: list[list[Any]] = [[] for _ in range(n_units)]
+    for i in range(grid.ny):
+        row = img[i]
+        change = np.flatnonzero(np.diff(row)) + 1
+        starts = np.concatenate(([0], change))
+        ends = np.concatenate((change, [grid.nx]))
+        y1 = grid.y0 + i * CELL_KM
+        y2 = grid.y0 + (i + 1) * CELL_KM
+        for s, e in zip(starts, ends):
+            v = row[s]
+            if v >= 0:
+                polys[v].append(box(grid.x0 + s * CELL_KM, y1, grid.x0 + e * CELL_KM, y2))
+    return [shapely.coverage_union_all(p) for p in polys]
+
+
+def build(db_path: str | Path | None = None, converter_path: str | Path | None = None) -> dict:
+    """Build the schematic FeatureCollection (see module docstring)."""
+    units = official_units(db_path)
+    legacy = {u.key: u for u in legacy_units(db_path)}
+    whole = merged_whole(converter_path)
+    target = np.array([u["area_km2"] for u in units])
+
+    outline = build_outline(list(legacy.values()), float(target.sum()))
+    grid = _make_grid(outline)
+
+    rx, ry = project([u["lon"] for u in units], [u["lat"] for u in units])
+    refs = np.column_stack([rx, ry])
+    seeds = []
+    for u, (x, y) in zip(units, refs):
+        pts = [(float(x), float(y))]
+        for key in sorted(whole.get(u["key"], [])):
+            old = legacy[key]
+            ox, oy = project(old.lon, old.lat)
+            pts.append((float(ox), float(oy)))
+        seeds.append(np.array(pts))
+
+    # 1) pure power diagram; drop secondary seeds whose cells end up cut off
+    w = np.zeros(len(units))
+    for _prune in range(4):
+        fitter = _Fitter(grid, seeds, refs)
+        w, lab, err = fitter.fit(target, w, repair=False, iters=120, tol=0.01)
+        _log(f"fit (prune round {_prune}): max area error {err:.1%}")
+        bad = fitter.orphan_seeds(lab)
+        if not bad:
+            break
+        for u, idx in sorted(bad.items()):
+            seeds[u] = np.delete(seeds[u], sorted(idx), axis=0)
+        _log(f"dropped {sum(len(v) for v in bad.values())} secondary seeds")
+
+    # 2) with repairs (reference discs, connectivity), then correct for simplification
+    goal = target.copy()
+    polys: list[Any] = []
+    for _round in range(3):
+        w, lab, err = fitter.fit(goal, w, repair=True, iters=60, tol=0.005)
+        merged = _vectorise(grid, lab, len(units))
+        polys = list(shapely.coverage_simplify(np.array(merged, dtype=object), SIMPLIFY_KM))
+        got = shapely.area(np.array(polys, dtype=object))
+        rel = np.abs(got / target - 1)
+        _log(f"round {_round}: grid error {err:.1%}, after simplify max {rel.max():.1%} median {np.median(rel):.1%}")
+        goal = np.maximum(goal + (target - got), 0.5 * target)
+
+    features = []
+    for u, poly in zip(units, polys):
+        ll = to_lonlat(poly)
+        ll = shapely.set_precision(ll, 10 ** (-DECIMALS))
+        ll = shapely.orient_polygons(ll, exterior_cw=True)
+        if not ll.is_valid or ll.geom_type != "Polygon":
+            raise RuntimeError(f"unit {u['code']}: bad geometry {ll.geom_type} {shapely.validation.explain_validity(ll)}")
+        if not ll.contains(Point(u["lon"], u["lat"])):
+            raise RuntimeError(f"unit {u['code']}: reference point outside its cell")
+        features.append(
+            {
+                "type": "Feature",
+                "id": u["code"],
+                "properties": {
+                    "code": u["code"],
+                    "name": u["name"],
+                    "short_name": u["short_name"],
+                    "name_en": u["name_en"],
+                    "type": u["type"],
+                    "area_km2_official": u["area_km2"],
+                    "area_km2_geom": round(area_km2(ll), 2),
+                    "ref_lon": u["lon"],
+                    "ref_lat": u["lat"],
+                },
+                "geometry": _geometry_json(ll),
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "name": "hanoi_communes",
+        "attribution": ATTRIBUTION,
+        "method": METHOD,
+        "features": features,
+    }
+
+
+def _ring(coords: Any) -> list[list[float]]:
+    return [[round(float(x), DECIMALS), round(float(y), DECIMALS)] for x, y in coords]
+
+
+def _geometry_json(geom: Polygon) -> dict:
+    rings = [_ring(geom.exterior.coords)] + [_ring(r.coords) for r in geom.interiors]
+    return {"type": "Polygon", "coordinates": rings}
+
+
+def write_geojson(fc: dict, path: str | Path) -> None:
+    """Write compactly, one feature per line (small, diff-friendly, deterministic)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    head = {k: v for k, v in fc.items() if k != "features"}
+    dump = lambda o: json.dumps(o, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+    lines = [dump(head)[:-1] + ',"features":[']
+    feats = [dump(f) for f in fc["features"]]
+    lines += [f + ("," if i < len(feats) - 1 else "") for i, f in enumerate(feats)]
+    lines.append("]}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point: build and write the GeoJSON."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", default=DEFAULT_OUT, help=f"output path (default {DEFAULT_OUT})")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print progress")
+    args = parser.parse_args(argv)
+    global VERBOSE
+    VERBOSE = args.verbose
+    t0 = time.perf_counter()
+    fc = build()
+    write_geojson(fc, args.out)
+    errs = [
+        abs(f["properties"]["area_km2_geom"] / f["properties"]["area_km2_official"] - 1)
+        for f in fc["features"]
+    ]
+    size = Path(args.out).stat().st_size
+    print(
+        f"wrote {args.out}: {len(fc['features'])} features, {size / 1024:.0f} KB, "
+        f"area error max {max(errs):.1%} median {float(np.median(errs)):.1%}, "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

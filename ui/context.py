@@ -1,0 +1,85 @@
+"""The global controls (language, area, period, sectors) shown on every page, and the view they define.
+
+They live in the sidebar of `app.py`, are mirrored in the URL (`lang`, `xa`, `ky`, `den`, `nganh`) and
+are read by pages through `current_view()`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+
+from indicators.queries import Scope
+from indicators.targets import CITY
+from store.reference import load_communes, load_sectors
+from ui.format import fmt_month
+from ui.i18n import DEFAULT_LANG, LANGS, t
+from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
+
+GRAINS = ("month", "quarter", "year", "ytd")
+VIEW_KEY = "_view"
+
+
+@dataclass(frozen=True)
+class View:
+    """What the user is looking at: language, area (None = whole city), grain, last month, sectors."""
+
+    lang: str
+    commune: str | None
+    grain: str
+    until: pd.Timestamp
+    sectors: tuple[str, ...]
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(communes=(self.commune,) if self.commune else None, sectors=self.sectors or None)
+
+    @property
+    def geo(self) -> str:
+        return self.commune or CITY
+
+    def geo_name(self) -> str:
+        return commune_label(self.commune, self.lang) if self.commune else t("whole_city", self.lang)
+
+
+def commune_label(code: str, lang: str) -> str:
+    row = load_communes().set_index("code").loc[code]
+    return f"{row['name_vi'] if lang == 'vi' else row['name_en']} ({code})"
+
+
+def render_controls(data_until: pd.Timestamp) -> View:
+    """Draw the sidebar controls, seeded from and mirrored to the URL; returns the view."""
+    communes = load_communes()
+    codes = communes["code"].tolist()
+    months = [m.strftime("%Y-%m") for m in pd.date_range("2020-01-01", data_until, freq="MS")][::-1]
+    sectors = load_sectors()
+    seed_from_url("lang", LANGS, DEFAULT_LANG)
+    seed_from_url("xa", codes, "")
+    seed_from_url("ky", GRAINS, "month")
+    seed_from_url("den", months, months[0])
+    seed_list_from_url("nganh", sectors["code"].tolist())
+    lang = st.session_state["lang"]
+    with st.sidebar:
+        st.segmented_control(t("language", lang), LANGS, key="lang",
+                             format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x])
+        lang = st.session_state["lang"] or DEFAULT_LANG
+        st.selectbox(t("geo", lang), [""] + codes, key="xa",
+                     format_func=lambda c: t("whole_city", lang) if c == "" else commune_label(c, lang))
+        st.selectbox(t("grain", lang), GRAINS, key="ky", format_func=lambda g: t(f"grain_{g}", lang))
+        st.selectbox(t("until", lang), months, key="den",
+                     format_func=lambda m: fmt_month(pd.Timestamp(m + "-01"), lang))
+        names = sectors.set_index("code")["name_vi" if lang == "vi" else "name_en"]
+        st.multiselect(t("sectors", lang), sectors["code"].tolist(), key="nganh",
+                       format_func=lambda s: f"{s} – {names[s]}", placeholder=t("sectors_all", lang))
+    sync_to_url({"lang": DEFAULT_LANG, "xa": "", "ky": "month", "den": months[0], "nganh": []})
+    show_url_notices(lang)
+    view = View(lang=lang, commune=st.session_state["xa"] or None, grain=st.session_state["ky"] or "month",
+                until=pd.Timestamp(st.session_state["den"] + "-01"), sectors=tuple(st.session_state["nganh"]))
+    st.session_state[VIEW_KEY] = view
+    return view
+
+
+def current_view() -> View:
+    """The view set by the controls in this run (pages call this)."""
+    return st.session_state[VIEW_KEY]

@@ -1,0 +1,91 @@
+"""Numbers, dates and periods in vi-VN (1.234,5) or English (1,234.5) through Babel, never string hacks."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+from babel.numbers import format_decimal
+
+LOCALES = {"vi": "vi_VN", "en": "en_US"}
+MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def fmt_number(value: float | None, lang: str = "vi", decimals: int = 0) -> str:
+    """1234.5 -> '1.234,5' (vi) or '1,234.5' (en); None -> an en dash."""
+    if _missing(value):
+        return "–"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return format_decimal(value, format=pattern, locale=LOCALES[lang])
+
+
+def decimals_for(unit: str, value: float | None = None) -> int:
+    """How many decimals a value of this unit deserves on screen."""
+    if unit.startswith("%"):
+        return 1 if value is None or abs(value) >= 10 else 2
+    return 0
+
+
+def fmt_value(value: float | None, unit: str, unit_label: str, lang: str = "vi", compact: bool = False) -> str:
+    """A value with its unit: '2,12%', '188.875 người', '12,4 triệu đồng/tháng'."""
+    if _missing(value):
+        return "–"
+    if unit.startswith("%"):
+        return f"{fmt_number(value, lang, decimals_for(unit, value))}{unit_label}" if unit == "%" else \
+            f"{fmt_number(value, lang, decimals_for(unit, value))} {unit_label}"
+    if unit == "đồng/tháng" and compact:
+        millions = fmt_number(value / 1e6, lang, 1)
+        return f"{millions} triệu đồng/tháng" if lang == "vi" else f"VND {millions} million/month"
+    return f"{fmt_number(value, lang, 0)} {unit_label}"
+
+
+def fmt_delta(delta: float | None, unit: str, lang: str = "vi") -> str | None:
+    """A signed change: '+0,3 điểm %' for rates, '+1.234' for counts; None when unknown."""
+    if _missing(delta):
+        return None
+    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    magnitude = fmt_number(abs(delta), lang, decimals_for(unit, 1.0) if unit.startswith("%") else 0)
+    if unit.startswith("%"):
+        return f"{sign}{magnitude} {'điểm %' if lang == 'vi' else 'pp'}"
+    return f"{sign}{magnitude}"
+
+
+def fmt_percent_of(value: float | None, lang: str = "vi") -> str:
+    """A share given as a fraction: 1.105 -> '110,5%'."""
+    if _missing(value):
+        return "–"
+    return f"{fmt_number(value * 100, lang, 1)}%"
+
+
+def fmt_month(month: pd.Timestamp, lang: str = "vi") -> str:
+    return f"{month.month:02d}/{month.year}" if lang == "vi" else f"{MONTHS_EN[month.month - 1]} {month.year}"
+
+
+def fmt_period(period: pd.Timestamp, grain: str, lang: str = "vi", last_month: pd.Timestamp | None = None,
+               n_months: int | None = None) -> str:
+    """Human period labels: 'Tháng 10/2026', 'Quý 3/2026', 'Năm 2026 (10 tháng)', 'Lũy kế 10 tháng 2026'."""
+    period = pd.Timestamp(period)
+    if grain == "month":
+        return f"Tháng {period.month:02d}/{period.year}" if lang == "vi" else fmt_month(period, "en")
+    if grain == "quarter":
+        q = (period.month - 1) // 3 + 1
+        return f"Quý {q}/{period.year}" if lang == "vi" else f"Q{q} {period.year}"
+    if grain == "year":
+        partial = n_months is not None and n_months < 12
+        if lang == "vi":
+            return f"Năm {period.year}" + (f" ({n_months} tháng)" if partial else "")
+        return f"{period.year}" + (f" ({n_months} months)" if partial else "")
+    end = pd.Timestamp(last_month if last_month is not None else period)
+    if lang == "vi":
+        return f"Lũy kế {end.month} tháng {end.year}"
+    return f"{MONTHS_EN[0]}–{MONTHS_EN[end.month - 1]} {end.year} (year to date)"
+
+
+def fmt_date(value: pd.Timestamp | None, lang: str = "vi") -> str:
+    if value is None or pd.isna(value):
+        return "–"
+    value = pd.Timestamp(value)
+    return value.strftime("%d/%m/%Y") if lang == "vi" else value.strftime("%d %b %Y")

@@ -1,0 +1,128 @@
+"""Drawing the scorecard: one card per KPI, grouped by plan section, plus its accessible table twin."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from indicators.scorecard import ScoreRow
+from indicators.targets import Target
+from ui.format import fmt_date, fmt_delta, fmt_percent_of, fmt_period, fmt_value
+from ui.i18n import t
+
+STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red", "no_target": "gray",
+                  "not_enough_data": "gray"}
+DATA_STATUS_COLOURS = {"official": "blue", "preliminary": "orange", "estimate": "gray", "demo": "violet"}
+COLUMNS = 4
+
+
+def status_badge(status: str, lang: str) -> str:
+    return f":{STATUS_COLOURS[status]}-badge[{t('status_' + status, lang)}]"
+
+
+def data_status_badge(status: str | None, lang: str) -> str:
+    if not status:
+        return ""
+    return f":{DATA_STATUS_COLOURS.get(status, 'gray')}-badge[{t('data_' + status, lang)}]"
+
+
+def target_text(row: ScoreRow, target: Target | None, lang: str) -> str:
+    """'Mục tiêu 2030: ≥ 60%', '< 2,5%', '75–80%', '180.000 người/năm'."""
+    ind = row.indicator
+    if target is None:
+        return t("no_target", lang)
+    unit, label = ind.unit, ind.unit_label(lang)
+    per_year = t("per_year", lang) if ind.kind == "count" and not ind.unit.startswith("%") and ind.code != "active_enterprises" else ""
+    if target.direction == "lower":
+        text = f"< {fmt_value(target.high, unit, label, lang)}"
+    elif target.low is not None and target.high is not None:
+        low = fmt_value(target.low, unit, label, lang).replace(label, "").strip()
+        text = f"{low}–{fmt_value(target.high, unit, label, lang)}"
+    else:
+        text = f"≥ {fmt_value(target.low, unit, label, lang)}"
+    suffix = f" ({t('target_inherited', lang)})" if target.inherited else ""
+    return f"{t('target', lang)}: {text}{per_year}{suffix}"
+
+
+def _delta_colour(direction: str) -> str:
+    return {"higher": "normal", "lower": "inverse"}.get(direction, "off")
+
+
+def _value_text(row: ScoreRow, lang: str) -> str:
+    ind = row.indicator
+    return fmt_value(row.value, ind.unit, ind.unit_label(lang), lang, compact=True)
+
+
+def _help(row: ScoreRow, lang: str) -> str:
+    ind = row.indicator
+    parts = [f"**{t('definition', lang)}:** {ind.definition(lang)}", f"**{t('agency', lang)}:** {ind.agency}",
+             f"**{t('plan_ref', lang)}:** {ind.source_plan}"]
+    if row.source:
+        parts.append(f"**{t('source', lang)}:** {row.source} ({t('published_on', lang)} {fmt_date(row.vintage, lang)})")
+    caveat = ind.caveats_en if lang == "en" else ind.caveats_vi
+    if caveat:
+        parts.append(caveat)
+    return "\n\n".join(parts)
+
+
+def render_card(row: ScoreRow, lang: str) -> None:
+    """One KPI card: value, change, sparkline, target, status, period and data badge."""
+    ind = row.indicator
+    with st.container(border=True):
+        if not row.has_data:
+            st.metric(ind.name(lang), t("no_data", lang), help=_help(row, lang))
+            st.markdown(f"{status_badge(row.assessment.status, lang)} {target_text(row, row.target, lang)}")
+            return
+        delta = None if row.previous is None else row.value - row.previous
+        st.metric(
+            ind.name(lang), _value_text(row, lang), delta=fmt_delta(delta, ind.unit, lang),
+            delta_color=_delta_colour(ind.direction), help=_help(row, lang),
+            chart_data=row.spark if len(row.spark) > 1 else None, chart_type="line",
+        )
+        st.markdown(f"{status_badge(row.assessment.status, lang)} {target_text(row, row.target, lang)}")
+        notes = [fmt_period(row.period, row.grain, lang, row.last_month, row.n_months)]
+        if row.year_ago is not None:
+            notes.append(f"{fmt_delta(row.value - row.year_ago, ind.unit, lang)} {t('vs_year_ago', lang)}")
+        if row.plan is not None and row.ytd is not None and row.plan.low:
+            notes.append(t("of_plan", lang, share=fmt_percent_of(row.ytd / row.plan.low, lang), year=row.plan.year))
+        elif row.assessment.share_of_target is not None:
+            notes.append(t("last_12_months", lang, share=fmt_percent_of(row.assessment.share_of_target, lang)))
+        if row.provisional:
+            notes.append(t("provisional", lang))
+        if row.sector_filtered is False:
+            notes.append(t("sector_not_applicable", lang))
+        st.caption(" · ".join(notes))
+        st.markdown(data_status_badge(row.data_status, lang))
+
+
+def render_scorecard(rows: list[ScoreRow], lang: str) -> None:
+    """Cards grouped by section (A: labour market, B: priority groups, P: plan tracking)."""
+    for section in ("A", "B", "P"):
+        group = [r for r in rows if r.indicator.section.startswith(section)]
+        if not group:
+            continue
+        st.subheader(t(f"section_{section}", lang))
+        for start in range(0, len(group), COLUMNS):
+            cols = st.columns(COLUMNS)
+            for col, row in zip(cols, group[start:start + COLUMNS]):
+                with col:
+                    render_card(row, lang)
+
+
+def scorecard_table(rows: list[ScoreRow], lang: str) -> pd.DataFrame:
+    """The scorecard as a table: same values as the cards, for reading, sorting and downloading."""
+    records = []
+    for row in rows:
+        ind = row.indicator
+        records.append({
+            t("col_indicator", lang): ind.name(lang),
+            t("col_value", lang): row.value,
+            t("col_unit", lang): ind.unit_label(lang),
+            t("col_previous", lang): row.previous,
+            t("col_year_ago", lang): row.year_ago,
+            t("col_period", lang): fmt_period(row.period, row.grain, lang, row.last_month, row.n_months) if row.has_data else "",
+            t("col_target", lang): target_text(row, row.target, lang),
+            t("col_status", lang): t("status_" + row.assessment.status, lang),
+            t("col_data_status", lang): t("data_" + row.data_status, lang) if row.data_status else t("no_data", lang),
+            t("col_source", lang): row.source or "",
+        })
+    return pd.DataFrame(records)
