@@ -21,5 +21,6 @@ view = render_controls(data.warehouse(version).data_until)
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", view.lang), icon="📊", url_path="tong-quan", default=True),
+    # one line per page, in menu order; each page's title comes from ui/i18n.py
 ]
 st.navigation(pages).run()

@@ -106,6 +106,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "last_12_months": {"vi": "12 tháng gần nhất đạt {share} mục tiêu năm", "en": "last 12 months at {share} of the yearly target"},
     "projected_2030": {"vi": "xu hướng đến 2030: {value}", "en": "trend to 2030: {value}"},
     "annual_only": {"vi": "chỉ có theo năm", "en": "yearly only"},
+    # --- map & commune profile (issue 3) ---
+    # --- trends, plan completion & forecasts (issue 4) ---
+    # --- data page & pipeline (issue 5) ---
+    # --- sectors & supply-demand (issue 7) ---
 }
 
 
