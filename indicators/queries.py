@@ -162,6 +162,7 @@ def kpi_frames(
         JOIN indicators i ON i.indicator = im.indicator
         WHERE im.indicator IN ({_placeholders(codes)}) AND (NOT i.urban_only OR b.urban)
         GROUP BY ALL
+        HAVING num IS NOT NULL  -- no numerator, no value: a missing count is never a zero
     ),
     rolled AS ({" UNION ALL ".join(rollups)}),
     valued AS (

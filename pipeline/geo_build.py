@@ -85,7 +85,10 @@ CLOSE_KM = 1.5  # closing radius for the outline (fills gaps between boxes)
 SMOOTH_KM = 1.0  # opening radius for the outline (rounds box corners)
 PROTECT_KM = 0.3  # disc around each reference point that must stay in its unit
 SIMPLIFY_KM = 0.2  # coverage_simplify tolerance
-CANDIDATES = 24  # nearest units considered per grid cell
+COARSE_CELL_KM = 0.25  # grid used while choosing seeds
+CANDIDATES = 12  # nearest units considered per grid cell
+FD_DELTA = 0.4  # km, times the cell size = finite difference (km²) for the Jacobian
+NEWTON_REG = 0.3  # Levenberg-Marquardt style damping of the Newton step
 DECIMALS = 5  # lon/lat rounding
 
 # Projection (WGS84 ellipsoid, km).
@@ -272,7 +275,7 @@ def area_km2(geom_lonlat: Any) -> float:
 
 # --------------------------------------------------------------------------- build steps
 
-VERBOSE = False
+VERBOSE = 0
 _T0 = time.perf_counter()
 
 
@@ -313,6 +316,7 @@ def build_outline(legacy: list[LegacyUnit], target_km2: float) -> Polygon:
 
 @dataclass
 class _Grid:
+    h: float  # cell size, km
     x0: float
     y0: float
     nx: int
@@ -323,18 +327,18 @@ class _Grid:
     yc: np.ndarray
 
 
-def _make_grid(outline: Polygon) -> _Grid:
+def _make_grid(outline: Polygon, h: float) -> _Grid:
     minx, miny, maxx, maxy = outline.bounds
-    x0 = math.floor(minx / CELL_KM) * CELL_KM - CELL_KM
-    y0 = math.floor(miny / CELL_KM) * CELL_KM - CELL_KM
-    nx = int(math.ceil((maxx - x0) / CELL_KM)) + 2
-    ny = int(math.ceil((maxy - y0) / CELL_KM)) + 2
+    x0 = math.floor(minx / h) * h - h
+    y0 = math.floor(miny / h) * h - h
+    nx = int(math.ceil((maxx - x0) / h)) + 2
+    ny = int(math.ceil((maxy - y0) / h)) + 2
     jj, ii = np.meshgrid(np.arange(nx), np.arange(ny))
-    xc = x0 + (jj + 0.5) * CELL_KM
-    yc = y0 + (ii + 0.5) * CELL_KM
+    xc = x0 + (jj + 0.5) * h
+    yc = y0 + (ii + 0.5) * h
     shapely.prepare(outline)
     inside = shapely.contains_xy(outline, xc, yc)
-    return _Grid(x0, y0, nx, ny, ii[inside], jj[inside], xc[inside], yc[inside])
+    return _Grid(h, x0, y0, nx, ny, ii[inside], jj[inside], xc[inside], yc[inside])
 
 
 class _Fitter:
@@ -441,67 +445,105 @@ class _Fitter:
         return img[g.ii, g.jj]
 
     def _step(self, w: np.ndarray, repair: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        cell_area = CELL_KM**2
-        delta = 0.05  # km², finite difference for d(area)/d(weight)
+        """Labels, areas and the Jacobian d(area)/d(weight) (a graph Laplacian).
+
+        The Jacobian is estimated by counting cells whose best and second-best
+        scores differ by less than ``delta``: raising the second unit's weight
+        by ``delta`` would move them over.
+        """
+        n, cell_area = self.n_units, self.g.h**2
+        delta = FD_DELTA * self.g.h
         score = self.cd2 - w[self.cand]
-        k = np.argmin(score, axis=1)
-        lab = self.cand[self.rows, k]
-        gap = score - score[self.rows, k][:, None]
-        gain = np.bincount(self.cand[(gap > 0) & (gap < delta)], minlength=self.n_units)
-        second = np.partition(gap, 1, axis=1)[:, 1]
-        loss = np.bincount(lab[second < delta], minlength=self.n_units)
-        slope = (gain + loss) / 2 * cell_area / delta
-        if repair:
-            lab = self._repair(lab, w)
-        area = np.bincount(lab, minlength=self.n_units) * cell_area
-        return lab, area, slope
+        two = np.argpartition(score, 1, axis=1)[:, :2]
+        s2 = np.take_along_axis(score, two, axis=1)
+        swap = s2[:, 1] < s2[:, 0]
+        two[swap] = two[swap][:, ::-1]
+        s2[swap] = s2[swap][:, ::-1]
+        first = self.cand[self.rows, two[:, 0]]
+        second = self.cand[self.rows, two[:, 1]]
+        near = (s2[:, 1] - s2[:, 0]) < delta
+        pairs = np.zeros((n, n))
+        np.add.at(pairs, (first[near], second[near]), 1.0)
+        pairs = (pairs + pairs.T) * cell_area / (2 * delta)
+        jac = np.diag(pairs.sum(axis=1)) - pairs
+        lab = self._repair(first, w) if repair else first
+        area = np.bincount(lab, minlength=n) * cell_area
+        return lab, area, jac
 
     def fit(
-        self, target: np.ndarray, w: np.ndarray, repair: bool, iters: int, tol: float
+        self, target: np.ndarray, w: np.ndarray, repair: bool, iters: int
     ) -> tuple[np.ndarray, np.ndarray, float]:
-        """Damped Newton-like iteration on the weights; returns the best (w, labels, max error)."""
-        target = target * (self.g.xc.size * CELL_KM**2 / target.sum())
-        best: tuple[float, np.ndarray, np.ndarray | None] = (math.inf, w, None)
+        """Regularised Newton iteration on the weights towards the target areas.
+
+        Stops when every unit is within 1 % (or 1.5 grid cells) of its target;
+        returns the best iterate (weights, labels, max relative error).
+        """
+        cell_area = self.g.h**2
+        target = target * (self.g.xc.size * cell_area / target.sum())
+        tol = np.maximum(0.01 * target, 1.5 * cell_area)
+        best: tuple[float, np.ndarray, np.ndarray | None, float] = (math.inf, w, None, math.inf)
+        reg = NEWTON_REG * np.eye(self.n_units)
         for _ in range(iters):
-            lab, area, slope = self._step(w, repair)
-            err = float(np.max(np.abs(area - target) / target))
-            if err < best[0]:
-                best = (err, w.copy(), lab)
-            if err < tol:
+            lab, area, jac = self._step(w, repair)
+            resid = target - area
+            score = float(np.max(np.abs(resid) / tol))
+            if score < best[0]:
+                best = (score, w.copy(), lab, float(np.max(np.abs(resid) / target)))
+            if VERBOSE > 1:
+                worst = int(np.argmax(np.abs(resid) / tol))
+                _log(f"  h={self.g.h} score {score:.2f} worst unit #{worst} {area[worst]:.2f}/{target[worst]:.2f}")
+            if score <= 1.0:
                 break
-            w = w + 0.5 * (target - area) / np.maximum(slope, 1.0)
+            w = w + np.linalg.solve(jac + reg, resid)
         assert best[2] is not None
-        return best[1], best[2], best[0]
+        return best[1], best[2], best[3]
 
 
 def _vectorise(grid: _Grid, lab: np.ndarray, n_units: int) -> list[Any]:
-    """Merge the grid cells of each unit into one polygon (exact shared vertices)."""
-    img = np.full((grid.ny, grid.nx), -1, dtype=np.int64)
-    img[grid.ii, grid.jj] = lab
-    polys: list[list[Any]] = [[] for _ in range(n_units)]
-    for i in range(grid.ny):
-        row = img[i]
-        change = np.flatnonzero(np.diff(row)) + 1
-        starts = np.concatenate(([0], change))
-        ends = np.concatenate((change, [grid.nx]))
-        y1 = grid.y0 + i * CELL_KM
-        y2 = grid.y0 + (i + 1) * CELL_KM
-        for s, e in zip(starts, ends):
-            v = row[s]
-            if v >= 0:
-                polys[v].append(box(grid.x0 + s * CELL_KM, y1, grid.x0 + e * CELL_KM, y2))
-    return [shapely.coverage_union_all(p) for p in polys]
+    """Turn the labelled grid into one polygon per unit.
+
+    Each unit's outline is assembled from the unit-length grid edges that
+    separate it from another label, so neighbours get identical vertex
+    sequences along shared edges (a clean coverage for coverage_simplify).
+    """
+    img = np.full((grid.ny + 2, grid.nx + 2), -1, dtype=np.int64)
+    img[grid.ii + 1, grid.jj + 1] = lab
+    h, x0, y0 = grid.h, grid.x0 - grid.h, grid.y0 - grid.h  # padded origin
+    segs: list[list[np.ndarray]] = [[] for _ in range(n_units)]
+    # horizontal edges: between row i-1 and row i, at y = y0 + i*h
+    i, j = np.nonzero(img[1:, :] != img[:-1, :])
+    i = i + 1
+    for side in (img[i - 1, j], img[i, j]):
+        for u in np.unique(side[side >= 0]):
+            m = side == u
+            xs, ys = x0 + j[m] * h, y0 + i[m] * h
+            segs[u].append(np.stack([np.column_stack([xs, ys]), np.column_stack([xs + h, ys])], axis=1))
+    # vertical edges: between column j-1 and column j, at x = x0 + j*h
+    i, j = np.nonzero(img[:, 1:] != img[:, :-1])
+    j = j + 1
+    for side in (img[i, j - 1], img[i, j]):
+        for u in np.unique(side[side >= 0]):
+            m = side == u
+            xs, ys = x0 + j[m] * h, y0 + i[m] * h
+            segs[u].append(np.stack([np.column_stack([xs, ys]), np.column_stack([xs, ys + h])], axis=1))
+    polys = []
+    for u in range(n_units):
+        lines = shapely.linestrings(np.concatenate(segs[u]))
+        polys.append(shapely.build_area(shapely.line_merge(shapely.union_all(lines))))
+    return polys
 
 
-def build(db_path: str | Path | None = None, converter_path: str | Path | None = None) -> dict:
-    """Build the schematic FeatureCollection (see module docstring)."""
+def _build_polygons(
+    db_path: str | Path | None, converter_path: str | Path | None
+) -> tuple[list[dict[str, Any]], list[Any], Polygon, list[np.ndarray]]:
+    """Units, their polygons in km coordinates, the outline and the seeds used."""
     units = official_units(db_path)
     legacy = {u.key: u for u in legacy_units(db_path)}
     whole = merged_whole(converter_path)
     target = np.array([u["area_km2"] for u in units])
 
     outline = build_outline(list(legacy.values()), float(target.sum()))
-    grid = _make_grid(outline)
+    _log(f"outline: {outline.area:.1f} km², {len(outline.exterior.coords)} vertices")
 
     rx, ry = project([u["lon"] for u in units], [u["lat"] for u in units])
     refs = np.column_stack([rx, ry])
@@ -514,31 +556,44 @@ def build(db_path: str | Path | None = None, converter_path: str | Path | None =
             pts.append((float(ox), float(oy)))
         seeds.append(np.array(pts))
 
-    # 1) pure power diagram; drop secondary seeds whose cells end up cut off
+    # 1) pure power diagram, first on a coarse then on the fine grid; drop
+    #    secondary seeds whose cells end up cut off from the unit's reference
+    #    point, and refit.
     w = np.zeros(len(units))
-    for _prune in range(4):
-        fitter = _Fitter(grid, seeds, refs)
-        w, lab, err = fitter.fit(target, w, repair=False, iters=120, tol=0.01)
-        _log(f"fit (prune round {_prune}): max area error {err:.1%}")
-        bad = fitter.orphan_seeds(lab)
-        if not bad:
-            break
-        for u, idx in sorted(bad.items()):
-            seeds[u] = np.delete(seeds[u], sorted(idx), axis=0)
-        _log(f"dropped {sum(len(v) for v in bad.values())} secondary seeds")
+    for h in (COARSE_CELL_KM, CELL_KM):
+        grid = _make_grid(outline, h)
+        for _prune in range(6):
+            fitter = _Fitter(grid, seeds, refs)
+            w, lab, err = fitter.fit(target, w, repair=False, iters=15 if h == CELL_KM else 25)
+            bad = fitter.orphan_seeds(lab)
+            _log(f"fit h={h}: max area error {err:.1%}, {len(bad)} units with cut-off seeds")
+            if not bad:
+                break
+            for u, idx in sorted(bad.items()):
+                seeds[u] = np.delete(seeds[u], sorted(idx), axis=0)
 
-    # 2) with repairs (reference discs, connectivity), then correct for simplification
+    # 2) fine grid with repairs (reference discs, connectivity); if the
+    #    simplification moved an area by more than 2 %, refit once with the
+    #    targets corrected by what it added or removed.
     goal = target.copy()
     polys: list[Any] = []
-    for _round in range(3):
-        w, lab, err = fitter.fit(goal, w, repair=True, iters=60, tol=0.005)
-        merged = _vectorise(grid, lab, len(units))
+    for _round in range(2):
+        w, lab, err = fitter.fit(goal, w, repair=True, iters=25)
+        merged = _vectorise(fitter.g, lab, len(units))
         polys = list(shapely.coverage_simplify(np.array(merged, dtype=object), SIMPLIFY_KM))
         got = shapely.area(np.array(polys, dtype=object))
         rel = np.abs(got / target - 1)
-        _log(f"round {_round}: grid error {err:.1%}, after simplify max {rel.max():.1%} median {np.median(rel):.1%}")
+        _log(f"fine fit {_round}: grid error {err:.1%}, simplified max {rel.max():.1%} median {np.median(rel):.2%}")
+        if rel.max() <= 0.02:
+            break
         goal = np.maximum(goal + (target - got), 0.5 * target)
 
+    return units, polys, outline, seeds
+
+
+def build(db_path: str | Path | None = None, converter_path: str | Path | None = None) -> dict:
+    """Build the schematic FeatureCollection (see module docstring)."""
+    units, polys, _outline, _seeds = _build_polygons(db_path, converter_path)
     features = []
     for u, poly in zip(units, polys):
         ll = to_lonlat(poly)
@@ -601,7 +656,7 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point: build and write the GeoJSON."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"output path (default {DEFAULT_OUT})")
-    parser.add_argument("-v", "--verbose", action="store_true", help="print progress")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="print progress (-vv: more)")
     args = parser.parse_args(argv)
     global VERBOSE
     VERBOSE = args.verbose

@@ -91,8 +91,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_year_ago": {"vi": "Cùng kỳ năm trước", "en": "Same period last year"},
     "col_source": {"vi": "Nguồn", "en": "Source"},
     "invalid_param": {
-        "vi": "Giá trị “{value}” của tham số “{key}” trong đường dẫn không hợp lệ; đã dùng mặc định.",
-        "en": "The link's value “{value}” for “{key}” is not valid; the default is used instead.",
+        "vi": "Giá trị “{value}” của tham số “{param}” trong đường dẫn không hợp lệ; đã dùng mặc định.",
+        "en": "The link's value “{value}” for “{param}” is not valid; the default is used instead.",
     },
     "no_warehouse": {
         "vi": "Chưa có dữ liệu được công bố. Chạy `python -m pipeline demo` (lệnh chạy ứng dụng tự làm việc này).",
