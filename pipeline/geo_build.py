@@ -83,11 +83,12 @@ METHOD = (
 CELL_KM = 0.125  # grid resolution
 CLOSE_KM = 1.5  # closing radius for the outline (fills gaps between boxes)
 SMOOTH_KM = 1.0  # opening radius for the outline (rounds box corners)
+NECK_KM = 0.25  # secondary seeds hanging on by a neck narrower than ~2x this are dropped
 PROTECT_KM = 0.3  # disc around each reference point that must stay in its unit
-SIMPLIFY_KM = 0.2  # coverage_simplify tolerance
+SIMPLIFY_KM = 0.15  # coverage_simplify tolerance
 COARSE_CELL_KM = 0.25  # grid used while choosing seeds
 CANDIDATES = 12  # nearest units considered per grid cell
-FD_DELTA = 0.4  # km, times the cell size = finite difference (km²) for the Jacobian
+FD_DELTA = 2.0  # km, times the cell size = finite difference (km²) for the Jacobian
 NEWTON_REG = 0.3  # Levenberg-Marquardt style damping of the Newton step
 DECIMALS = 5  # lon/lat rounding
 
@@ -376,6 +377,7 @@ class _Fitter:
             self.ref_cell[u] = int(np.argmin(dist2))
             self.protect[dist2 <= PROTECT_KM**2] = u
         self.protect[self.ref_cell] = np.arange(self.n_units)
+        self.fixed = self.protect >= 0
 
     def _image(self, lab: np.ndarray) -> np.ndarray:
         img = np.full((self.g.ny, self.g.nx), -1, dtype=np.int64)
@@ -402,54 +404,79 @@ class _Fitter:
         return out
 
     def orphan_seeds(self, lab: np.ndarray) -> dict[int, set[int]]:
-        """Secondary seeds that produce pieces cut off from their unit's reference cell."""
-        img = self._orphans(self._image(lab))
-        cells = self.index[img == -2]
+        """Secondary seeds whose territory is cut off, or hangs on by a thin neck.
+
+        A seed's territory is the part of its unit closest to it. The unit's
+        mask is eroded by NECK_KM; a seed whose territory lies mostly
+        outside the eroded component holding the reference point is dropped.
+        """
+        g = self.g
+        img = self._image(lab)
+        objs = ndimage.find_objects(img + 1)
         bad: dict[int, set[int]] = {}
-        for c in cells:
-            u = int(lab[c])
+        for u, sl in enumerate(objs[: self.n_units]):
             pts = self.seeds[u]
-            j = int(np.argmin((pts[:, 0] - self.g.xc[c]) ** 2 + (pts[:, 1] - self.g.yc[c]) ** 2))
-            if j > 0:
-                bad.setdefault(u, set()).add(j)
+            if sl is None or len(pts) < 2:
+                continue
+            sl = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in sl)
+            mask = img[sl] == u
+            core = ndimage.binary_erosion(mask, iterations=max(1, round(NECK_KM / g.h)))
+            comp, ncomp = ndimage.label(core)
+            rc = self.ref_cell[u]
+            ri, rj = g.ii[rc] - sl[0].start, g.jj[rc] - sl[1].start
+            ci, cj = np.nonzero(comp)
+            if ci.size == 0:
+                continue
+            k = int(np.argmin((ci - ri) ** 2 + (cj - rj) ** 2))
+            keep = comp[ci[k], cj[k]]
+            mi, mj = np.nonzero(mask)
+            cells = self.index[mi + sl[0].start, mj + sl[1].start]
+            near = np.argmin(
+                (g.xc[cells, None] - pts[None, :, 0]) ** 2 + (g.yc[cells, None] - pts[None, :, 1]) ** 2,
+                axis=1,
+            )
+            linked = comp[mi, mj] == keep
+            for j in range(1, len(pts)):
+                mine = near == j
+                if mine.any() and linked[mine].mean() < 0.5:
+                    bad.setdefault(u, set()).add(j)
         return bad
 
-    def _repair(self, lab: np.ndarray, w: np.ndarray) -> np.ndarray:
+    def connect(self, lab: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Hand pieces cut off from their unit's reference cell to the best neighbour."""
         g = self.g
-        lab = lab.copy()
-        fixed = self.protect >= 0
-        lab[fixed] = self.protect[fixed]
         img = self._orphans(self._image(lab))
-        # hand orphaned cells to the best-scoring 4-neighbour unit, layer by layer
+        offsets = ((-1, 0), (1, 0), (0, -1), (0, 1))
         while True:
-            holes = np.argwhere(img == -2)
-            if holes.size == 0:
+            hi, hj = np.nonzero(img == -2)
+            if hi.size == 0:
                 break
-            updates = []
-            for i, j in holes:
-                c = self.index[i, j]
-                best, best_s = -1, math.inf
-                for a, b in ((i - 1, j), (i + 1, j), (i, j - 1), (i, j + 1)):
-                    if 0 <= a < g.ny and 0 <= b < g.nx:
-                        v = int(img[a, b])
-                        if v >= 0:
-                            s = self.d2[v, c] - w[v]
-                            if s < best_s:
-                                best, best_s = v, s
-                if best >= 0:
-                    updates.append((i, j, best))
-            if not updates:
+            cells = self.index[hi, hj]
+            best = np.full(hi.size, -1, dtype=np.int64)
+            best_s = np.full(hi.size, np.inf)
+            for di, dj in offsets:
+                ni = np.clip(hi + di, 0, g.ny - 1)
+                nj = np.clip(hj + dj, 0, g.nx - 1)
+                v = img[ni, nj]
+                ok = v >= 0
+                s = np.full(hi.size, np.inf)
+                s[ok] = self.d2[v[ok], cells[ok]] - w[v[ok]]
+                better = s < best_s
+                best[better] = v[better]
+                best_s[better] = s[better]
+            done = best >= 0
+            if not done.any():
                 raise RuntimeError("cannot reassign orphaned grid cells")
-            for i, j, v in updates:
-                img[i, j] = v
+            img[hi[done], hj[done]] = best[done]
         return img[g.ii, g.jj]
 
-    def _step(self, w: np.ndarray, repair: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _step(self, w: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Labels, areas and the Jacobian d(area)/d(weight) (a graph Laplacian).
 
-        The Jacobian is estimated by counting cells whose best and second-best
-        scores differ by less than ``delta``: raising the second unit's weight
-        by ``delta`` would move them over.
+        Cells in a reference disc are pinned to their unit. The Jacobian is
+        estimated by counting free cells whose best and second-best scores
+        differ by less than ``delta``: raising the second unit's weight by
+        ``delta`` would move them over.
         """
         n, cell_area = self.n_units, self.g.h**2
         delta = FD_DELTA * self.g.h
@@ -461,19 +488,21 @@ class _Fitter:
         s2[swap] = s2[swap][:, ::-1]
         first = self.cand[self.rows, two[:, 0]]
         second = self.cand[self.rows, two[:, 1]]
-        near = (s2[:, 1] - s2[:, 0]) < delta
-        pairs = np.zeros((n, n))
-        np.add.at(pairs, (first[near], second[near]), 1.0)
+        near = ((s2[:, 1] - s2[:, 0]) < delta) & ~self.fixed
+        pairs = np.bincount(first[near] * n + second[near], minlength=n * n).reshape(n, n).astype(float)
         pairs = (pairs + pairs.T) * cell_area / (2 * delta)
         jac = np.diag(pairs.sum(axis=1)) - pairs
-        lab = self._repair(first, w) if repair else first
-        area = np.bincount(lab, minlength=n) * cell_area
-        return lab, area, jac
+        first[self.fixed] = self.protect[self.fixed]
+        area = np.bincount(first, minlength=n) * cell_area
+        return first, area, jac
 
-    def fit(
-        self, target: np.ndarray, w: np.ndarray, repair: bool, iters: int
-    ) -> tuple[np.ndarray, np.ndarray, float]:
-        """Regularised Newton iteration on the weights towards the target areas.
+    def _areas(self, w: np.ndarray) -> np.ndarray:
+        lab = self.cand[self.rows, np.argmin(self.cd2 - w[self.cand], axis=1)]
+        lab[self.fixed] = self.protect[self.fixed]
+        return np.bincount(lab, minlength=self.n_units) * self.g.h**2
+
+    def fit(self, target: np.ndarray, w: np.ndarray, iters: int) -> tuple[np.ndarray, np.ndarray, float]:
+        """Regularised Newton iteration with backtracking on the weights.
 
         Stops when every unit is within 1 % (or 1.5 grid cells) of its target;
         returns the best iterate (weights, labels, max relative error).
@@ -484,7 +513,7 @@ class _Fitter:
         best: tuple[float, np.ndarray, np.ndarray | None, float] = (math.inf, w, None, math.inf)
         reg = NEWTON_REG * np.eye(self.n_units)
         for _ in range(iters):
-            lab, area, jac = self._step(w, repair)
+            lab, area, jac = self._step(w)
             resid = target - area
             score = float(np.max(np.abs(resid) / tol))
             if score < best[0]:
@@ -494,7 +523,17 @@ class _Fitter:
                 _log(f"  h={self.g.h} score {score:.2f} worst unit #{worst} {area[worst]:.2f}/{target[worst]:.2f}")
             if score <= 1.0:
                 break
-            w = w + np.linalg.solve(jac + reg, resid)
+            step = np.linalg.solve(jac + reg, resid)
+            merit = np.linalg.norm(resid / tol)
+            trial: tuple[float, float] | None = None
+            for tau in (1.0, 0.5, 0.25, 0.125):
+                m = float(np.linalg.norm((target - self._areas(w + tau * step)) / tol))
+                if trial is None or m < trial[0]:
+                    trial = (m, tau)
+                if m < merit:
+                    break
+            assert trial is not None
+            w = w + trial[1] * step
         assert best[2] is not None
         return best[1], best[2], best[3]
 
@@ -556,15 +595,15 @@ def _build_polygons(
             pts.append((float(ox), float(oy)))
         seeds.append(np.array(pts))
 
-    # 1) pure power diagram, first on a coarse then on the fine grid; drop
-    #    secondary seeds whose cells end up cut off from the unit's reference
-    #    point, and refit.
+    # 1) power diagram (reference discs pinned), first on a coarse then on the
+    #    fine grid; drop secondary seeds whose territory is cut off from the
+    #    unit's reference point (or hangs on by a thin neck), and refit.
     w = np.zeros(len(units))
     for h in (COARSE_CELL_KM, CELL_KM):
         grid = _make_grid(outline, h)
         for _prune in range(6):
             fitter = _Fitter(grid, seeds, refs)
-            w, lab, err = fitter.fit(target, w, repair=False, iters=15 if h == CELL_KM else 25)
+            w, lab, err = fitter.fit(target, w, iters=25)
             bad = fitter.orphan_seeds(lab)
             _log(f"fit h={h}: max area error {err:.1%}, {len(bad)} units with cut-off seeds")
             if not bad:
@@ -572,18 +611,20 @@ def _build_polygons(
             for u, idx in sorted(bad.items()):
                 seeds[u] = np.delete(seeds[u], sorted(idx), axis=0)
 
-    # 2) fine grid with repairs (reference discs, connectivity); if the
+    # 2) make every unit one connected piece, vectorise and simplify; if the
     #    simplification moved an area by more than 2 %, refit once with the
     #    targets corrected by what it added or removed.
     goal = target.copy()
     polys: list[Any] = []
     for _round in range(2):
-        w, lab, err = fitter.fit(goal, w, repair=True, iters=25)
+        if _round:
+            w, lab, err = fitter.fit(goal, w, iters=25)
+        lab = fitter.connect(lab, w)
         merged = _vectorise(fitter.g, lab, len(units))
         polys = list(shapely.coverage_simplify(np.array(merged, dtype=object), SIMPLIFY_KM))
         got = shapely.area(np.array(polys, dtype=object))
         rel = np.abs(got / target - 1)
-        _log(f"fine fit {_round}: grid error {err:.1%}, simplified max {rel.max():.1%} median {np.median(rel):.2%}")
+        _log(f"round {_round}: simplified max {rel.max():.1%} median {np.median(rel):.2%}")
         if rel.max() <= 0.02:
             break
         goal = np.maximum(goal + (target - got), 0.5 * target)

@@ -46,7 +46,7 @@ def fmt_delta(delta: float | None, unit: str, lang: str = "vi") -> str | None:
     """A signed change: '+0,3 điểm %' for rates, '+1.234' for counts; None when unknown."""
     if _missing(delta):
         return None
-    sign = "+" if delta > 0 else ("−" if delta < 0 else "±")
+    sign = "+" if delta > 0 else ("-" if delta < 0 else "±")  # ASCII minus: Streamlit reads it for the arrow
     magnitude = fmt_number(abs(delta), lang, decimals_for(unit, 1.0) if unit.startswith("%") else 0)
     if unit.startswith("%"):
         return f"{sign}{magnitude} {'điểm %' if lang == 'vi' else 'pp'}"

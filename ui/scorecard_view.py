@@ -6,7 +6,7 @@ import streamlit as st
 
 from indicators.scorecard import ScoreRow
 from indicators.targets import Target
-from ui.format import fmt_date, fmt_delta, fmt_percent_of, fmt_period, fmt_value
+from ui.format import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
 from ui.i18n import t
 
 STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red", "no_target": "gray",
@@ -48,8 +48,19 @@ def _delta_colour(direction: str) -> str:
 
 
 def _value_text(row: ScoreRow, lang: str) -> str:
+    """The big number. Non-% units go on the title line instead, so the number is never cut short."""
     ind = row.indicator
-    return fmt_value(row.value, ind.unit, ind.unit_label(lang), lang, compact=True)
+    if ind.unit.startswith("%"):
+        return fmt_value(row.value, ind.unit, ind.unit_label(lang), lang)
+    if ind.unit == "đồng/tháng":
+        return f"{fmt_number(row.value / 1e6, lang, 1)} {'triệu' if lang == 'vi' else 'million'}"
+    return fmt_number(row.value, lang)
+
+
+def _title(row: ScoreRow, lang: str) -> str:
+    ind = row.indicator
+    unit = "" if ind.unit == "%" else f" · {ind.unit_label(lang)}"
+    return f"**{ind.name(lang)}**{unit}"
 
 
 def _help(row: ScoreRow, lang: str) -> str:
@@ -68,14 +79,16 @@ def render_card(row: ScoreRow, lang: str) -> None:
     """One KPI card: value, change, sparkline, target, status, period and data badge."""
     ind = row.indicator
     with st.container(border=True):
+        # The full name as its own line: a metric label would cut long Vietnamese names short.
+        st.markdown(_title(row, lang), help=_help(row, lang))
         if not row.has_data:
-            st.metric(ind.name(lang), t("no_data", lang), help=_help(row, lang))
+            st.metric(ind.name(lang), t("no_data", lang), label_visibility="collapsed")
             st.markdown(f"{status_badge(row.assessment.status, lang)} {target_text(row, row.target, lang)}")
             return
         delta = None if row.previous is None else row.value - row.previous
         st.metric(
             ind.name(lang), _value_text(row, lang), delta=fmt_delta(delta, ind.unit, lang),
-            delta_color=_delta_colour(ind.direction), help=_help(row, lang),
+            delta_color=_delta_colour(ind.direction) if delta else "off", label_visibility="collapsed",
             chart_data=row.spark if len(row.spark) > 1 else None, chart_type="line",
         )
         st.markdown(f"{status_badge(row.assessment.status, lang)} {target_text(row, row.target, lang)}")

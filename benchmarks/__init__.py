@@ -1,0 +1,1 @@
+"""Performance harness: `python -m benchmarks` writes a JSON report (see README)."""
