@@ -161,31 +161,32 @@ class _Ets(Fitted):
 
 
 class _Arima(Fitted):
-    """ARIMA(1,1,0) with drift, or ARIMA(1,0,0)(0,1,0)s with drift for a seasonal series (statsmodels).
+    """ARIMA(1,1,0) with drift, or ARIMA(1,0,0)(0,1,0)s with drift for a seasonal series.
 
-    Written as d[t] = y[t] - y[t-s] = s*b + u[t], u[t] = phi*u[t-1] + e[t]; the paths follow that equation
-    with the fitted phi and sigma, and a drift drawn around b with its standard error.
+    Written as d[t] = y[t] - y[t-s] = s*b + u[t], u[t] = phi*u[t-1] + e[t], and estimated by conditional
+    least squares (statsmodels AutoReg on the differences: a hundred times cheaper than the exact
+    likelihood, which matters for 3,000 series). The paths follow that equation with the fitted phi and
+    sigma, and a drift drawn around its estimate with its standard error.
     """
 
     name = "arima"
+    MAX_PHI = 0.98
 
     def __init__(self, y: np.ndarray, season: int) -> None:
-        from statsmodels.tsa.arima.model import ARIMA
+        from statsmodels.tsa.ar_model import AutoReg
 
         self.s = season
-        if season > 1:
-            model = ARIMA(y, order=(1, 0, 0), seasonal_order=(0, 1, 0, season), trend="t")
-        else:
-            model = ARIMA(y, order=(1, 1, 0), trend="t")
-        res = model.fit()
-        params = dict(zip(res.param_names, np.asarray(res.params, dtype=float)))
-        bse = dict(zip(res.param_names, np.asarray(res.bse, dtype=float)))
-        self.beta, self.phi, self.sigma = params["x1"], params["ar.L1"], math.sqrt(max(params["sigma2"], 0.0))
-        self.beta_se = bse["x1"] if np.isfinite(bse["x1"]) else 0.0
-        if not (np.isfinite(self.beta) and np.isfinite(self.phi) and abs(self.phi) < 1):
+        diffs = y[season:] - y[:-season]
+        res = AutoReg(diffs, lags=1, trend="c").fit()
+        const, phi = (float(v) for v in np.asarray(res.params, dtype=float))
+        if not (np.isfinite(const) and np.isfinite(phi) and abs(phi) < self.MAX_PHI):
             raise ValueError("ARIMA fit is not stationary")
+        self.phi, self.sigma = phi, math.sqrt(max(float(res.sigma2), 0.0))
+        mean = const / (1 - phi)
+        self.beta = mean / season
+        self.beta_se = self.sigma / ((1 - phi) * math.sqrt(len(diffs))) / season
         self.y = y
-        self.u_last = (y[-1] - y[-1 - season]) - season * self.beta
+        self.u_last = diffs[-1] - mean
 
     def _run(self, h: int, beta: np.ndarray, errors: np.ndarray) -> np.ndarray:
         n, s = errors.shape[0], self.s

@@ -286,6 +286,24 @@ def _log(msg: str) -> None:
 
 
 
+GRID_ANGLE = 0.3  # radians between the fitting grid and the projection axes
+
+
+def _rotate(x: Any, y: Any, angle: float = GRID_ANGLE) -> tuple[np.ndarray, np.ndarray]:
+    c, s = math.cos(angle), math.sin(angle)
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    return c * x - s * y, s * x + c * y
+
+
+def _to_frame(geom: Any) -> Any:
+    return _transform(geom, _rotate)
+
+
+def _from_frame(geom: Any) -> Any:
+    return _transform(geom, lambda x, y: _rotate(x, y, -GRID_ANGLE))
+
+
 def build_outline(legacy: list[LegacyUnit], target_km2: float) -> Polygon:
     """Smoothed union of the old units' boxes, scaled to ``target_km2`` (km coords)."""
     boxes = []
@@ -584,23 +602,34 @@ def _build_polygons(
     outline = build_outline(list(legacy.values()), float(target.sum()))
     _log(f"outline: {outline.area:.1f} km², {len(outline.exterior.coords)} vertices")
 
-    rx, ry = project([u["lon"] for u in units], [u["lat"] for u in units])
-    refs = np.column_stack([rx, ry])
+    # All grid work happens in a frame rotated by GRID_ANGLE: reference points
+    # are rounded to 4 decimals, so many pairs share a latitude or longitude,
+    # and a power-diagram edge parallel to the grid flips a whole row of cells
+    # at once, which stalls the area fit.
+    outline_f = _to_frame(outline)
+    refs = np.column_stack(_rotate(*project([u["lon"] for u in units], [u["lat"] for u in units])))
     seeds = []
-    for u, (x, y) in zip(units, refs):
-        pts = [(float(x), float(y))]
+    for u, ref in zip(units, refs):
+        pts = [ref]
         for key in sorted(whole.get(u["key"], [])):
             old = legacy[key]
-            ox, oy = project(old.lon, old.lat)
-            pts.append((float(ox), float(oy)))
-        seeds.append(np.array(pts))
+            pts.append(np.array(_rotate(*project(old.lon, old.lat))))
+        seeds.append(np.array(pts, dtype=float))
+    # a secondary seed sitting on another unit's seed makes their border undefined
+    owner = np.concatenate([np.full(len(p), u) for u, p in enumerate(seeds)])
+    flat = np.concatenate(seeds)
+    for u in range(len(seeds)):
+        d2 = ((seeds[u][:, None, :] - flat[None, :, :]) ** 2).sum(axis=2)
+        clash = ((d2 < 0.05**2) & (owner[None, :] != u)).any(axis=1)
+        clash[0] = False
+        seeds[u] = seeds[u][~clash]
 
     # 1) power diagram (reference discs pinned), first on a coarse then on the
     #    fine grid; drop secondary seeds whose territory is cut off from the
     #    unit's reference point (or hangs on by a thin neck), and refit.
     w = np.zeros(len(units))
     for h in (COARSE_CELL_KM, CELL_KM):
-        grid = _make_grid(outline, h)
+        grid = _make_grid(outline_f, h)
         for _prune in range(6):
             fitter = _Fitter(grid, seeds, refs)
             w, lab, err = fitter.fit(target, w, iters=25)
@@ -620,7 +649,7 @@ def _build_polygons(
         if _round:
             w, lab, err = fitter.fit(goal, w, iters=25)
         lab = fitter.connect(lab, w)
-        merged = _vectorise(fitter.g, lab, len(units))
+        merged = [_from_frame(p) for p in _vectorise(fitter.g, lab, len(units))]
         polys = list(shapely.coverage_simplify(np.array(merged, dtype=object), SIMPLIFY_KM))
         got = shapely.area(np.array(polys, dtype=object))
         rel = np.abs(got / target - 1)

@@ -210,8 +210,6 @@ def open_raw(path: Path | str, match: Callable[[str], bool]) -> RawFile:
     idx, used, headers = _best_header([row for _, row in nonblank], match)
     line_no = nonblank[idx][0]
     last_line = nonblank[idx + used - 1][0]
-    while headers and not headers[-1]:
-        headers = headers[:-1]
     return RawFile(path=path, kind="csv", headers=_dedupe(headers), encoding=encoding, delimiter=delimiter,
                    header_line=line_no, header_rows=used, size=size, _skip_rows=last_line + 1)
 
