@@ -21,6 +21,8 @@ view = render_controls(data.warehouse(version).data_until)
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", view.lang), icon="📊", url_path="tong-quan", default=True),
+    st.Page("pages/map.py", title=t("page_map", view.lang), icon="🗺️", url_path="ban-do"),
+    st.Page("pages/commune.py", title=t("page_commune", view.lang), icon="📍", url_path="ho-so"),
     # one line per page, in menu order; each page's title comes from ui/i18n.py
 ]
 st.navigation(pages).run()

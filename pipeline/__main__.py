@@ -18,6 +18,9 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("status", help="show the current version and the kept versions")
     rb = sub.add_parser("rollback", help="serve an earlier kept version again")
     rb.add_argument("version")
+    fc = sub.add_parser("forecast", help="2030 forecasts of every KPI (city and communes), published as a new version")
+    fc.add_argument("--communes", default="all", help="all (default), none, or comma-separated commune codes")
+    fc.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
     args = parser.parse_args(argv)
 
     if args.command == "reference":
@@ -40,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{mark} {version}  created {manifest['created_at']}  rows {rows}")
         if current is None:
             print("no version published yet / chưa có phiên bản nào được công bố")
+    elif args.command == "forecast":
+        from pipeline.forecast_batch import publish_forecasts
+
+        communes = None if args.communes == "all" else [] if args.communes == "none" else args.communes.split(",")
+        version, stats = publish_forecasts(communes=communes, workers=args.workers)
+        print(f"current version: {version} ({stats['forecasts']} forecasts of {stats['series']} series in {stats['seconds']} s)")
     elif args.command == "rollback":
         from pipeline.publish import rollback
 

@@ -9,38 +9,42 @@ Nothing else is read. The result is NOT an official boundary map; the app
 says so. An official file can be plugged in at run time through
 ``indicators.boundaries.load_boundaries``.
 
-Method (deterministic, no randomness, about 10 s on 2 cores):
+Method (deterministic, no randomness; about 10 s of CPU):
 
 1. Units: ``admin_units`` (provinceCode '01') gives the 126 new units with a
    reference point and the official area. ``admin_units_legacy`` gives the 526
-   pre-2025 units with a reference point and a bounding box.
+   pre-2025 units with a geocoded point and a bounding box.
    ``converter_2025.json`` (``DICT_PROVINCE_WARD_NO_DIVIDED``) says which
    old units were merged *whole* into which new unit.
-2. Projection: an equal-area "ellipsoidal sinusoidal" projection on WGS84
-   (x = N(phi) cos(phi) (lambda - lambda0), y = meridian arc(phi) - arc(phi0), in km).
-   Its area element is exactly M N cos(phi) dphi dlambda, so planar areas in it
-   are true ellipsoidal areas. No pyproj needed.
-3. Outline: union of the 526 old bounding boxes, closed (buffer +r/-r) to
-   fill gaps, reduced to its largest part without holes, then eroded and
-   smoothed (opening) so that its area equals the sum of the official areas.
-4. Cells: a power diagram (additively weighted Voronoi) on a 125 m grid
-   inside the outline. Each new unit is seeded at its own reference point
-   and at the reference points of the old units merged whole into it; all
-   seeds of a unit share one weight. Weights are iterated
-   (w += eta * (target - area)) until every unit's area is close to its
-   official area. After each iteration every unit's reference point (with a
-   300 m disc) is forced to belong to it and any piece not connected to the
-   reference point is handed to the best neighbouring unit, so each unit is
-   one connected polygon containing its reference point.
-5. Vectorise: grid cells are merged per unit (exact shared vertices, since
-   they come from one grid), then ``shapely.coverage_simplify`` simplifies
-   all units together (shared edges stay shared, no gaps, no overlaps).
-   A second fitting pass corrects the targets for the area the
-   simplification added or removed.
-6. Output: coordinates back to WGS84 lon/lat rounded to 5 decimals (~1 m),
-   **exterior rings clockwise** (``shapely.orient_polygons(exterior_cw=True)``),
-   which is what Plotly's geo choropleth expects; features sorted by code,
-   ``id`` = code. Top-level keys ``name``, ``attribution``, ``method``.
+2. Projection: an equal-area "ellipsoidal sinusoidal" projection of WGS84,
+   x = N(phi) cos(phi) (lon - 105.75°), y = meridian arc(phi) - arc(21°), in km.
+   Its area element is exactly M N cos(phi) dphi dlon, so planar areas in it
+   are true ellipsoidal areas (:func:`area_km2`). No pyproj needed.
+3. Outline: union of the 526 old bounding boxes, closed (buffer +1.5/-1.5 km)
+   to fill the gaps, largest part without holes, then eroded and opened
+   (rounded corners) so that its area equals the sum of the official areas.
+4. Cells: a power diagram (additively weighted Voronoi) on a 125 m grid inside
+   the outline. Each unit is seeded at its reference point and at the points
+   of the old units merged whole into it; all seeds of a unit share one
+   weight. The weights are fitted to the official areas with a damped Newton
+   iteration (Jacobian = boundary lengths, estimated on the grid). A 300 m
+   disc around each reference point is pinned to its unit. Secondary seeds
+   whose territory gets cut off from the reference point (or hangs on by a
+   thin neck) are dropped and the fit repeated (first on a 250 m grid, then
+   on the 125 m one). Left-over detached bits go to the best neighbour, so
+   every unit is one polygon containing its reference point. The grid is
+   turned by 0.3 rad against the axes: the reference points are rounded to
+   4 decimals and edges parallel to the grid would flip whole rows at once.
+5. Vectorise: the borders between grid labels are merged into junction-to-
+   junction lines, each smoothed once (moving average, junctions fixed),
+   simplified and polygonised. Every line is shared by the two units it
+   separates, so the coverage has no gaps or overlaps and neighbours share
+   exact vertices. If smoothing moved any unit's area by more than 2 %, the
+   targets are corrected by that amount and steps 4-5 are redone once.
+6. Output: WGS84 lon/lat rounded to 5 decimals (~1 m), **exterior rings
+   clockwise** (``shapely.orient_polygons(exterior_cw=True)``), the winding
+   Plotly's geo choropleth expects; features sorted by code, ``id`` = code.
+   Top-level keys ``name``, ``attribution`` and ``method`` document the file.
 
 Run: ``python -m pipeline.geo_build [--out geo/hanoi_communes.geojson]``.
 """
@@ -61,7 +65,7 @@ import numpy as np
 import shapely
 import shapely.validation
 from scipy import ndimage
-from shapely.geometry import Point, Polygon, box, mapping
+from shapely.geometry import Point, Polygon
 
 PROVINCE_CODE = "01"
 PROVINCE_KEY = "thanhphohanoi"
@@ -75,8 +79,9 @@ METHOD = (
     "Power diagram (weighted Voronoi) on a 125 m equal-area grid, seeded at each unit's "
     "reference point and at those of the pre-2025 units merged whole into it "
     "(converter_2025), weights fitted to the official areas; outline = smoothed union of "
-    "the 526 pre-2025 bounding boxes scaled to the official total area; "
-    "coverage-simplified; WGS84 lon/lat, exterior rings clockwise."
+    "the 526 pre-2025 bounding boxes scaled to the official total area; shared borders "
+    "smoothed; WGS84 lon/lat, 5 decimals, exterior rings clockwise. "
+    "Built by pipeline/geo_build.py."
 )
 
 # Build parameters (changing any of them changes the output file).
@@ -85,7 +90,8 @@ CLOSE_KM = 1.5  # closing radius for the outline (fills gaps between boxes)
 SMOOTH_KM = 1.0  # opening radius for the outline (rounds box corners)
 NECK_KM = 0.25  # secondary seeds hanging on by a neck narrower than ~2x this are dropped
 PROTECT_KM = 0.3  # disc around each reference point that must stay in its unit
-SIMPLIFY_KM = 0.15  # coverage_simplify tolerance
+SMOOTH_WINDOW = 7  # grid steps averaged when smoothing border lines
+SIMPLIFY_KM = 0.03  # Douglas-Peucker tolerance on the smoothed border lines
 COARSE_CELL_KM = 0.25  # grid used while choosing seeds
 CANDIDATES = 12  # nearest units considered per grid cell
 FD_DELTA = 2.0  # km, times the cell size = finite difference (km²) for the Jacobian
@@ -285,7 +291,6 @@ def _log(msg: str) -> None:
         print(f"[{time.perf_counter() - _T0:5.1f}s] {msg}", flush=True)
 
 
-
 GRID_ANGLE = 0.3  # radians between the fitting grid and the projection axes
 
 
@@ -374,18 +379,23 @@ class _Fitter:
         self.n_units = len(seeds)
         ncell = grid.xc.size
         self.rows = np.arange(ncell)
-        d2 = np.empty((self.n_units, ncell), dtype=np.float64)
-        for u, pts in enumerate(seeds):
-            best = np.full(ncell, np.inf)
-            for sx, sy in pts:
-                np.minimum(best, (grid.xc - sx) ** 2 + (grid.yc - sy) ** 2, out=best)
-            d2[u] = best
         k = min(CANDIDATES, self.n_units)
-        cand = np.argpartition(d2, k - 1, axis=0)[:k].T
-        cand.sort(axis=1)  # deterministic order
-        self.cand = np.ascontiguousarray(cand)
-        self.cd2 = np.take_along_axis(d2.T, cand, axis=1)
-        self.d2 = d2
+        self.cand = np.empty((ncell, k), dtype=np.int64)
+        self.cd2 = np.empty((ncell, k))
+        chunk = 16384  # bounds memory: n_units x chunk distances at a time
+        for start in range(0, ncell, chunk):
+            cells = self.rows[start : start + chunk]
+            xc, yc = grid.xc[cells], grid.yc[cells]
+            d2 = np.empty((self.n_units, cells.size))
+            for u, pts in enumerate(seeds):
+                row = np.full(cells.size, np.inf)
+                for sx, sy in pts:
+                    np.minimum(row, (xc - sx) ** 2 + (yc - sy) ** 2, out=row)
+                d2[u] = row
+            cand = np.argpartition(d2, k - 1, axis=0)[:k].T
+            cand.sort(axis=1)  # deterministic order
+            self.cand[cells] = cand
+            self.cd2[cells] = np.take_along_axis(d2.T, cand, axis=1)
         self.index = np.full((grid.ny, grid.nx), -1, dtype=np.int64)
         self.index[grid.ii, grid.jj] = self.rows
         self.protect = np.full(ncell, -1, dtype=np.int64)
@@ -396,6 +406,17 @@ class _Fitter:
             self.protect[dist2 <= PROTECT_KM**2] = u
         self.protect[self.ref_cell] = np.arange(self.n_units)
         self.fixed = self.protect >= 0
+
+    def _d2(self, units: np.ndarray, cells: np.ndarray) -> np.ndarray:
+        """Squared distance from cells to the nearest seed of units (broadcast)."""
+        units, cells = np.broadcast_arrays(units, cells)
+        out = np.full(units.shape, np.inf)
+        xc, yc = self.g.xc[cells], self.g.yc[cells]
+        for u in np.unique(units):
+            m = units == u
+            for sx, sy in self.seeds[u]:
+                out[m] = np.minimum(out[m], (xc[m] - sx) ** 2 + (yc[m] - sy) ** 2)
+        return out
 
     def _image(self, lab: np.ndarray) -> np.ndarray:
         img = np.full((self.g.ny, self.g.nx), -1, dtype=np.int64)
@@ -478,7 +499,7 @@ class _Fitter:
                 v = img[ni, nj]
                 ok = v >= 0
                 s = np.full(hi.size, np.inf)
-                s[ok] = self.d2[v[ok], cells[ok]] - w[v[ok]]
+                s[ok] = self._d2(v[ok], cells[ok]) - w[v[ok]]
                 better = s < best_s
                 best[better] = v[better]
                 best_s[better] = s[better]
@@ -556,37 +577,68 @@ class _Fitter:
         return best[1], best[2], best[3]
 
 
-def _vectorise(grid: _Grid, lab: np.ndarray, n_units: int) -> list[Any]:
-    """Turn the labelled grid into one polygon per unit.
+def _smooth_line(coords: np.ndarray, window: int) -> np.ndarray:
+    """Moving average of a staircase line's vertices, end points kept."""
+    n = len(coords)
+    if n <= 2:
+        return coords
+    half = window // 2
+    csum = np.vstack([np.zeros((1, 2)), np.cumsum(coords, axis=0)])
+    idx = np.arange(n)
+    k = np.minimum(np.minimum(idx, n - 1 - idx), half)  # shrink the window near the ends
+    out = (csum[idx + k + 1] - csum[idx - k]) / (2 * k + 1)[:, None]
+    out[0], out[-1] = coords[0], coords[-1]
+    return out
 
-    Each unit's outline is assembled from the unit-length grid edges that
-    separate it from another label, so neighbours get identical vertex
-    sequences along shared edges (a clean coverage for coverage_simplify).
+
+def _smooth_coverage(grid: _Grid, lab: np.ndarray, n_units: int) -> list[Any]:
+    """Vectorise the labelled grid as a smoothed, gap-free coverage.
+
+    The borders (grid edges between different labels, outside included) are
+    merged into lines running from junction to junction; each line is
+    smoothed once (moving average over SMOOTH_WINDOW grid steps, junctions
+    fixed) and simplified, then the faces are rebuilt with polygonize. As
+    every border line is shared by the two units on either side, the result
+    has no gaps or overlaps and neighbours share exact vertices.
     """
     img = np.full((grid.ny + 2, grid.nx + 2), -1, dtype=np.int64)
     img[grid.ii + 1, grid.jj + 1] = lab
     h, x0, y0 = grid.h, grid.x0 - grid.h, grid.y0 - grid.h  # padded origin
-    segs: list[list[np.ndarray]] = [[] for _ in range(n_units)]
-    # horizontal edges: between row i-1 and row i, at y = y0 + i*h
     i, j = np.nonzero(img[1:, :] != img[:-1, :])
     i = i + 1
-    for side in (img[i - 1, j], img[i, j]):
-        for u in np.unique(side[side >= 0]):
-            m = side == u
-            xs, ys = x0 + j[m] * h, y0 + i[m] * h
-            segs[u].append(np.stack([np.column_stack([xs, ys]), np.column_stack([xs + h, ys])], axis=1))
-    # vertical edges: between column j-1 and column j, at x = x0 + j*h
+    xs, ys = x0 + j * h, y0 + i * h
+    hseg = np.stack([np.column_stack([xs, ys]), np.column_stack([xs + h, ys])], axis=1)
     i, j = np.nonzero(img[:, 1:] != img[:, :-1])
     j = j + 1
-    for side in (img[i, j - 1], img[i, j]):
-        for u in np.unique(side[side >= 0]):
-            m = side == u
-            xs, ys = x0 + j[m] * h, y0 + i[m] * h
-            segs[u].append(np.stack([np.column_stack([xs, ys]), np.column_stack([xs, ys + h])], axis=1))
+    xs, ys = x0 + j * h, y0 + i * h
+    vseg = np.stack([np.column_stack([xs, ys]), np.column_stack([xs, ys + h])], axis=1)
+    segs = shapely.multilinestrings(shapely.linestrings(np.concatenate([hseg, vseg])))
+    merged = shapely.line_merge(segs)
+    lines = []
+    for line in shapely.get_parts(merged):
+        c = _smooth_line(shapely.get_coordinates(line), SMOOTH_WINDOW)
+        lines.append(shapely.simplify(shapely.linestrings(c), SIMPLIFY_KM, preserve_topology=False))
+    faces = shapely.get_parts(shapely.polygonize(lines))
+    # label each face by the grid cell under a point inside it
+    out: list[list[Any]] = [[] for _ in range(n_units)]
+    for face in faces:
+        pt = shapely.point_on_surface(face)
+        fi = int(math.floor((pt.y - grid.y0) / h)) + 1
+        fj = int(math.floor((pt.x - grid.x0) / h)) + 1
+        u = int(img[fi, fj])
+        if u < 0:
+            # a point close to a border may fall in the neighbouring cell: vote
+            votes = img[fi - 1 : fi + 2, fj - 1 : fj + 2].ravel()
+            votes = votes[votes >= 0]
+            if votes.size == 0:
+                continue
+            u = int(np.bincount(votes).argmax())
+        out[u].append(face)
     polys = []
     for u in range(n_units):
-        lines = shapely.linestrings(np.concatenate(segs[u]))
-        polys.append(shapely.build_area(shapely.line_merge(shapely.union_all(lines))))
+        if len(out[u]) != 1:
+            raise RuntimeError(f"unit #{u}: {len(out[u])} faces after smoothing")
+        polys.append(out[u][0])
     return polys
 
 
@@ -640,25 +692,26 @@ def _build_polygons(
             for u, idx in sorted(bad.items()):
                 seeds[u] = np.delete(seeds[u], sorted(idx), axis=0)
 
-    # 2) make every unit one connected piece, vectorise and simplify; if the
-    #    simplification moved an area by more than 2 %, refit once with the
-    #    targets corrected by what it added or removed.
+    # 2) make every unit one connected piece, vectorise and smooth; if that
+    #    moved an area by more than 2 %, refit once with the targets corrected
+    #    by what it added or removed, and keep the better result.
     goal = target.copy()
-    polys: list[Any] = []
+    best: tuple[float, list[Any]] = (math.inf, [])
     for _round in range(2):
         if _round:
             w, lab, err = fitter.fit(goal, w, iters=25)
         lab = fitter.connect(lab, w)
-        merged = [_from_frame(p) for p in _vectorise(fitter.g, lab, len(units))]
-        polys = list(shapely.coverage_simplify(np.array(merged, dtype=object), SIMPLIFY_KM))
+        polys = [_from_frame(p) for p in _smooth_coverage(fitter.g, lab, len(units))]
         got = shapely.area(np.array(polys, dtype=object))
         rel = np.abs(got / target - 1)
-        _log(f"round {_round}: simplified max {rel.max():.1%} median {np.median(rel):.2%}")
+        _log(f"round {_round}: smoothed max area error {rel.max():.1%} median {np.median(rel):.2%}")
+        if rel.max() < best[0]:
+            best = (float(rel.max()), polys)
         if rel.max() <= 0.02:
             break
         goal = np.maximum(goal + (target - got), 0.5 * target)
 
-    return units, polys, outline, seeds
+    return units, best[1], outline, seeds
 
 
 def build(db_path: str | Path | None = None, converter_path: str | Path | None = None) -> dict:
@@ -670,7 +723,8 @@ def build(db_path: str | Path | None = None, converter_path: str | Path | None =
         ll = shapely.set_precision(ll, 10 ** (-DECIMALS))
         ll = shapely.orient_polygons(ll, exterior_cw=True)
         if not ll.is_valid or ll.geom_type != "Polygon":
-            raise RuntimeError(f"unit {u['code']}: bad geometry {ll.geom_type} {shapely.validation.explain_validity(ll)}")
+            why = shapely.validation.explain_validity(ll)
+            raise RuntimeError(f"unit {u['code']}: bad geometry {ll.geom_type} {why}")
         if not ll.contains(Point(u["lon"], u["lat"])):
             raise RuntimeError(f"unit {u['code']}: reference point outside its cell")
         features.append(
@@ -696,8 +750,18 @@ def build(db_path: str | Path | None = None, converter_path: str | Path | None =
         "name": "hanoi_communes",
         "attribution": ATTRIBUTION,
         "method": METHOD,
+        "source": f"vietnamadminunits {_package_version()}",
         "features": features,
     }
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("vietnamadminunits")
+    except PackageNotFoundError:  # pragma: no cover
+        return "unknown"
 
 
 def _ring(coords: Any) -> list[list[float]]:

@@ -107,6 +107,80 @@ STRINGS: dict[str, dict[str, str]] = {
     "projected_2030": {"vi": "xu hướng đến 2030: {value}", "en": "trend to 2030: {value}"},
     "annual_only": {"vi": "chỉ có theo năm", "en": "yearly only"},
     # --- map & commune profile (issue 3) ---
+    "page_map": {"vi": "Bản đồ", "en": "Map"},
+    "page_commune": {"vi": "Hồ sơ xã/phường", "en": "Commune profile"},
+    "map_title": {"vi": "Bản đồ 126 xã, phường", "en": "Map of the 126 communes and wards"},
+    "indicator": {"vi": "Chỉ tiêu", "en": "Indicator"},
+    "map_mode": {"vi": "Tô màu theo", "en": "Colour by"},
+    "map_mode_level": {"vi": "Mức (thang màu tuần tự)", "en": "Level (sequential scale)"},
+    "map_mode_distance": {"vi": "Khoảng cách tới mục tiêu 2030 (thang phân kỳ)", "en": "Distance to the 2030 target (diverging scale)"},
+    "map_no_target": {
+        "vi": "Chỉ tiêu này không có mục tiêu 2030 nên chỉ tô màu theo mức.",
+        "en": "This indicator has no 2030 target, so it is coloured by level only.",
+    },
+    "map_legend_distance": {"vi": "So với mục tiêu", "en": "Vs target"},
+    "map_caption": {
+        "vi": "{boundary} · {period} · màu theo {n} lớp (khoảng giá trị ở chú giải); xã, phường màu xám là không có số liệu.",
+        "en": "{boundary} · {period} · {n} colour classes (ranges in the legend); grey communes have no data.",
+    },
+    "map_no_data_list": {"vi": "Không có số liệu ({n}): {names}", "en": "No data ({n}): {names}"},
+    "map_all_have_data": {"vi": "Cả 126 xã, phường đều có số liệu.", "en": "All 126 communes have data."},
+    "map_select_hint": {
+        "vi": "Bấm vào một xã, phường trên bản đồ hoặc một dòng trong bảng để chọn.",
+        "en": "Click a commune on the map or a row of the table to select it.",
+    },
+    "map_open_profile": {"vi": "Mở hồ sơ {name}", "en": "Open the profile of {name}"},
+    "map_boundary_problem": {
+        "vi": "Tệp ranh giới chính thức không dùng được, đang dùng sơ đồ minh họa. Lý do:",
+        "en": "The official boundary file cannot be used; showing the schematic map. Why:",
+    },
+    "map_ranked": {"vi": "Xếp hạng (cùng số liệu với bản đồ)", "en": "Ranking (same values as the map)"},
+    "col_rank": {"vi": "Hạng", "en": "Rank"},
+    "col_commune": {"vi": "Xã, phường", "en": "Commune"},
+    "col_type": {"vi": "Loại", "en": "Type"},
+    "type_phuong": {"vi": "Phường", "en": "Ward"},
+    "type_xa": {"vi": "Xã", "en": "Commune"},
+    "hover_no_data": {"vi": "không có số liệu", "en": "no data"},
+    "map_better": {"vi": "đạt", "en": "met"},
+    "map_worse": {"vi": "chưa đạt", "en": "not met"},
+    "profile_title": {"vi": "Hồ sơ {name}", "en": "Profile: {name}"},
+    "profile_pick": {
+        "vi": "Chọn một xã, phường ở thanh bên (mục “Địa bàn”) hoặc trên Bản đồ để xem hồ sơ.",
+        "en": "Choose a commune in the sidebar (“Area”) or on the Map to see its profile.",
+    },
+    "profile_facts": {
+        "vi": "{type} · diện tích {area} km² · hình thành từ {n_old} đơn vị cũ thuộc {districts}",
+        "en": "{type} · {area} km² · formed from {n_old} former units of {districts}",
+    },
+    "profile_vs": {"vi": "So với thành phố và nhóm tương đồng", "en": "Against the city and peers"},
+    "profile_peers_note": {
+        "vi": "Nhóm tương đồng: {n} {type} có quy mô lực lượng lao động gần nhất. Hạng 1 là tốt nhất trong 126.",
+        "en": "Peers: the {n} {type} closest in labour-force size. Rank 1 is the best of 126.",
+    },
+    "col_commune_value": {"vi": "Xã/phường", "en": "Commune"},
+    "col_city_value": {"vi": "Thành phố", "en": "City"},
+    "col_peer_value": {"vi": "Trung vị nhóm tương đồng", "en": "Peer median"},
+    "col_rank_of": {"vi": "Hạng /126", "en": "Rank /126"},
+    "profile_trends": {"vi": "Xu hướng so với thành phố", "en": "Trend against the city"},
+    "profile_lineage": {"vi": "Nguồn gốc hình thành (trước 01/7/2025)", "en": "Lineage (before 1 July 2025)"},
+    "profile_lineage_note": {
+        "vi": "Số liệu trước 07/2025 được quy đổi từ các đơn vị cũ dưới đây. {n_split} đơn vị bị chia tách: "
+              "chỉ một phần của chúng thuộc xã, phường này, nên chuỗi trước 07/2025 là ước tính.",
+        "en": "Figures before July 2025 were mapped from the former units below. {n_split} of them were split: "
+              "only part of each belongs here, so the series before July 2025 is an estimate.",
+    },
+    "col_old_unit": {"vi": "Đơn vị cũ", "en": "Former unit"},
+    "col_old_district": {"vi": "Quận/huyện cũ", "en": "Former district"},
+    "col_split": {"vi": "Bị chia tách", "en": "Split"},
+    "yes": {"vi": "Có", "en": "Yes"},
+    "no": {"vi": "Không", "en": "No"},
+    "profile_own_plan": {"vi": "Kế hoạch riêng của xã, phường", "en": "The commune's own plan"},
+    "profile_no_own_plan": {
+        "vi": "Chưa có kế hoạch riêng trong dữ liệu; các tỷ lệ dùng mục tiêu của thành phố.",
+        "en": "No own plan in the data; rates use the city's targets.",
+    },
+    "profile_trend_pick": {"vi": "Chỉ tiêu xem xu hướng", "en": "Indicator for the trend"},
+    "boundary_change": {"vi": "Sáp nhập 01/7/2025", "en": "Merger 1 Jul 2025"},
     # --- trends, plan completion & forecasts (issue 4) ---
     # --- data page & pipeline (issue 5) ---
     # --- sectors & supply-demand (issue 7) ---

@@ -13,11 +13,23 @@ import streamlit as st
 from ui.i18n import t
 
 NOTICES_KEY = "_url_notices"
+LAST_KEY = "_url_last"
+
+
+def _url_changed(key: str) -> bool:
+    """True on a session's first run, or when a link (st.page_link, an edited URL) brought a new value.
+
+    A parameter that is simply absent (page switches drop the query string) keeps the session's value.
+    """
+    if key not in st.session_state:
+        return True
+    raw = st.query_params.get(key)
+    return raw is not None and raw != st.session_state.get(LAST_KEY, {}).get(key)
 
 
 def seed_from_url(key: str, valid: Iterable[str], default: str) -> None:
-    """Put the URL's value for `key` in session state if it is valid (first run of a session only)."""
-    if key in st.session_state:
+    """Put the URL's value for `key` in session state when it is new and valid; else keep or default."""
+    if not _url_changed(key):
         return
     raw = st.query_params.get(key)
     allowed = set(valid)
@@ -32,7 +44,7 @@ def seed_from_url(key: str, valid: Iterable[str], default: str) -> None:
 
 def seed_list_from_url(key: str, valid: Iterable[str]) -> None:
     """Like `seed_from_url` for a comma-separated list; unknown items are dropped with a notice."""
-    if key in st.session_state:
+    if not _url_changed(key):
         return
     raw = st.query_params.get(key)
     allowed = set(valid)
@@ -46,6 +58,7 @@ def seed_list_from_url(key: str, valid: Iterable[str]) -> None:
 
 def sync_to_url(defaults: dict[str, object]) -> None:
     """Write the current values of the given keys into the URL, leaving defaults out."""
+    last = st.session_state.setdefault(LAST_KEY, {})
     for key, default in defaults.items():
         value = st.session_state.get(key, default)
         if isinstance(value, list):
@@ -54,8 +67,11 @@ def sync_to_url(defaults: dict[str, object]) -> None:
         if value == default or value in (None, ""):
             if key in st.query_params:
                 del st.query_params[key]
-        elif st.query_params.get(key) != value:
-            st.query_params[key] = value
+            last[key] = None
+        else:
+            if st.query_params.get(key) != value:
+                st.query_params[key] = value
+            last[key] = value
 
 
 def show_url_notices(lang: str) -> None:

@@ -1,0 +1,68 @@
+"""One indicator for all 126 communes in one period: what the map, its ranked table and ranks read.
+
+Communes without data keep their row with value NaN, so callers can draw them as "no data" and list
+them, never drop them or show them as zero.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.queries import Scope, kpi_frame
+from indicators.warehouse import Warehouse
+from store.reference import load_communes
+
+
+def period_window(grain: str, until: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last month of the period of `grain` that ends with (or contains) month `until`."""
+    until = pd.Timestamp(until)
+    if grain == "month":
+        return until, until
+    if grain == "quarter":
+        return until.to_period("Q").start_time.normalize(), until
+    return pd.Timestamp(until.year, 1, 1), until  # year (so far) and year to date
+
+
+def all_values_by_commune(wh: Warehouse, codes: list[str], grain: str, until: pd.Timestamp,
+                          sectors: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Rows for every (indicator, commune) pair, all 126 communes each, with rank among 126 (1 = best)."""
+    start, end = period_window(grain, until)
+    query_grain = "ytd" if grain in ("ytd", "year") else grain
+    frame = kpi_frame(wh, codes, Scope(sectors=sectors or None), query_grain, start, end, by_commune=True)
+    frame = frame[frame["last_month"] == end] if query_grain == "ytd" else frame
+    communes = load_communes()[["code", "name_vi", "name_en", "type", "area_km2"]]
+    grid = pd.MultiIndex.from_product([codes, communes["code"]], names=["indicator", "code"]).to_frame(index=False)
+    out = grid.merge(communes, on="code").merge(
+        frame, left_on=["indicator", "code"], right_on=["indicator", "commune_code"], how="left")
+    lower = out["indicator"].map(lambda c: wh.catalogue.get(c).direction == "lower")
+    signed = out["value"].where(lower, -out["value"])  # rank 1 = best whichever the direction
+    out["rank"] = signed.groupby(out["indicator"]).rank(method="min")
+    out["period_start"], out["period_end"] = start, end
+    return out.drop(columns=["commune_code"]).reset_index(drop=True)
+
+
+def values_by_commune(wh: Warehouse, code: str, grain: str, until: pd.Timestamp,
+                      sectors: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Rows for all 126 communes: code, names, type, value, se, status, rank (1 = best), period info."""
+    return all_values_by_commune(wh, [code], grain, until, sectors).drop(columns=["indicator"])
+
+
+def labour_force_size(wh: Warehouse, until: pd.Timestamp) -> pd.Series:
+    """Each commune's labour force in month `until`: the size used to find a commune's peers."""
+    rows = wh.query(
+        "SELECT commune_code, sum(value) AS lf FROM facts_total WHERE measure = 'labour_force' AND period = ? "
+        "GROUP BY commune_code", [pd.Timestamp(until).to_pydatetime()])
+    return rows.set_index("commune_code")["lf"]
+
+
+def peers(wh: Warehouse, code: str, until: pd.Timestamp, n: int = 10) -> list[str]:
+    """The n communes of the same type closest in labour-force size (log scale), excluding itself."""
+    communes = load_communes().set_index("code")
+    size = labour_force_size(wh, until)
+    same = communes.index[(communes["type"] == communes.loc[code, "type"]) & (communes.index != code)]
+    sizes = size.reindex(same).dropna()
+    if code not in size.index or sizes.empty:
+        return []
+    import numpy as np
+
+    distance = (np.log(sizes) - np.log(size[code])).abs().sort_values(kind="stable")
+    return list(distance.index[:n])

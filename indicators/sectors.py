@@ -1,0 +1,331 @@
+"""Economic sectors and labour supply–demand: SQL over the warehouse's per-sector counts.
+
+Why a module of its own: the city's 2026 data plan (seed 004) asks for compulsory social insurance
+"theo ngành, địa bàn", its monthly increases and decreases and coverage, and for vacancies (cầu) against
+job seekers (cung) with the priority sectors first. These are per-sector tables, not KPIs, but they follow
+the same rules as `indicators.queries`: ratios of sums (never averaged rates), a missing count is never a
+zero, values enter as parameters, and the only identifiers spliced into SQL come from allow-lists.
+
+Stocks (employed, compulsory BHXH participants) are read at the last month of the period and flows
+(tăng mới, giảm, vacancies, job seekers) are summed over the period, so that "tăng mới − giảm" is exactly
+the change of the stock since the month before the period. The 12-month forecast of demand and supply
+calls the KPIs' forecasting module (`indicators.forecast`) through one small adapter.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pandas as pd
+
+from indicators import forecast as kpi_forecast
+from indicators.queries import Scope
+from indicators.warehouse import STATUS_ORDER, Warehouse
+from store.reference import load_priority_groups, load_sectors
+
+SECTOR_MEASURES: tuple[str, ...] = ("employed", "bhxh_compulsory", "bhxh_new", "bhxh_lost", "vacancies", "job_seekers")
+"""The per-sector measures this page reads (an allow-list: these are the only names put into SQL)."""
+COMMUNE_TYPES: tuple[str, ...] = ("phuong", "xa")
+PLAN_GROUPS: tuple[str, ...] = ("cong_nghe_cao", "kinh_te_so", "cong_nghiep_van_hoa", "dich_vu_chat_luong_cao")
+"""The data plan's priority groups for labour demand (seed 004 §2.1.2): high-tech, digital economy,
+creative industries, high-quality services."""
+FORECAST_MONTHS = 12
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def sector_codes() -> tuple[str, ...]:
+    """The 21 VSIC 2018 sections, A to U (the allow-list for sector codes)."""
+    return tuple(load_sectors()["code"])
+
+
+def priority_sectors(groups: Sequence[str] = PLAN_GROUPS) -> tuple[str, ...]:
+    """Sections that belong to any of the given priority groups (all plan groups by default)."""
+    wanted = set(groups)
+    unknown = wanted - set(load_priority_groups()["code"])
+    if unknown:
+        raise ValueError(f"unknown priority groups: {sorted(unknown)}")
+    sectors = load_sectors()
+    members = sectors["priority_groups"].str.split(";").apply(lambda gs: bool(wanted & set(gs)))
+    return tuple(sectors.loc[members, "code"])
+
+
+def _check_sectors(codes: Sequence[str] | None) -> tuple[str, ...] | None:
+    if not codes:
+        return None
+    unknown = [c for c in codes if c not in sector_codes()]
+    if unknown:
+        raise ValueError(f"unknown VSIC sections: {unknown}")
+    return tuple(codes)
+
+
+def _check_measure(measure: str) -> str:
+    if measure not in SECTOR_MEASURES:
+        raise ValueError(f"measure must be one of {SECTOR_MEASURES}")
+    return measure
+
+
+def _ts(value) -> pd.Timestamp:
+    return pd.Timestamp(value).to_pydatetime()
+
+
+def period_window(grain: str, until: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First and last month of the period of `grain` that ends with the month `until`.
+
+    A quarter or a year that is not over yet runs to `until` (as the KPIs do): "quý 4/2026" in
+    October 2026 is October alone, and the year and the year to date both start in January.
+    """
+    until = pd.Timestamp(until).to_period("M").to_timestamp()
+    if grain == "month":
+        return until, until
+    if grain == "quarter":
+        return until.to_period("Q").to_timestamp(), until
+    if grain in ("year", "ytd"):
+        return pd.Timestamp(until.year, 1, 1), until
+    raise ValueError("grain must be one of month, quarter, year, ytd")
+
+
+def _where(scope: Scope, measures: Sequence[str], start, end) -> tuple[str, list]:
+    """WHERE clause and parameters for a scope; sectors are checked against the VSIC allow-list."""
+    clauses = [f"f.measure IN ({', '.join('?' for _ in measures)})"]
+    params: list = [_check_measure(m) for m in measures]
+    if start is not None:
+        clauses.append("f.period >= ?")
+        params.append(_ts(start))
+    if end is not None:
+        clauses.append("f.period <= ?")
+        params.append(_ts(end))
+    if scope.communes is not None:
+        clauses.append(f"f.commune_code IN ({', '.join('?' for _ in scope.communes) or 'NULL'})")
+        params += list(scope.communes)
+    if scope.commune_type is not None:
+        clauses.append("f.ctype = ?")
+        params.append(scope.commune_type)
+    sectors = _check_sectors(scope.sectors)
+    if sectors:
+        clauses.append(f"f.sector IN ({', '.join('?' for _ in sectors)})")
+        params += list(sectors)
+    else:
+        clauses.append("f.sector <> ''")
+    return " AND ".join(clauses), params
+
+
+def _level_expr(wh: Warehouse, measure: str) -> str:
+    """A stock is its value in the last month of the period (the `?` parameter); a flow is its sum."""
+    if wh.catalogue.measures[measure].stock:
+        return f"sum(f.value) FILTER (WHERE f.measure = '{measure}' AND f.period = ?) AS {measure}"
+    return f"sum(f.value) FILTER (WHERE f.measure = '{measure}') AS {measure}"
+
+
+def _with_derived(frame: pd.DataFrame) -> pd.DataFrame:
+    """Net change, coverage (%), gap and vacancy-to-seeker ratio from the counts (ratios of sums)."""
+    out = frame.copy()
+    out["net_change"] = out["bhxh_new"] - out["bhxh_lost"]
+    out["coverage"] = out["bhxh_compulsory"] / out["employed"].where(out["employed"] > 0) * 100
+    out["gap"] = out["vacancies"] - out["job_seekers"]
+    out["ratio"] = out["vacancies"] / out["job_seekers"].where(out["job_seekers"] > 0)
+    return out
+
+
+# ------------------------------------------------------------------------------------- per sector
+def sector_table(wh: Warehouse, scope: Scope, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """Per VSIC section: employed and BHXH participants (end of period), tăng mới, giảm, net change,
+    coverage (%), vacancies, job seekers, gap and vacancy-to-seeker ratio, with names, the priority groups
+    and `plan_priority` (in one of the data plan's four priority groups).
+
+    Why one table: the city asks for all of these "theo ngành" side by side, and one scan of `facts`
+    gives every column for any scope. Sections without any row in the scope are left out.
+    """
+    where, params = _where(scope, SECTOR_MEASURES, start, end)
+    stock_params = [_ts(end) for m in SECTOR_MEASURES if wh.catalogue.measures[m].stock]
+    columns = ",\n               ".join(_level_expr(wh, m) for m in SECTOR_MEASURES)
+    sql = f"""
+        SELECT f.sector,
+               {columns}
+        FROM facts f
+        WHERE {where}
+        GROUP BY f.sector
+        ORDER BY f.sector
+    """
+    frame = wh.query(sql, stock_params + params)
+    frame[list(SECTOR_MEASURES)] = frame[list(SECTOR_MEASURES)].astype(float)
+    sectors = load_sectors()[["code", "name_vi", "name_en", "priority", "priority_groups"]]
+    frame = sectors.merge(frame, left_on="code", right_on="sector", how="inner").drop(columns=["code", "priority"])
+    frame["plan_priority"] = frame["sector"].isin(priority_sectors())
+    return _with_derived(frame).reset_index(drop=True)
+
+
+def sector_totals(table: pd.DataFrame) -> dict[str, float | None]:
+    """The scope's totals over the listed sections: counts summed, then the ratios of those sums."""
+    def total(col: str) -> float | None:
+        values = table[col].dropna()
+        return float(values.sum()) if len(values) else None
+
+    out = {m: total(m) for m in SECTOR_MEASURES}
+    derived = _with_derived(pd.DataFrame([out], dtype=float)).iloc[0]
+    out.update({k: (None if pd.isna(derived[k]) else float(derived[k])) for k in ("net_change", "coverage", "gap", "ratio")})
+    return out
+
+
+def stock_before(wh: Warehouse, scope: Scope, measure: str, month: pd.Timestamp) -> pd.Series:
+    """A stock measure per section in the month before `month`: the base the period's flows change."""
+    if not wh.catalogue.measures[_check_measure(measure)].stock:
+        raise ValueError(f"{measure} is a flow, not a stock")
+    previous = pd.Timestamp(month) - pd.DateOffset(months=1)
+    where, params = _where(scope, (measure,), previous, previous)
+    frame = wh.query(f"SELECT f.sector, sum(f.value) AS value FROM facts f WHERE {where} GROUP BY f.sector", params)
+    return frame.set_index("sector")["value"].astype(float).sort_index()
+
+
+def data_status(wh: Warehouse, scope: Scope, start: pd.Timestamp, end: pd.Timestamp) -> str | None:
+    """The weakest status (official < preliminary < estimate < demo) of the counts behind a view.
+
+    Why: demo figures must say so on screen, and a table mixing official and estimated rows is as
+    strong as its weakest row. None when the scope has no rows.
+    """
+    where, params = _where(scope, SECTOR_MEASURES, start, end)
+    rank = wh.query(f"SELECT max(f.srank) AS r FROM facts f WHERE {where}", params)["r"].iloc[0]
+    return None if pd.isna(rank) else STATUS_ORDER[int(rank)]
+
+
+# ------------------------------------------------------------------------------------- per commune
+def sector_commune_matrix(wh: Warehouse, measure: str, scope: Scope, start: pd.Timestamp,
+                          end: pd.Timestamp) -> pd.DataFrame:
+    """Long table [commune_code, sector, value] of one measure for the heat map.
+
+    Stocks are read at `end`, flows summed over [start, end]; rows without a commune are left out.
+    """
+    measure = _check_measure(measure)
+    where, params = _where(scope, (measure,), start, end)
+    stock = wh.catalogue.measures[measure].stock
+    extra = " AND f.period = ?" if stock else ""
+    sql = f"""
+        SELECT f.commune_code, f.sector, sum(f.value) AS value
+        FROM facts f
+        WHERE {where} AND f.commune_code <> ''{extra}
+        GROUP BY ALL
+        ORDER BY f.commune_code, f.sector
+    """
+    frame = wh.query(sql, params + ([_ts(end)] if stock else []))
+    frame["value"] = frame["value"].astype(float)
+    return frame
+
+
+def sector_demand_by_commune(wh: Warehouse, sector_codes: Sequence[str] | None, start: pd.Timestamp | None,
+                             end: pd.Timestamp | None) -> pd.DataFrame:
+    """Where the demand for these sections is: per commune, vacancies, job seekers, their ratio and the
+    commune's share of the city's vacancies (the Map page draws it as a layer).
+
+    Columns: commune_code, vacancies, job_seekers, ratio (vacancies per seeker, NaN without seekers),
+    share_of_city (commune vacancies / all the city's vacancies in these sections, including any rows
+    reported for the city without a commune). `sector_codes` None or empty = all sections.
+    """
+    scope = Scope(sectors=_check_sectors(sector_codes))
+    where, params = _where(scope, ("vacancies", "job_seekers"), start, end)
+    sql = f"""
+        WITH by_commune AS (
+            SELECT f.commune_code,
+                   sum(f.value) FILTER (WHERE f.measure = 'vacancies') AS vacancies,
+                   sum(f.value) FILTER (WHERE f.measure = 'job_seekers') AS job_seekers
+            FROM facts f
+            WHERE {where}
+            GROUP BY f.commune_code
+        )
+        SELECT commune_code, vacancies, job_seekers,
+               CASE WHEN job_seekers > 0 THEN vacancies / job_seekers END AS ratio,
+               vacancies / nullif(sum(vacancies) OVER (), 0) AS share_of_city
+        FROM by_commune
+        QUALIFY commune_code <> ''
+        ORDER BY commune_code
+    """
+    frame = wh.query(sql, params)
+    for col in ("vacancies", "job_seekers", "ratio", "share_of_city"):
+        frame[col] = frame[col].astype(float)
+    return frame
+
+
+# ------------------------------------------------------------------------------------- over time
+def demand_supply_monthly(wh: Warehouse, scope: Scope, end: pd.Timestamp | None = None,
+                          start: pd.Timestamp | None = None) -> pd.DataFrame:
+    """Monthly vacancies and job seekers summed over the scope's sections: [period, vacancies, job_seekers]."""
+    where, params = _where(scope, ("vacancies", "job_seekers"), start, end)
+    sql = f"""
+        SELECT f.period,
+               sum(f.value) FILTER (WHERE f.measure = 'vacancies') AS vacancies,
+               sum(f.value) FILTER (WHERE f.measure = 'job_seekers') AS job_seekers
+        FROM facts f
+        WHERE {where}
+        GROUP BY f.period
+        ORDER BY f.period
+    """
+    frame = wh.query(sql, params)
+    frame["period"] = pd.to_datetime(frame["period"])
+    frame[["vacancies", "job_seekers"]] = frame[["vacancies", "job_seekers"]].astype(float)
+    return frame
+
+
+# ------------------------------------------------------------------------------------- forecast
+@dataclass(frozen=True)
+class MonthlyForecast:
+    """The next months of one monthly count: the model the KPIs' backtest chose, and its fan."""
+
+    name: str
+    model: str
+    reason: str
+    mase: float | None
+    mase_naive: float | None
+    frame: pd.DataFrame
+    """Rows of history then forecast: period, kind ('history'|'forecast'), value, q025, q10, q50, q90, q975."""
+
+    @property
+    def future(self) -> pd.DataFrame:
+        return self.frame[self.frame["kind"] == "forecast"].reset_index(drop=True)
+
+
+def forecast_monthly_counts(series: pd.Series, name: str, geo: str, months: int = FORECAST_MONTHS
+                            ) -> MonthlyForecast | None:
+    """Adapter onto `indicators.forecast.forecast_series` for a monthly count, cut to `months` ahead.
+
+    Why an adapter: the shared module forecasts KPIs to December 2030 and has no "h steps" call; this one
+    describes a monthly flow (seasonal, never negative, judged by its level) in its `SeriesSpec`, lets the
+    shared backtest choose among naive / ETS / ARIMA / Theta, and keeps the first `months` periods of the
+    simulated fan (80% = q10–q90, 95% = q025–q975). None when the shared module declines (too short a
+    series, or nothing left to forecast before the end of 2030).
+    """
+    spec = kpi_forecast.SeriesSpec(indicator=name, geo=geo, grain="month", season=12, basis="level",
+                                   lower=0.0, upper=None)
+    series = series.dropna().sort_index()
+    if not series.empty:
+        expected = pd.date_range(series.index[0], series.index[-1], freq="MS")
+        if len(expected) != len(series):  # keep the trailing unbroken run, as the KPI forecasts do
+            series = series.reindex(expected)
+            gaps = np.flatnonzero(series.isna().to_numpy())
+            series = series.iloc[gaps[-1] + 1:]
+    result = kpi_forecast.forecast_series(series, spec)
+    if result is None:
+        return None
+    frame = result.path_frame().drop(columns=["indicator", "geo"])
+    history = frame[frame["kind"] == "history"]
+    future = frame[frame["kind"] == "forecast"].head(months)
+    chosen, base = result.scores.get(result.model), result.scores.get(kpi_forecast.BASELINE)
+    return MonthlyForecast(name=name, model=result.model, reason=result.reason,
+                           mase=chosen.mase if chosen else None, mase_naive=base.mase if base else None,
+                           frame=pd.concat([history, future], ignore_index=True))
+
+
+def demand_supply_forecast(wh: Warehouse, scope: Scope, until: pd.Timestamp, months: int = FORECAST_MONTHS
+                           ) -> dict[str, MonthlyForecast | None]:
+    """Forecasts of vacancies and job seekers for the scope's sections from the data up to `until`."""
+    monthly = demand_supply_monthly(wh, scope, end=until).set_index("period")
+    geo = ",".join(scope.communes or ()) or (scope.commune_type or "city")
+    sectors = ",".join(scope.sectors or ())
+    return {measure: forecast_monthly_counts(monthly[measure], f"{measure}:{sectors}", geo, months)
+            for measure in ("vacancies", "job_seekers")}
+
+
+__all__ = [
+    "COMMUNE_TYPES", "FORECAST_MONTHS", "MonthlyForecast", "PLAN_GROUPS", "SECTOR_MEASURES",
+    "data_status", "demand_supply_forecast", "demand_supply_monthly", "forecast_monthly_counts", "period_window",
+    "priority_sectors", "sector_codes", "sector_commune_matrix", "sector_demand_by_commune", "sector_table",
+    "sector_totals", "stock_before",
+]

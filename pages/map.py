@@ -1,0 +1,100 @@
+"""Bản đồ — a choropleth of the 126 communes for any KPI, period and sector, with its ranked-table twin."""
+import streamlit as st
+
+from indicators.mapclass import distance_to_target, diverging_classes, quantile_classes
+from indicators.targets import target_2030
+from ui import data
+from ui.context import current_view
+from ui.format import decimals_for, fmt_period, fmt_value
+from ui.i18n import t
+from ui.map_view import boundaries, choropleth, class_labels, selected_code
+from ui.scorecard_view import data_status_badge
+from ui.state import seed_from_url, sync_to_url
+
+view = current_view()
+lang = view.lang
+version = data.version()
+catalogue = data.warehouse(version).catalogue
+mappable = [i.code for i in catalogue.indicators if i.kind != "growth"]  # growth exists for the city only
+
+st.title(t("map_title", lang))
+seed_from_url("chi_tieu", mappable, "unemployment_rate")
+seed_from_url("che_do", ("muc", "khoang_cach"), "muc")
+left, right = st.columns([3, 2])
+left.selectbox(t("indicator", lang), mappable, key="chi_tieu", format_func=lambda c: catalogue.get(c).name(lang))
+right.segmented_control(t("map_mode", lang), ("muc", "khoang_cach"), key="che_do",
+                        format_func=lambda m: t("map_mode_level" if m == "muc" else "map_mode_distance", lang))
+sync_to_url({"chi_tieu": "unemployment_rate", "che_do": "muc"})
+code = st.session_state["chi_tieu"]
+ind = catalogue.get(code)
+target = target_2030(ind)
+distance_mode = st.session_state["che_do"] == "khoang_cach" and target is not None
+if st.session_state["che_do"] == "khoang_cach" and target is None:
+    st.info(t("map_no_target", lang))
+
+geo = boundaries()
+if geo.problems:
+    st.warning(t("map_boundary_problem", lang) + "\n\n" + "\n".join(f"- {p}" for p in geo.problems))
+
+values = data.commune_values(version, code, view.grain, view.until, view.sectors)
+if (values["status"] == "demo").any():
+    st.warning(t("demo_banner", lang), icon="🧪")
+names = values["name_vi" if lang == "vi" else "name_en"]
+unit, unit_label = ind.unit, ind.unit_label(lang)
+period = fmt_period(values["period_start"].iloc[0], view.grain, lang, values["period_end"].iloc[0])
+status_text = values["status"].map(lambda s: t(f"data_{s}", lang) if isinstance(s, str) else "")
+hover = [
+    f"<b>{n}</b><br>{fmt_value(v, unit, unit_label, lang)}<br>{s} · {period}" if v == v else
+    f"<b>{n}</b><br>{t('hover_no_data', lang)} · {period}"
+    for n, v, s in zip(names, values["value"], status_text)
+]
+if distance_mode:
+    shown = [distance_to_target(v if v == v else None, target) for v in values["value"]]
+    classes = diverging_classes(shown)
+    legend = t("map_legend_distance", lang)
+else:
+    classes = quantile_classes([v if v == v else None for v in values["value"]])
+    legend = unit_label
+labels = class_labels(classes, decimals_for(unit, 1.0), lang)
+
+map_col, table_col = st.columns([3, 2])
+with map_col:
+    fig = choropleth(geo, values[["code"]], classes, labels, hover, t("hover_no_data", lang), legend)
+    if lang == "vi":
+        fig.update_layout(separators=",.")
+    event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode="points",
+                            config={"displayModeBar": False, "scrollZoom": False})
+    st.caption(t("map_caption", lang, boundary=f"{geo.caption_vi if lang == 'vi' else geo.caption_en} ({geo.attribution})",
+                 period=period, n=len(classes.colours)))
+    missing = values[values["value"].isna()]
+    if missing.empty:
+        st.caption(t("map_all_have_data", lang))
+    else:
+        st.caption(t("map_no_data_list", lang, n=len(missing), names=", ".join(missing["name_vi" if lang == "vi" else "name_en"])))
+
+with table_col:
+    st.subheader(t("map_ranked", lang))
+    table = values.sort_values(["rank", "code"], na_position="last")
+    shown_table = table.assign(
+        **{t("col_rank", lang): table["rank"], t("col_commune", lang): table["name_vi" if lang == "vi" else "name_en"],
+           t("col_type", lang): table["type"].map(lambda x: t(f"type_{x}", lang)),
+           f"{ind.name(lang)} ({unit_label})": table["value"].round(2),
+           t("col_data_status", lang): table["status"].map(lambda s: t(f"data_{s}", lang) if isinstance(s, str) else t("no_data", lang))}
+    )[["code", t("col_rank", lang), t("col_commune", lang), t("col_type", lang), f"{ind.name(lang)} ({unit_label})",
+       t("col_data_status", lang)]]
+    picked = st.dataframe(shown_table, hide_index=True, height=520, on_select="rerun", selection_mode="single-row",
+                          key="map_table")
+    st.download_button(t("download_csv", lang), shown_table.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"ban-do-{code}-{view.until:%Y-%m}.csv", mime="text/csv")
+
+chosen = selected_code(event)
+rows = getattr(getattr(picked, "selection", None), "rows", None)
+if chosen is None and rows:
+    chosen = shown_table.iloc[rows[0]]["code"]
+if chosen:
+    name = values.set_index("code").loc[chosen, "name_vi" if lang == "vi" else "name_en"]
+    st.page_link("pages/commune.py", label=t("map_open_profile", lang, name=name), icon="📍",
+                 query_params={"xa": chosen})
+else:
+    st.caption(t("map_select_hint", lang))
+st.markdown(data_status_badge(values["status"].dropna().max() if values["status"].notna().any() else None, lang))

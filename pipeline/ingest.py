@@ -1,0 +1,405 @@
+"""Ingest raw files: read, recognise the template, validate, pseudonymise, stage; quarantine the rest.
+
+One file at a time, streamed in chunks (a 200 MB file never sits in memory whole):
+    raw file --readers--> text chunks --validate--> accepted | quarantined
+    accepted --crosswalk (old units -> new), status, CCCD -> pid--> staging/<template>/<batch>.parquet
+    quarantined (rows as they came, CCCDs masked, reasons vi + en) --> quarantine/<batch>__<file>.csv
+and one line per file in staging/ingest_log.jsonl (rows in, accepted, quarantined, reasons, messages).
+
+Staged data is not served: `python -m pipeline publish` merges it into a new warehouse version. A file
+already ingested (same bytes, same template) is refused as a duplicate; a later file with rows for the
+same key (a corrected report) replaces those rows at publish time. Files that cannot be read as the
+template at all (empty, binary, wrong columns, another template) are rejected whole with a message.
+"""
+from __future__ import annotations
+
+import csv
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from pipeline.crosswalk import BOUNDARY_CHANGE, default_new_unit, split_to_new
+from pipeline.privacy import MissingKeyError, PseudonymKey, load_key, pseudonymise
+from pipeline.readers import ReadError, open_raw, sniff_summary
+from pipeline.templates import TEMPLATES, Template, get_template
+from pipeline.validate import Context, known_header, rank_templates, reason_label, validate_chunk
+from store.paths import curated_dir
+
+LOG_NAME = "ingest_log.jsonl"
+
+
+def staging_dir() -> Path:
+    """Validated, pseudonymised rows waiting to be published (next to the warehouse, never served)."""
+    return curated_dir() / "staging"
+
+
+def quarantine_dir() -> Path:
+    return curated_dir() / "quarantine"
+
+
+def log_path() -> Path:
+    return staging_dir() / LOG_NAME
+
+
+@dataclass
+class FileReport:
+    """What happened to one file: the numbers, the reasons and a message in Vietnamese and English."""
+
+    file: str
+    status: str                       # ingested | partial | rejected | duplicate_file | empty | validated
+    template: str | None = None
+    rows_in: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    blank_rows: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)
+    message_vi: str = ""
+    message_en: str = ""
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    read_as: str = ""
+    sha256: str = ""
+    batch: str = ""
+    staged_file: str | None = None
+    quarantine_file: str | None = None
+    period_min: str | None = None
+    period_max: str | None = None
+    key_id: str | None = None
+    ingested_at: str = ""
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ingested", "partial", "validated", "empty")
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(4 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_log() -> list[dict]:
+    """Every file ever ingested into the staging area (oldest first)."""
+    path = log_path()
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _append_log(report: FileReport) -> None:
+    path = log_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        fh.write(json.dumps(report.to_json(), ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _pick_template(headers: list[str], wanted: str | None) -> tuple[Template | None, dict, list, tuple[str, str] | None]:
+    """(template, header mapping, extra headers, rejection message) for a file's headers."""
+    ranked = rank_templates(headers, list(TEMPLATES.values()))
+    best = ranked[0]
+    if wanted is not None:
+        template = get_template(wanted)
+        mine = next(m for m in ranked if m.template.code == template.code)
+        if mine.complete:
+            return template, mine.mapping, mine.extra, None
+        if best.complete and best.template.code != template.code:
+            return None, {}, [], (
+                f"Tệp có các cột của biểu mẫu “{best.template.name_vi}”, không phải “{template.name_vi}”",
+                f"The file has the columns of the template “{best.template.name_en}”, not “{template.name_en}”")
+        missing_vi = ", ".join(f"“{f.header_vi}”" for f in mine.missing)
+        missing_en = ", ".join(f"“{f.header_en}”" for f in mine.missing)
+        return None, {}, [], (f"Thiếu cột bắt buộc của biểu mẫu “{template.name_vi}”: {missing_vi}",
+                              f"Required columns of “{template.name_en}” are missing: {missing_en}")
+    if best.complete:
+        return best.template, best.mapping, best.extra, None
+    if not best.mapping:
+        return None, {}, [], ("Không nhận ra biểu mẫu: không có cột nào trùng với các biểu mẫu đã định nghĩa "
+                              "(xem trang Dữ liệu & phương pháp để tải biểu mẫu)",
+                              "Template not recognised: no column matches a defined template "
+                              "(download the templates from the Data & methodology page)")
+    missing_vi = ", ".join(f"“{f.header_vi}”" for f in best.missing)
+    missing_en = ", ".join(f"“{f.header_en}”" for f in best.missing)
+    return None, {}, [], (f"Gần giống biểu mẫu “{best.template.name_vi}” nhưng thiếu cột bắt buộc: {missing_vi}",
+                          f"Looks like “{best.template.name_en}” but required columns are missing: {missing_en}")
+
+
+# ---- turning accepted rows into staged rows -------------------------------------------------------------
+def _stage_aggregate(frame: pd.DataFrame, template: Template, batch: str) -> pd.DataFrame:
+    counts = [f.key for f in template.fields if f.kind == "count"]
+    decimals = [f.key for f in template.fields if f.kind == "decimal"]
+    out = frame.assign(orig_commune=frame["commune"])
+    out = split_to_new(out, "commune", "period", counts, decimals)
+    out["status"] = out["status"].fillna(template.default_status) if "status" in out else template.default_status
+    out["batch"] = batch
+    drop = [c for c in ("commune_name", "institution_name") if c in out.columns]
+    return out.drop(columns=drop)
+
+
+def _stage_person(frame: pd.DataFrame, template: Template, batch: str, key: PseudonymKey) -> pd.DataFrame:
+    out = frame.drop(columns=["cccd"])
+    out.insert(0, "pid", pseudonymise(key, frame["cccd"]))
+    old = (out["period"] < BOUNDARY_CHANGE).to_numpy()
+    if old.any():
+        out.loc[old, "commune"] = default_new_unit(out.loc[old, "commune"]).to_numpy()
+    out["status"] = template.default_status
+    out["batch"] = batch
+    out["key_id"] = key.key_id
+    return out
+
+
+def _arrow(frame: pd.DataFrame, schema: pa.Schema | None) -> pa.Table:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    if schema is not None:
+        table = table.select(schema.names).cast(schema)
+    return table
+
+
+class _Quarantine:
+    """Appends quarantined rows to one CSV per file (UTF-8 with BOM, so Excel shows Vietnamese)."""
+
+    def __init__(self, path: Path, headers: list[str]) -> None:
+        self.path = path
+        self.columns = ["_row", *headers, "_raw_line", "ly_do", "reason"]
+        self.rows = 0
+        self._fh = None
+
+    def write(self, frame: pd.DataFrame) -> None:
+        if frame.empty:
+            return
+        if self._fh is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
+            self._writer = csv.writer(self._fh)
+            self._writer.writerow(["dong_du_lieu / data_row", *self.columns[1:-2], "ly_do (vi)", "reason (en)"])
+        out = frame.reindex(columns=self.columns).fillna("")
+        self._writer.writerows(out.itertuples(index=False, name=None))
+        self.rows += len(frame)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+
+    def discard(self) -> None:
+        self.close()
+        self.path.unlink(missing_ok=True)
+
+
+def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timestamp | None = None,
+                dry_run: bool = False, progress: bool = False, chunk_rows: int | None = None,
+                key: PseudonymKey | None = None) -> FileReport:
+    """Ingest one raw file into the staging area (or only check it when `dry_run`); never raises on bad data.
+
+    `as_of` is the latest month a row may be for (default: this month). Person-level files need the
+    pseudonymisation key (from the environment unless given) and are refused without it.
+    """
+    started = time.perf_counter()
+    path = Path(path)
+    as_of = (pd.Timestamp.today() if as_of is None else pd.Timestamp(as_of)).to_period("M").to_timestamp()
+    report = FileReport(file=path.name, status="rejected")
+    known = list(TEMPLATES.values())
+    try:
+        raw = open_raw(path, lambda h: known_header(h, known))
+    except ReadError as err:
+        report.message_vi, report.message_en = err.message_vi, err.message_en
+        report.reasons = {err.code: 1}
+        return _finish(report, started, dry_run)
+    report.read_as = sniff_summary(raw)
+    chosen, mapping, extra, problem = _pick_template(raw.headers, template)
+    if problem is not None:
+        report.message_vi, report.message_en = problem
+        report.reasons = {"wrong_template" if "không phải" in problem[0] else "missing_columns": 1}
+        return _finish(report, started, dry_run)
+    assert chosen is not None
+    report.template = chosen.code
+    ignored = [h for h in extra if not h.startswith("(cột ")]
+    if ignored:
+        report.warnings.append((f"Bỏ qua các cột không thuộc biểu mẫu: {', '.join(ignored)}",
+                                f"Ignored columns that are not in the template: {', '.join(ignored)}"))
+    report.sha256 = _sha256(path)
+    if not dry_run:
+        earlier = [r for r in read_log() if r.get("sha256") == report.sha256 and r.get("template") == chosen.code
+                   and r.get("status") in ("ingested", "partial")]
+        if earlier:
+            report.status = "duplicate_file"
+            report.message_vi = (f"Tệp này đã được nạp ngày {earlier[0]['ingested_at'][:10]} (lô {earlier[0]['batch']}); "
+                                 "không nạp lại. Nếu là báo cáo sửa đổi, hãy sửa số liệu rồi gửi lại.")
+            report.message_en = (f"This file was already ingested on {earlier[0]['ingested_at'][:10]} (batch "
+                                 f"{earlier[0]['batch']}); not ingested again. For a corrected report, change the data and resend.")
+            report.reasons = {"duplicate_file": 1}
+            return _finish(report, started, dry_run)
+    if chosen.level == "person" and not dry_run:
+        try:
+            key = key or load_key()
+        except MissingKeyError as err:
+            report.message_vi, report.message_en = err.message_vi, err.message_en
+            report.reasons = {"missing_key": 1}
+            return _finish(report, started, dry_run)
+        report.key_id = key.key_id
+    report.batch = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{report.sha256[:8]}"
+    ctx = Context(chosen, mapping, as_of)
+    staged_final = staging_dir() / chosen.code / f"{report.batch}.parquet"
+    staged_tmp = staged_final.with_name(f".{staged_final.name}.{uuid.uuid4().hex}.tmp")
+    quarantine = _Quarantine(quarantine_dir() / f"{report.batch}__{path.stem}.csv", raw.headers)
+    writer: pq.ParquetWriter | None = None
+    reasons: Counter = Counter()
+    periods: list[pd.Timestamp] = []
+    bar = _progress_bar(raw, path, progress)
+    try:
+        for chunk in raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None):
+            result = validate_chunk(chunk, ctx)
+            report.rows_in += len(chunk.text) + len(chunk.bad_lines)
+            report.accepted += len(result.accepted)
+            report.quarantined += len(result.quarantined)
+            reasons.update(result.reasons)
+            if not dry_run:
+                quarantine.write(result.quarantined)
+            if len(result.accepted):
+                periods += [result.accepted["period"].min(), result.accepted["period"].max()]
+            if dry_run or result.accepted.empty:
+                continue
+            if chosen.level == "person":
+                staged = _stage_person(result.accepted, chosen, report.batch, key)  # type: ignore[arg-type]
+            else:
+                staged = _stage_aggregate(result.accepted, chosen, report.batch)
+            table = _arrow(staged, writer.schema if writer is not None else None)
+            if writer is None:
+                staged_tmp.parent.mkdir(parents=True, exist_ok=True)
+                writer = pq.ParquetWriter(staged_tmp, table.schema)
+            writer.write_table(table)
+    except ReadError as err:
+        _abort(writer, staged_tmp, quarantine)
+        report.status = "rejected"
+        report.message_vi, report.message_en = err.message_vi, err.message_en
+        report.reasons = {err.code: 1}
+        report.accepted = 0
+        return _finish(report, started, dry_run)
+    except BaseException:
+        _abort(writer, staged_tmp, quarantine)
+        raise
+    finally:
+        if bar:
+            bar.close()
+    if writer is not None:
+        writer.close()
+        os.replace(staged_tmp, staged_final)
+        report.staged_file = str(staged_final.relative_to(curated_dir()))
+    quarantine.close()
+    if quarantine.rows:
+        report.quarantine_file = str(quarantine.path)
+    report.blank_rows = raw.blank_rows
+    report.reasons = dict(reasons.most_common())
+    if periods:
+        report.period_min = min(periods).strftime("%Y-%m")
+        report.period_max = max(periods).strftime("%Y-%m")
+    _summarise(report, chosen, dry_run)
+    return _finish(report, started, dry_run)
+
+
+def _abort(writer: pq.ParquetWriter | None, tmp: Path, quarantine: _Quarantine) -> None:
+    if writer is not None:
+        writer.close()
+    tmp.unlink(missing_ok=True)
+    quarantine.discard()
+
+
+def _summarise(report: FileReport, template: Template, dry_run: bool) -> None:
+    if report.rows_in == 0:
+        report.status = "empty"
+        report.message_vi = "Tệp chỉ có dòng tiêu đề, không có dòng số liệu nào"
+        report.message_en = "The file has a header but no data rows"
+        return
+    if dry_run:
+        report.status = "validated"
+    elif report.accepted == 0:
+        report.status = "rejected"
+    else:
+        report.status = "ingested" if report.quarantined == 0 else "partial"
+    top = ", ".join(f"{reason_label(c, 'vi')} ({_vi(n)})" for c, n in list(report.reasons.items())[:3])
+    top_en = ", ".join(f"{reason_label(c, 'en')} ({n:,})" for c, n in list(report.reasons.items())[:3])
+    verb_vi = "hợp lệ" if dry_run else "được nhận"
+    verb_en = "valid" if dry_run else "accepted"
+    report.message_vi = (f"{template.name_vi}: {_vi(report.accepted)} dòng {verb_vi}, {_vi(report.quarantined)} dòng bị cách ly"
+                         + (f" — lý do chính: {top}" if top else ""))
+    report.message_en = (f"{template.name_en}: {report.accepted:,} rows {verb_en}, {report.quarantined:,} rows quarantined"
+                         + (f" — main reasons: {top_en}" if top_en else ""))
+
+
+def _vi(n: int) -> str:
+    """A count in vi-VN style (1.234.567) without pulling in the UI's Babel formatter."""
+    return f"{n:,}".replace(",", ".")
+
+
+def _finish(report: FileReport, started: float, dry_run: bool) -> FileReport:
+    report.seconds = round(time.perf_counter() - started, 3)
+    report.ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    if not dry_run:
+        _append_log(report)
+    return report
+
+
+def _progress_bar(raw, path: Path, enabled: bool):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        def update_to(self, done: int) -> None:
+            self.update(max(0, done - self.n))
+
+    if raw.kind == "csv":
+        return Bar(total=raw.size, unit="B", unit_scale=True, unit_divisor=1024, desc=path.name[:30], leave=False)
+    return Bar(total=None, unit=" dòng", desc=path.name[:30], leave=False)
+
+
+def ingest_files(paths: Iterable[Path | str], template: str | None = None, as_of: pd.Timestamp | None = None,
+                 dry_run: bool = False, progress: bool = False) -> list[FileReport]:
+    """Ingest several files (folders are expanded to their CSV and XLSX files), one report each."""
+    reports = []
+    for path in expand_paths(paths):
+        reports.append(ingest_file(path, template, as_of, dry_run, progress))
+    return reports
+
+
+def expand_paths(paths: Iterable[Path | str]) -> list[Path]:
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(q for q in p.iterdir() if q.suffix.lower() in (".csv", ".xlsx", ".txt") and q.is_file())
+        else:
+            out.append(p)
+    return out
+
+
+def staged_files(template: str) -> list[Path]:
+    """The staged parquet files of a template (published batches included: staging is cumulative)."""
+    folder = staging_dir() / template
+    return sorted(folder.glob("*.parquet")) if folder.exists() else []
+
+
+def clear_staging() -> None:
+    """Forget everything staged (tests and re-starts); the published versions are untouched."""
+    shutil.rmtree(staging_dir(), ignore_errors=True)
+    shutil.rmtree(quarantine_dir(), ignore_errors=True)
+
+

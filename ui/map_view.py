@@ -1,0 +1,87 @@
+"""The choropleth of the 126 communes (plotly, no tile server, no CDN) and its geometry, cached.
+
+The geometry is the project's schematic file or the city's official file (HANOI_BOUNDARY_FILE), read and
+validated once per file. The figure carries each commune's geometry once: communes with data in the
+coloured trace, communes without data in a grey trace of their own, so none is dropped or shown as zero.
+"""
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from indicators.boundaries import BoundarySet, load_boundaries
+from indicators.mapclass import NO_DATA, Classes
+from store.reference import load_communes
+from ui.format import fmt_number
+
+
+@st.cache_resource(show_spinner=False)
+def _boundaries(path: str | None, code_property: str | None, mtime: float | None) -> BoundarySet:
+    return load_boundaries(set(load_communes()["code"]), path, code_property)
+
+
+def boundaries() -> BoundarySet:
+    """The geometry in use (official when configured and valid, else the built schematic)."""
+    path = os.environ.get("HANOI_BOUNDARY_FILE") or None
+    mtime = os.path.getmtime(path) if path and os.path.exists(path) else None
+    return _boundaries(path, os.environ.get("HANOI_BOUNDARY_CODE_PROPERTY") or None, mtime)
+
+
+def _subset(geojson: dict, codes: set[str]) -> dict:
+    return {"type": "FeatureCollection", "features": [f for f in geojson["features"] if f["properties"]["code"] in codes]}
+
+
+def class_labels(classes: Classes, decimals: int, lang: str) -> list[str]:
+    """'1,2 – 2,4' for each class, for the legend."""
+    edges = classes.edges
+    return [f"{fmt_number(edges[i], lang, decimals)} – {fmt_number(edges[i + 1], lang, decimals)}"
+            for i in range(len(edges) - 1)]
+
+
+def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: list[str], hover: list[str],
+               no_data_hover: str, legend_title: str, height: int = 620) -> go.Figure:
+    """A classed choropleth: `frame` has one row per commune (column `code`) in the order of `classes.index`."""
+    frame = frame.assign(cls=list(classes.index), hover=hover)
+    with_data = frame[frame["cls"] >= 0]
+    without = frame[frame["cls"] < 0]
+    fig = go.Figure()
+    n = max(len(classes.colours), 1)
+    if not with_data.empty:
+        scale = []
+        for i, colour in enumerate(classes.colours):
+            scale += [(i / n, colour), ((i + 1) / n, colour)]
+        fig.add_trace(go.Choropleth(
+            geojson=_subset(geo.geojson, set(with_data["code"])), featureidkey="properties.code",
+            locations=with_data["code"], z=with_data["cls"] + 0.5, zmin=0, zmax=n, colorscale=scale,
+            customdata=with_data[["code"]], hovertext=with_data["hover"], hoverinfo="text",
+            marker_line_color="white", marker_line_width=0.6, name="",
+            colorbar=dict(title=dict(text=legend_title), tickvals=[i + 0.5 for i in range(n)], ticktext=labels,
+                          thickness=14, len=0.75),
+        ))
+    if not without.empty:
+        fig.add_trace(go.Choropleth(
+            geojson=_subset(geo.geojson, set(without["code"])), featureidkey="properties.code",
+            locations=without["code"], z=[0] * len(without), colorscale=[(0, NO_DATA), (1, NO_DATA)],
+            showscale=False, customdata=without[["code"]], hovertext=without["hover"], hoverinfo="text",
+            marker_line_color="white", marker_line_width=0.6, name=no_data_hover,
+        ))
+    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), dragmode=False,
+                      paper_bgcolor="rgba(0,0,0,0)", geo_bgcolor="rgba(0,0,0,0)")
+    return fig
+
+
+def selected_code(event) -> str | None:
+    """The commune clicked on the map (plotly selection event), if any."""
+    try:
+        points = event.selection.points
+    except AttributeError:
+        return None
+    for point in points or []:
+        code = point.get("location") or (point.get("customdata") or [None])[0]
+        if code:
+            return str(code)
+    return None
