@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ui import data
-from ui.context import render_controls
+from indicators.access import AccessDenied, can_admin
+from ui import audit, data
+from ui.auth import establish_principal, render_identity
+from ui.context import render_controls, sync_controls_to_url
 from ui.i18n import t
 
 st.set_page_config(page_title="KPI thị trường lao động Hà Nội", page_icon="📊", layout="wide")
+st.set_option("client.disableDataExport", True)  # every download goes through an audited button (ui/audit.py)
+principal = establish_principal()  # who is asking: every data read is authorized for them (ui/data.py)
 
 version = data.version()
 if version is None:
@@ -18,11 +22,28 @@ if version is None:
     st.stop()
 
 view = render_controls(data.warehouse(version).data_until)
+render_identity(view.lang)
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", view.lang), icon="📊", url_path="tong-quan", default=True),
     st.Page("pages/map.py", title=t("page_map", view.lang), icon="🗺️", url_path="ban-do"),
     st.Page("pages/commune.py", title=t("page_commune", view.lang), icon="📍", url_path="ho-so"),
+    st.Page("pages/sectors.py", title=t("page_sectors", view.lang), icon="🏭", url_path="nganh-kinh-te"),
+    st.Page("pages/trends.py", title=t("page_trends", view.lang), icon="📈", url_path="xu-huong"),
+    st.Page("pages/forecast.py", title=t("page_forecast", view.lang), icon="🎯", url_path="du-bao"),
+    st.Page("pages/wall.py", title=t("page_wall", view.lang), icon="🖥️", url_path="man-hinh-tuong"),
     # one line per page, in menu order; each page's title comes from ui/i18n.py
 ]
-st.navigation(pages).run()
+if can_admin(principal):  # the audit trail is listed (and reachable) for administrators only
+    pages.append(st.Page("pages/audit.py", title=t("page_audit", view.lang), icon="🧾", url_path="nhat-ky"))
+page = st.navigation(pages)
+sync_controls_to_url()
+page_key = page.url_path or "tong-quan"  # the default page (Tổng quan) has the root URL
+audit.begin_run(page_key)
+try:
+    page.run()
+except AccessDenied as denied:  # the data layer refused: say why, record it, never show the data
+    st.error(denied.message(view.lang), icon="🔒")
+    audit.record("denied", params={"reason": denied.message_en})
+finally:
+    audit.end_run(page_key)

@@ -319,8 +319,7 @@ def backtest(y: np.ndarray, spec: SeriesSpec, models: tuple[str, ...] = MODELS, 
     for origin in origins:
         train, test = y[:origin], y[origin:origin + horizon]
         scale = mase_scale(train, spec.season)
-        if not np.isfinite(scale) or scale <= 0:
-            scale = max(float(np.mean(np.abs(train))), 1e-9) * 0.01
+        scalable = bool(np.isfinite(scale) and scale > 0)  # a flat history has no yardstick: no MASE there
         for name in models:
             if name in failed:
                 continue
@@ -332,24 +331,28 @@ def backtest(y: np.ndarray, spec: SeriesSpec, models: tuple[str, ...] = MODELS, 
             point = _clip(fitted.forecast(h), spec)
             sims = _clip(fitted.simulate(h, BACKTEST_PATHS, rng), spec)
             lo80, hi80, lo95, hi95 = np.quantile(sims, [0.10, 0.90, 0.025, 0.975], axis=0)
-            errors[name] += list(np.abs(test - point) / scale)
+            if scalable:
+                errors[name] += list(np.abs(test - point) / scale)
             inside80[name] += list((test >= lo80) & (test <= hi80))
             inside95[name] += list((test >= lo95) & (test <= hi95))
     return {
-        name: BacktestScore(float(np.mean(errors[name])), float(np.mean(inside80[name])),
-                            float(np.mean(inside95[name])), len(errors[name]))
-        for name in models if name not in failed and errors[name]
+        name: BacktestScore(float(np.mean(errors[name])) if errors[name] else float("nan"),
+                            float(np.mean(inside80[name])), float(np.mean(inside95[name])), len(inside80[name]))
+        for name in models if name not in failed and inside80[name]
     }
 
 
 def choose_model(scores: dict[str, BacktestScore]) -> tuple[str, str]:
     """(model, reason): the best candidate if it beats the naive baseline's MASE, else the baseline.
 
-    Reasons: "beats_naive", "no_better_than_naive", "no_candidate" (none could be fitted or scored).
+    Reasons: "beats_naive", "no_better_than_naive", "no_candidate" (no other model could be fitted),
+    "not_scorable" (the history is too flat for a scaled error).
     """
     base = scores.get(BASELINE)
+    if base is None or not np.isfinite(base.mase):
+        return BASELINE, "not_scorable"
     rivals = {m: s for m, s in scores.items() if m != BASELINE and np.isfinite(s.mase)}
-    if not rivals or base is None:
+    if not rivals:
         return BASELINE, "no_candidate"
     best = min(rivals, key=lambda m: rivals[m].mase)
     if rivals[best].mase < base.mase:

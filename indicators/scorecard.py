@@ -13,7 +13,8 @@ import pandas as pd
 
 from indicators.catalogue import Indicator
 from indicators.queries import Scope, kpi_frames
-from indicators.status import Assessment, assess_level, assess_yearly_count
+from indicators.forecast_store import forecast_index
+from indicators.status import Assessment, assess_level, assess_yearly_count, combine
 from indicators.targets import CITY, Target, annual_plan, target_2030
 from indicators.warehouse import Warehouse
 
@@ -112,10 +113,29 @@ def build_scorecard(
     grouped: dict[str, dict[str, list[dict]]] = {}
     for rec in records:
         grouped.setdefault(rec["indicator"], {}).setdefault(rec["grain"], []).append(rec)
+    forecasts = forecast_index(wh.version) if _whole_area(scope, geo) else {}
     out = []
     for ind in wh.catalogue.indicators:
         row = _row_for(ind, grouped.get(ind.code, {}), grain, geo, wh)
         if scope.sectors:
             row.sector_filtered = wh.catalogue.has_sector_breakdown(ind.code)
+        row.assessment = _with_forecast(row, forecasts.get((ind.code, geo)), until)
         out.append(row)
     return out
+
+
+# --- status from the 2030 forecast (issue 4): the rule is indicators/status.py ---
+def _whole_area(scope: Scope, geo: str) -> bool:
+    """Forecasts are made for the whole city or a whole commune, all sectors together."""
+    if scope.commune_type is not None:
+        return False
+    return scope.communes is None if geo == CITY else scope.communes == (geo,)
+
+
+def _with_forecast(row: ScoreRow, forecast: dict | None, until: pd.Timestamp) -> Assessment:
+    """The forecast's status when it applies to this row (same area, all sectors, data up to the forecast's)."""
+    usable = (forecast is not None and row.sector_filtered is not True
+              and until >= pd.Timestamp(forecast["data_until"]))
+    if not usable:
+        return row.assessment
+    return combine(row.assessment, forecast["probability"], True, forecast["value_2030"])

@@ -294,13 +294,8 @@ def forecast_monthly_counts(series: pd.Series, name: str, geo: str, months: int 
     """
     spec = kpi_forecast.SeriesSpec(indicator=name, geo=geo, grain="month", season=12, basis="level",
                                    lower=0.0, upper=None)
-    series = series.dropna().sort_index()
-    if not series.empty:
-        expected = pd.date_range(series.index[0], series.index[-1], freq="MS")
-        if len(expected) != len(series):  # keep the trailing unbroken run, as the KPI forecasts do
-            series = series.reindex(expected)
-            gaps = np.flatnonzero(series.isna().to_numpy())
-            series = series.iloc[gaps[-1] + 1:]
+    months_frame = pd.DataFrame({"period": series.index, "value": series.to_numpy(dtype=float), "n_months": 1})
+    series = kpi_forecast.complete_series(months_frame, "month")  # the trailing unbroken run, as for KPIs
     result = kpi_forecast.forecast_series(series, spec)
     if result is None:
         return None

@@ -8,7 +8,7 @@ from ui.context import current_view
 from ui.format import fmt_number
 from ui.i18n import t
 from ui.profile_view import comparison_table, trend_figure
-from ui.state import seed_from_url, sync_to_url
+from ui.state import seed_from_url, show_url_notices, sync_to_url
 
 view = current_view()
 lang = view.lang
@@ -50,6 +50,7 @@ else:
 st.subheader(t("profile_trends", lang))
 codes = [r.indicator.code for r in rows if r.has_data]
 seed_from_url("xu_huong", codes, "unemployment_rate" if "unemployment_rate" in codes else codes[0])
+show_url_notices(lang)
 st.selectbox(t("profile_trend_pick", lang), codes, key="xu_huong",
              format_func=lambda c: next(r.indicator.name(lang) for r in rows if r.indicator.code == c))
 sync_to_url({"xu_huong": "unemployment_rate"})

@@ -9,7 +9,7 @@ from ui.format import decimals_for, fmt_period, fmt_value
 from ui.i18n import t
 from ui.map_view import boundaries, choropleth, class_labels, selected_code
 from ui.scorecard_view import data_status_badge
-from ui.state import seed_from_url, sync_to_url
+from ui.state import seed_from_url, show_url_notices, sync_to_url
 
 view = current_view()
 lang = view.lang
@@ -20,6 +20,7 @@ mappable = [i.code for i in catalogue.indicators if i.kind != "growth"]  # growt
 st.title(t("map_title", lang))
 seed_from_url("chi_tieu", mappable, "unemployment_rate")
 seed_from_url("che_do", ("muc", "khoang_cach"), "muc")
+show_url_notices(lang)
 left, right = st.columns([3, 2])
 left.selectbox(t("indicator", lang), mappable, key="chi_tieu", format_func=lambda c: catalogue.get(c).name(lang))
 right.segmented_control(t("map_mode", lang), ("muc", "khoang_cach"), key="che_do",

@@ -3,6 +3,8 @@ import streamlit as st
 
 from indicators.status import RULE_TEXT
 from ui import data
+from ui.audit import download_button
+from ui.briefing_button import render_briefing_button
 from ui.context import current_view
 from ui.format import fmt_month, fmt_number, fmt_percent_of, fmt_period
 from ui.i18n import t
@@ -16,6 +18,7 @@ rows = data.scorecard(version, view.scope, view.grain, view.until, view.geo)
 st.title(t("overview_title", lang))
 st.caption(t("overview_caption", lang, geo=view.geo_name(), period=t(f"grain_{view.grain}", lang),
              until=fmt_month(view.until, lang), version=version))
+render_briefing_button(view)
 
 if any(r.data_status == "demo" for r in rows):
     st.warning(t("demo_banner", lang), icon="🧪")
@@ -40,5 +43,6 @@ with st.expander(t("status_rule", lang)):
 with st.expander(t("table_view", lang)):
     table = scorecard_table(rows, lang)
     st.dataframe(table, hide_index=True, width="stretch")
-    st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"tong-quan-{view.geo}-{view.until:%Y-%m}.csv", mime="text/csv")
+    download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+                    file_name=f"tong-quan-{view.geo}-{view.until:%Y-%m}.csv", mime="text/csv",
+                    params={"geo": view.geo, "grain": view.grain, "until": view.until}, rows=len(table))

@@ -47,8 +47,8 @@ start, end = period_window(view.grain, view.until)
 n_months = (end.year - start.year) * 12 + end.month - start.month + 1
 period = fmt_period(start, view.grain, lang, last_month=end, n_months=n_months)
 
-st.caption(t("sec_caption", lang, geo=geo, period=period, start=fmt_month(start, lang), end=fmt_month(end, lang),
-             version=version))
+span = "" if start == end else t("sec_span", lang, start=fmt_month(start, lang), end=fmt_month(end, lang))
+st.caption(t("sec_caption", lang, geo=geo, period=period, span=span, version=version))
 names = load_sectors().set_index("code")["name_en" if lang == "en" else "name_vi"]
 if view.sectors:
     st.info(t("sec_filtered", lang, sectors=", ".join(f"{s} – {names[s]}" for s in view.sectors)))

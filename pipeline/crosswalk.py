@@ -27,6 +27,8 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipeline.reference_build import ascii_fold
 from store.reference import load_communes, load_lineage
@@ -83,15 +85,10 @@ def new_codes() -> frozenset[str]:
     return _lookups()["new_codes"]  # type: ignore[return-value]
 
 
-def _resolve_one(text: str, number: float, old_era: bool) -> tuple[str | None, str]:
+def _resolve_one(text: str, old_era: bool) -> tuple[str | None, str]:
     look = _lookups()
     codes = look["old_codes"] if old_era else look["new_codes"]
     names = look["old_names"] if old_era else look["new_names"]
-    if number == number:  # a real number from an Excel cell
-        if float(number).is_integer() and 0 <= number < 100000:
-            text = str(int(number))
-        else:
-            return None, "bad_commune"
     if text == "":
         return None, "missing"
     digits = re.fullmatch(r"(\d+)(?:[.,]0+)?", text)
@@ -117,14 +114,26 @@ def resolve_communes(text: pd.Series, period: pd.Series, numbers: pd.Series | No
     distinct (value, era), so millions of rows cost what a few hundred distinct values cost.
     """
     old_era = (period < BOUNDARY_CHANGE).fillna(False).to_numpy(dtype=bool)
-    nums = numbers.to_numpy(dtype=float) if numbers is not None else np.full(len(text), np.nan)
-    keys = pd.DataFrame({"t": text.fillna("").astype(str).to_numpy(), "n": nums, "o": old_era})
-    codes_, uniques = pd.MultiIndex.from_frame(keys).factorize()
-    resolved = [_resolve_one(t, n, bool(o)) for t, n, o in uniques]
-    code_arr = np.array([r[0] if r[0] is not None else None for r in resolved], dtype=object)
-    reason_arr = np.array([r[1] for r in resolved], dtype=object)
-    return pd.DataFrame({"code": pd.array(code_arr[codes_], dtype="str"),
-                         "reason": pd.array(reason_arr[codes_], dtype="str")}, index=text.index)
+    values = text.fillna("").astype("str")
+    if numbers is not None and numbers.notna().any():  # real numbers from Excel: 4.0 -> "4", 4.5 stays invalid
+        nums = numbers.to_numpy(dtype=float)
+        whole = ~np.isnan(nums) & (np.mod(nums, 1) == 0)
+        values = values.copy()
+        values[whole] = [str(int(v)) for v in nums[whole]]
+        values[~np.isnan(nums) & ~whole] = "x"
+    arr = values.array
+    arr = (pa.chunked_array(arr.__arrow_array__()).combine_chunks() if hasattr(arr, "__arrow_array__")
+           else pa.array(values.to_numpy(dtype=object), type=pa.string()))
+    encoded = pc.dictionary_encode(pc.fill_null(arr, ""))
+    idx = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    uniques = encoded.dictionary.to_pylist()
+    combined = idx * 2 + old_era
+    keys, inverse = np.unique(combined, return_inverse=True)
+    resolved = [_resolve_one(uniques[k // 2], bool(k % 2)) for k in keys]
+    code_arr = np.array([r[0] for r in resolved] + [None], dtype=object)
+    reason_arr = np.array([r[1] for r in resolved] + [""], dtype=object)
+    return pd.DataFrame({"code": pd.array(code_arr[inverse], dtype="str"),
+                         "reason": pd.array(reason_arr[inverse], dtype="str")}, index=text.index)
 
 
 def names_to_codes(text: pd.Series, period: pd.Series) -> pd.Series:

@@ -89,6 +89,8 @@ def compute_forecasts(wh: Warehouse, communes: list[str] | None = None, include_
     computed_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     forecasts = pd.DataFrame(rows)
     if not forecasts.empty:
+        forecasts["crossing_year"] = forecasts["crossing_year"].astype("Int64")
+        forecasts["meets_now"] = forecasts["meets_now"].astype("boolean")
         forecasts["data_until"] = wh.data_until
         forecasts["computed_at"] = computed_at
         forecasts["city_first"] = forecasts["geo"] != "city"

@@ -19,10 +19,14 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_
+import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from pipeline.crosswalk import fold, names_to_codes, resolve_communes
@@ -122,17 +126,24 @@ def reason_text(code: str, lang: str = "vi", **names: str) -> str:
 
 
 # ---- header matching ------------------------------------------------------------------------------------
-def _keys(text: str) -> set[str]:
+@lru_cache(maxsize=65536)
+def _keys(text: str) -> frozenset[str]:
     plain = fold(text)
     no_unit = fold(re.sub(r"\(.*?\)", " ", text))
-    return {k for k in (plain, no_unit) if k}
+    return frozenset(k for k in (plain, no_unit) if k)
 
 
-def field_keys(f: Field) -> set[str]:
+@lru_cache(maxsize=None)
+def field_keys(f: Field) -> frozenset[str]:
     keys: set[str] = set()
     for text in (f.header_vi, f.header_en, *f.aliases):
         keys |= _keys(text)
-    return keys
+    return frozenset(keys)
+
+
+@lru_cache(maxsize=None)
+def _template_keys(templates: tuple[Template, ...]) -> frozenset[str]:
+    return frozenset(k for t in templates for f in t.fields for k in field_keys(f))
 
 
 def match_headers(headers: list[str], template: Template) -> tuple[dict[str, str], list[Field], list[str]]:
@@ -152,8 +163,7 @@ def match_headers(headers: list[str], template: Template) -> tuple[dict[str, str
 
 def known_header(text: str, templates: list[Template]) -> bool:
     """Is this header a column of any template (used to find the header row)?"""
-    keys = _keys(text)
-    return any(keys & field_keys(f) for t in templates for f in t.fields)
+    return bool(_keys(text) & _template_keys(tuple(templates)))
 
 
 @dataclass
@@ -177,22 +187,78 @@ def rank_templates(headers: list[str], templates: list[Template]) -> list[Templa
     return sorted(found, key=lambda m: (m.complete, len(m.mapping) - len(m.extra), -len(m.missing)), reverse=True)
 
 
-# ---- parsing --------------------------------------------------------------------------------------------
+# ---- parsing (Arrow compute on the hot paths: millions of rows a second) --------------------------------
 _VI_EVIDENCE = re.compile(r"^-?\d+,\d{1,2}$|^-?\d+,\d{4,}$|^-?\d{1,3}(\.\d{3})+,\d+$|^-?\d{1,3}(\.\d{3}){2,}$")
 _EN_EVIDENCE = re.compile(r"^-?\d+\.\d{1,2}$|^-?\d+\.\d{4,}$|^-?\d{1,3}(,\d{3})+\.\d+$|^-?\d{1,3}(,\d{3}){2,}$")
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)
+# Parse outcome of a cell, stored as a small integer per column (`_parse_<key>`); 0 = fine.
+PARSE_CODES = ("", "missing", "unreadable_number", "bad_period", "bad_commune", "ambiguous_commune", "bad_sector",
+               "bad_choice", "bad_status", "bad_cccd_format", "bad_employer", "bad_year")
+_CODE = {c: i for i, c in enumerate(PARSE_CODES)}
+
+
+def _arrow(text: pd.Series) -> pa_.Array:
+    """The Arrow array behind a text column ('' for blanks), without copying when it is Arrow-backed."""
+    arr = text.array
+    if hasattr(arr, "__arrow_array__"):
+        out = arr.__arrow_array__()
+        out = out.combine_chunks() if isinstance(out, pa_.ChunkedArray) else out
+    else:
+        out = pa_.array(text.astype(object).where(text.notna(), "").to_numpy(dtype=object), type=pa_.large_string())
+    return pc.fill_null(out, "")
+
+
+def _series(arr: pa_.Array, index: pd.Index) -> pd.Series:
+    """An Arrow string array as a pandas `str` Series."""
+    return pd.Series(pa_.chunked_array([arr]).to_pandas(types_mapper={pa_.string(): _STR, pa_.large_string(): _STR}.get),
+                     index=index)
+
+
+def _np(mask: pa_.Array) -> np.ndarray:
+    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+
+
+def _factorize(arr: pa_.Array) -> tuple[np.ndarray, list[str]]:
+    """(codes, distinct values) — the cheap way to treat millions of cells as a few hundred values."""
+    encoded = pc.dictionary_encode(arr)
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary.to_pylist()
 
 
 def detect_convention(texts: list[pd.Series]) -> str | None:
     """'vi' (1.234,5) or 'en' (1,234.5) from the values that can only be read one way; None if none can."""
     vi = en = 0
     for s in texts:
-        sample = s[s.str.contains(r"[.,]", regex=True, na=False)].drop_duplicates().head(5000)
+        arr = _arrow(s)
+        has_sep = _np(pc.match_substring_regex(arr, r"[.,]"))
+        if not has_sep.any():
+            continue
+        sample = pd.Series(_arrow(s).filter(pa_.array(has_sep)).to_pylist()).drop_duplicates().head(5000)
         sample = sample.str.replace(r"[\s\u00a0\u202f%]", "", regex=True)
         vi += int(sample.str.match(_VI_EVIDENCE).sum())
         en += int(sample.str.match(_EN_EVIDENCE).sum())
     if vi == en:
         return None
     return "vi" if vi > en else "en"
+
+
+def _parse_separated(r: pd.Series, integer: bool, conv: str) -> pd.Series:
+    """Numbers with separators (a minority of cells): classify each, rewrite canonically, convert."""
+    dot_groups = r.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+")
+    comma_groups = r.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+")
+    single_dot = dot_groups & (r.str.count(r"\.") == 1)
+    single_comma = comma_groups & (r.str.count(",") == 1)
+    vi_dec = r.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})*,\d+|[-+]?\d+,\d+")
+    en_dec = r.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})*\.\d+|[-+]?\d+\.\d+")
+    dot_thousands = (dot_groups & ~single_dot) | (single_dot & (integer or conv == "vi"))
+    comma_thousands = (comma_groups & ~single_comma) | (single_comma & (integer or conv == "en"))
+    comma_decimal = (vi_dec & ~comma_groups) | (single_comma & (not integer) & (conv == "vi"))
+    dot_decimal = (en_dec & ~dot_groups) | (single_dot & (not integer) & (conv == "en"))
+    canonical = r.copy()
+    a = dot_thousands | comma_decimal
+    canonical[a] = r[a].str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+    b = comma_thousands | dot_decimal
+    canonical[b] = r[b].str.replace(",", "", regex=False)
+    return pd.to_numeric(canonical, errors="coerce").astype(float)
 
 
 def parse_numbers(text: pd.Series, integer: bool, convention: str | None, native: pd.Series | None = None,
@@ -202,39 +268,25 @@ def parse_numbers(text: pd.Series, integer: bool, convention: str | None, native
     A separator followed by exactly three digits is ambiguous ("1.234"): in a whole-number column it is a
     thousands separator; otherwise the file's convention decides (Vietnamese by default).
     """
-    s = text.fillna("").astype("str").str.replace(r"[\s\u00a0\u202f]", "", regex=True)
-    if percent:
-        s = s.str.replace("%", "", regex=False)
-    conv = convention or "vi"
-    plain = s.str.fullmatch(r"[-+]?\d+").fillna(False).astype(bool)
-    values = pd.Series(np.nan, index=s.index, dtype=float)
+    arr = _arrow(text)
+    strip = "[\\s\u00a0\u202f%]" if percent else "[\\s\u00a0\u202f]"  # RE2 wants the characters, not \\u escapes
+    if pc.any(pc.match_substring_regex(arr, strip)).as_py():
+        arr = pc.replace_substring_regex(arr, strip, "")
+    values = np.full(len(arr), np.nan)
+    plain = _np(pc.match_substring_regex(arr, r"^-?\d{1,15}$"))
     if plain.any():
-        values[plain] = pd.to_numeric(s[plain], errors="coerce").astype(float)
-    rest = ~plain & (s.str.len() > 0)
+        values[plain] = pc.cast(arr.filter(pa_.array(plain)), pa_.float64()).to_numpy(zero_copy_only=False)
+    nonblank = _np(pc.greater(pc.utf8_length(arr), 0))
+    rest = ~plain & nonblank
     if rest.any():
-        r = s[rest]
-        dot_groups = r.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})+").fillna(False)
-        comma_groups = r.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})+").fillna(False)
-        single_dot = dot_groups & (r.str.count(r"\.") == 1)
-        single_comma = comma_groups & (r.str.count(",") == 1)
-        vi_dec = r.str.fullmatch(r"[-+]?\d{1,3}(\.\d{3})*,\d+|[-+]?\d+,\d+").fillna(False)
-        en_dec = r.str.fullmatch(r"[-+]?\d{1,3}(,\d{3})*\.\d+|[-+]?\d+\.\d+").fillna(False)
-        dot_thousands = (dot_groups & ~single_dot) | (single_dot & (integer or conv == "vi"))
-        comma_thousands = (comma_groups & ~single_comma) | (single_comma & (integer or conv == "en"))
-        comma_decimal = (vi_dec & ~comma_groups) | (single_comma & ~integer & (conv == "vi"))
-        dot_decimal = (en_dec & ~dot_groups) | (single_dot & ~integer & (conv == "en"))
-        canonical = pd.Series("", index=r.index, dtype="str")
-        canonical[dot_thousands | comma_decimal] = r[dot_thousands | comma_decimal].str.replace(".", "", regex=False) \
-            .str.replace(",", ".", regex=False)
-        canonical[comma_thousands | dot_decimal] = r[comma_thousands | dot_decimal].str.replace(",", "", regex=False)
-        other = ~(dot_thousands | comma_decimal | comma_thousands | dot_decimal)
-        canonical[other] = r[other]  # scientific notation from spreadsheets, or garbage
-        values[rest] = pd.to_numeric(canonical, errors="coerce").astype(float)
+        r = pd.Series(arr.filter(pa_.array(rest)).to_pylist(), dtype=object).astype(str)
+        values[rest] = _parse_separated(r, integer, convention or "vi").to_numpy()
+    unreadable = np.isnan(values) & nonblank
     if native is not None:
-        has = native.notna()
-        values[has] = native[has].astype(float)
-    unreadable = values.isna() & (s.str.len() > 0) & ~(native.notna() if native is not None else False)
-    return values, unreadable
+        has = native.notna().to_numpy()
+        values[has] = native.to_numpy(dtype=float)[has]
+        unreadable &= ~has
+    return pd.Series(values, index=text.index), pd.Series(unreadable, index=text.index)
 
 
 _PERIOD_PATTERNS = (  # on the folded text: "09/2026" -> "09 2026", "Tháng 9/2026" -> "thang 9 2026"
@@ -260,13 +312,20 @@ def _one_period(value: str) -> pd.Timestamp | None:
     return None
 
 
+def _by_distinct(text: pd.Series, one) -> tuple[np.ndarray, np.ndarray]:
+    """Apply `one` to each distinct non-blank value; (mapped values per row, blank mask)."""
+    codes, uniques = _factorize(_arrow(text))
+    mapped = np.array([one(u) if u else None for u in uniques] + [None], dtype=object)
+    blank = np.array([not u for u in uniques] + [True], dtype=bool)
+    codes = np.where(codes < 0, len(uniques), codes)
+    return mapped[codes], blank[codes]
+
+
 def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(first day of the month, unreadable) — once per distinct value."""
-    s = text.fillna("").astype("str")
-    codes, uniques = pd.factorize(s)
-    parsed = np.array([_one_period(u) if u else None for u in uniques] + [None], dtype=object)
-    values = pd.Series(pd.to_datetime(parsed[codes]), index=s.index).astype("datetime64[us]")
-    return values, values.isna() & (s.str.len() > 0)
+    mapped, blank = _by_distinct(text, _one_period)
+    values = pd.Series(pd.to_datetime(mapped), index=text.index).astype("datetime64[us]")
+    return values, pd.Series(values.isna().to_numpy() & ~blank, index=text.index)
 
 
 def _choice_lookup(f: Field) -> dict[str, str]:
@@ -277,15 +336,18 @@ def _choice_lookup(f: Field) -> dict[str, str]:
     return lookup
 
 
+def _codes_series(mapped: np.ndarray, blank: np.ndarray, index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    values = pd.Series(pd.array(mapped, dtype=_STR), index=index)
+    return values, pd.Series(values.isna().to_numpy() & ~blank, index=index)
+
+
 def parse_choices(text: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
     lookup = _choice_lookup(f)
-    s = text.fillna("").astype("str")
-    codes, uniques = pd.factorize(s)
-    mapped = np.array([lookup.get(fold(u)) for u in uniques] + [None], dtype=object)
-    values = pd.Series(pd.array(mapped[codes], dtype="str"), index=s.index)
-    return values, values.isna() & (s.str.len() > 0)
+    mapped, blank = _by_distinct(text, lambda u: lookup.get(fold(u)))
+    return _codes_series(mapped, blank, text.index)
 
 
+@lru_cache(maxsize=1)
 def _sector_lookup() -> dict[str, str]:
     sectors = load_sectors()
     lookup = {}
@@ -295,45 +357,59 @@ def _sector_lookup() -> dict[str, str]:
     return lookup
 
 
-def parse_sectors(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+def _one_sector(value: str) -> str | None:
     lookup = _sector_lookup()
-    s = text.fillna("").astype("str")
-    codes, uniques = pd.factorize(s)
-    letters = set(load_sectors()["code"])
+    key = fold(value)
+    if key in lookup:
+        return lookup[key]
+    first = re.match(r"^([a-u])\b", key)  # "C - Công nghiệp chế biến", "c. manufacturing"
+    return first.group(1).upper() if first else None
 
-    def one(value: str) -> str | None:
-        key = fold(value)
-        if key in lookup:
-            return lookup[key]
-        first = re.match(r"^([a-u])\b", key)  # "C - Công nghiệp chế biến", "c. manufacturing"
-        return first.group(1).upper() if first and first.group(1).upper() in letters else None
 
-    mapped = np.array([one(u) for u in uniques] + [None], dtype=object)
-    values = pd.Series(pd.array(mapped[codes], dtype="str"), index=s.index)
-    return values, values.isna() & (s.str.len() > 0)
+def parse_sectors(text: pd.Series) -> tuple[pd.Series, pd.Series]:
+    mapped, blank = _by_distinct(text, _one_sector)
+    return _codes_series(mapped, blank, text.index)
+
+
+def _digits_only(text: pd.Series, strip: str) -> pa_.Array:
+    arr = _arrow(text)
+    if pc.any(pc.match_substring_regex(arr, strip)).as_py():
+        arr = pc.replace_substring_regex(arr, strip, "")
+    return arr
 
 
 def parse_cccd(text: pd.Series, native: pd.Series | None) -> tuple[pd.Series, pd.Series]:
     """12-digit strings; an ID that Excel stored as a number lost its leading zeros (every CCCD starts with
     0), so 10 or 11 digits are padded back — unambiguous because the length is fixed."""
-    s = text.fillna("").astype("str").str.replace(r"[\s.\-]", "", regex=True)
-    short = s.str.fullmatch(r"\d{10,11}").fillna(False).astype(bool)
-    if short.any():
-        s = s.where(~short, s.str.zfill(12))
+    arr = _digits_only(text, r"[\s.\-]")
+    length = pc.utf8_length(arr)
+    digits = pc.utf8_is_digit(arr)
+    short = pc.and_(digits, pc.and_(pc.greater_equal(length, 10), pc.less_equal(length, 11)))
+    arr = pc.if_else(short, pc.utf8_lpad(arr, 12, "0"), arr)
     if native is not None and native.notna().any():
-        has = native.notna()
-        s[has] = native[has].map(lambda v: f"{int(v):012d}" if float(v).is_integer() and 0 <= v < 1e12 else str(v))
-    ok = cccd_format_ok(s)
-    return s.where(ok), ~ok & (s.str.len() > 0)
+        has = native.notna().to_numpy()
+        fixed = native[has].map(lambda v: f"{int(v):012d}" if float(v).is_integer() and 0 <= v < 1e12 else str(v))
+        values = _series(arr, text.index)
+        values[has] = fixed.to_numpy()
+        arr = _arrow(values)
+    ok = _np(pc.and_(pc.equal(pc.utf8_length(arr), 12), pc.utf8_is_digit(arr)))
+    nonblank = _np(pc.greater(pc.utf8_length(arr), 0))
+    values = _series(pc.if_else(pa_.array(ok), arr, pa_.scalar(None, arr.type)), text.index)
+    return values, pd.Series(~ok & nonblank, index=text.index)
 
 
 def parse_employer(text: pd.Series, native: pd.Series | None) -> tuple[pd.Series, pd.Series]:
-    s = text.fillna("").astype("str").str.replace(r"\s", "", regex=True)
+    arr = _digits_only(text, r"\s")
     if native is not None and native.notna().any():
-        has = native.notna()
-        s[has] = native[has].map(lambda v: f"{int(v):010d}" if float(v).is_integer() and 1e8 <= v < 1e10 else str(v))
-    ok = s.str.fullmatch(r"\d{10}(-\d{3})?").fillna(False).astype(bool)
-    return s.where(ok), ~ok & (s.str.len() > 0)
+        has = native.notna().to_numpy()
+        fixed = native[has].map(lambda v: f"{int(v):010d}" if float(v).is_integer() and 1e8 <= v < 1e10 else str(v))
+        values = _series(arr, text.index)
+        values[has] = fixed.to_numpy()
+        arr = _arrow(values)
+    ok = _np(pc.match_substring_regex(arr, r"^\d{10}(-\d{3})?$"))
+    nonblank = _np(pc.greater(pc.utf8_length(arr), 0))
+    values = _series(pc.if_else(pa_.array(ok), arr, pa_.scalar(None, arr.type)), text.index)
+    return values, pd.Series(~ok & nonblank, index=text.index)
 
 
 # ---- one chunk ------------------------------------------------------------------------------------------
@@ -362,19 +438,20 @@ class ChunkResult:
 
 
 def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
-    """The typed frame of a chunk: one column per template field plus `_parse_<key>` codes."""
+    """The typed frame of a chunk: one column per template field plus `_parse_<key>` codes (PARSE_CODES)."""
     t = ctx.template
     raw = chunk.text
     by_key = {v: k for k, v in ctx.mapping.items()}
     index = raw.index
+    n = len(raw)
     out: dict[str, pd.Series] = {}
-    parse: dict[str, pd.Series] = {}
+    parse: dict[str, np.ndarray] = {}
 
     def text_of(key: str) -> pd.Series:
         header = by_key.get(key)
         if header is None:
-            return pd.Series("", index=index, dtype="str")
-        return raw[header].fillna("").astype("str")
+            return pd.Series(pd.array([""] * n, dtype=_STR), index=index)
+        return raw[header]
 
     def native_of(key: str) -> pd.Series | None:
         header = by_key.get(key)
@@ -386,74 +463,76 @@ def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
     if ctx.convention is None and numeric:
         ctx.convention = detect_convention([text_of(f.key) for f in numeric])
 
-    period_field = next((f for f in t.fields if f.kind == "period"), None)
-    if period_field is not None:
-        values, bad = parse_periods(text_of(period_field.key))
-        out[period_field.key] = values
-        parse[period_field.key] = pd.Series(np.where(bad, "bad_period", ""), index=index, dtype="str")
-    period = out.get("period", pd.Series(pd.NaT, index=index, dtype="datetime64[us]"))
-
-    for f in t.fields:
+    period = pd.Series(pd.NaT, index=index, dtype="datetime64[us]")
+    ordered = sorted(t.fields, key=lambda f: f.kind != "period")  # the period decides how communes are read
+    for f in ordered:
         s = text_of(f.key)
-        code = pd.Series("", index=index, dtype="str")
+        native = native_of(f.key)
+        code = np.zeros(n, dtype=np.int8)
         if f.kind == "period":
-            continue
-        if f.kind == "commune":
-            native = native_of(f.key)
+            values, bad = parse_periods(s)
+            code[bad.to_numpy()] = _CODE["bad_period"]
+            period = values
+        elif f.kind == "commune":
             resolved = resolve_communes(s, period, native)
             values = resolved["code"]
-            reasons = resolved["reason"]
-            code = reasons.where(reasons != "missing", "")
-            blank = reasons == "missing"
-            values = values.where(~blank)
-            out[f.key] = values
-            parse[f.key] = code.where(~(blank & f.required), "missing")
-            continue
-        if f.kind in ("count", "decimal", "rate"):
-            values, bad = parse_numbers(s, f.kind == "count", ctx.convention, native_of(f.key), percent=f.kind == "rate")
-            code = code.where(~bad, "unreadable_number")
+            reasons = resolved["reason"].to_numpy(dtype=object)
+            for reason in ("bad_commune", "ambiguous_commune"):
+                code[reasons == reason] = _CODE[reason]
+        elif f.kind in ("count", "decimal", "rate"):
+            values, bad = parse_numbers(s, f.kind == "count", ctx.convention, native, percent=f.kind == "rate")
+            code[bad.to_numpy()] = _CODE["unreadable_number"]
         elif f.kind == "year":
-            values, bad = parse_numbers(s, True, ctx.convention, native_of(f.key))
-            bad = bad | (values.notna() & ((values % 1 != 0) | (values < 1900) | (values > 2100)))
-            values = values.where(~bad)
-            code = code.where(~bad, "bad_year")
+            values, bad = parse_numbers(s, True, ctx.convention, native)
+            wrong = bad.to_numpy() | (values.notna() & ((values % 1 != 0) | (values < 1900) | (values > 2100))).to_numpy()
+            values = values.where(~wrong)
+            code[wrong] = _CODE["bad_year"]
         elif f.kind == "sector":
             values, bad = parse_sectors(s)
-            code = code.where(~bad, "bad_sector")
+            code[bad.to_numpy()] = _CODE["bad_sector"]
         elif f.kind in ("enum", "status"):
             values, bad = parse_choices(s, f)
-            code = code.where(~bad, "bad_status" if f.kind == "status" else "bad_choice")
+            code[bad.to_numpy()] = _CODE["bad_status" if f.kind == "status" else "bad_choice"]
         elif f.kind == "cccd":
-            values, bad = parse_cccd(s, native_of(f.key))
-            code = code.where(~bad, "bad_cccd_format")
+            values, bad = parse_cccd(s, native)
+            code[bad.to_numpy()] = _CODE["bad_cccd_format"]
         elif f.kind == "employer":
-            values, bad = parse_employer(s, native_of(f.key))
-            code = code.where(~bad, "bad_employer")
-        else:  # text
+            values, bad = parse_employer(s, native)
+            code[bad.to_numpy()] = _CODE["bad_employer"]
+        else:  # free text
             values = s.where(s.str.len() > 0)
         if f.required:
-            native = native_of(f.key)
-            blank = (s.str.len() == 0) & (native.isna() if native is not None else True)
-            code = code.where(~blank, "missing")
+            blank = _np(pc.equal(pc.utf8_length(_arrow(s)), 0))
+            if native is not None:
+                blank &= native.isna().to_numpy()
+            code[blank & (code == 0)] = _CODE["missing"]
         out[f.key] = values
         parse[f.key] = code
-    frame = pd.DataFrame(out, index=index)
+    frame = pd.DataFrame({f.key: out[f.key] for f in t.fields}, index=index)
     for key, codes in parse.items():
-        frame[f"_parse_{key}"] = codes.astype("str")
+        frame[f"_parse_{key}"] = codes
     if "commune_name" in out and "commune" in out:
         frame["_name_code"] = names_to_codes(text_of("commune_name"), period)
     return frame
 
 
 def _key_hashes(frame: pd.DataFrame, t: Template) -> tuple[np.ndarray, np.ndarray]:
-    """A 64-bit hash of each row's key, and whether the key is complete enough to compare.
+    """A 64-bit hash of each row's key (DuckDB's vectorised hash), and whether the key can be compared.
 
     Rows whose required key columns did not parse are left out: they fail anyway, and would otherwise all
     look like duplicates of each other.
     """
     if len(frame) == 0:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=bool)
-    hashes = pd.util.hash_pandas_object(frame[list(t.key)], index=False).to_numpy(dtype=np.uint64)
+    table = pa_.Table.from_pandas(frame[list(t.key)], preserve_index=False)
+    con = duckdb.connect(":memory:", config={"threads": 2})
+    try:
+        con.register("keys", table)
+        cols = ", ".join(f'"{k}"' for k in t.key)
+        hashes = con.sql(f"SELECT hash({cols}) AS h FROM keys").fetchnumpy()["h"]
+    finally:
+        con.close()
+    hashes = np.asarray(hashes, dtype=np.uint64)
     usable = np.ones(len(frame), dtype=bool)
     for key in t.key:
         if t.field(key).required:
@@ -473,6 +552,11 @@ def _first_occurrence(hashes: np.ndarray, seen: np.ndarray) -> np.ndarray:
         pos = np.minimum(pos, len(seen) - 1)
         repeat |= seen[pos] == hashes
     return ~repeat
+
+
+def _remember(seen: np.ndarray, hashes: np.ndarray) -> np.ndarray:
+    """`seen` plus new keys, kept sorted (merging two sorted runs is linear with a stable sort)."""
+    return np.sort(np.concatenate([seen, np.sort(hashes)]), kind="stable")
 
 
 def build_schema(ctx: Context, hashes: np.ndarray, usable: np.ndarray) -> pa.DataFrameSchema:
@@ -495,7 +579,7 @@ def build_schema(ctx: Context, hashes: np.ndarray, usable: np.ndarray) -> pa.Dat
         elif f.kind == "cccd":
             checks.append(pa.Check(cccd_province_ok, name="bad_cccd_province"))
         columns[f.key] = pa.Column(dtype, checks=checks, nullable=True, required=True)
-        columns[f"_parse_{f.key}"] = pa.Column(checks=pa.Check(lambda s: s == "", name="parse"), nullable=False)
+        columns[f"_parse_{f.key}"] = pa.Column(checks=pa.Check(lambda s: s == 0, name="parse"), nullable=False)
     frame_checks: list[pa.Check] = []
     for rule in t.rules:
         if isinstance(rule, AtMost):
@@ -512,7 +596,7 @@ def build_schema(ctx: Context, hashes: np.ndarray, usable: np.ndarray) -> pa.Dat
         elif isinstance(rule, RequiredWhen):
             frame_checks.append(pa.Check(
                 lambda df, r=rule: ~(df[r.column].isin(list(r.values)).fillna(False) & df[r.target].isna()
-                                     & (df[f"_parse_{r.target}"] == "")),
+                                     & (df[f"_parse_{r.target}"] == 0)),
                 name=f"required_when|{rule.target}|{rule.column}"))
     if "birth_year" in columns and "period" in columns:
         frame_checks.append(pa.Check(
@@ -546,7 +630,7 @@ def _explain(failures: pd.DataFrame, ctx: Context) -> pd.DataFrame:
 
     is_parse = failures["check"].astype(str).eq("parse")
     for (column, case), group in failures[is_parse].groupby(["column", "failure_case"], sort=False):
-        add(group, str(case), {"col": q(str(column)[len("_parse_"):])})
+        add(group, PARSE_CODES[int(case)], {"col": q(str(column)[len("_parse_"):])})
     for (check, column), group in failures[~is_parse].groupby(["check", "column"], dropna=False, sort=False):
         check = str(check)
         if check in ("negative", "not_integer", "rate_range", "period_range", "bad_cccd_province"):
@@ -584,7 +668,7 @@ def validate_chunk(chunk: RawChunk, ctx: Context) -> ChunkResult:
     except SchemaErrors as err:
         explained = _explain(err.failure_cases, ctx)
     if usable.any():
-        ctx.seen_keys = np.union1d(ctx.seen_keys, hashes[usable])
+        ctx.seen_keys = _remember(ctx.seen_keys, hashes[usable])
     bad_index = pd.Index(explained["index"].unique())
     accepted = parsed.drop(index=bad_index)
     accepted = accepted[[f.key for f in t.fields]].assign(_row=accepted.index.to_numpy(dtype=np.int64))
@@ -628,3 +712,50 @@ def _mask_line(text: str, ctx: Context) -> str:
     if ctx.template.level != "person":
         return text
     return re.sub(r"\d{9,}", lambda m: m.group(0)[:3] + "*" * (len(m.group(0)) - 5) + m.group(0)[-2:], text)
+
+
+# ---- the published facts table ---------------------------------------------------------------------------
+FACT_STATUSES = ("official", "preliminary", "estimate", "demo")
+
+
+def facts_schema() -> pa.DataFrameSchema:
+    """What every published `facts` table must satisfy (checked before a version is written)."""
+    from indicators.catalogue import load_catalogue
+
+    from pipeline.crosswalk import new_codes
+
+    measures = sorted(load_catalogue().measures)
+    communes = sorted(new_codes() | {""})
+    sectors = sorted(set(load_sectors()["code"]) | {""})
+
+    def unique_key(df: pd.DataFrame) -> pd.Series:
+        hashes = pd.util.hash_pandas_object(df[["measure", "commune_code", "sector", "period"]], index=False)
+        return pd.Series(_first_occurrence(hashes.to_numpy(dtype=np.uint64), np.empty(0, dtype=np.uint64)), index=df.index)
+
+    return pa.DataFrameSchema({
+        "measure": pa.Column(checks=pa.Check(lambda s: s.isin(measures), name="known_measure")),
+        "commune_code": pa.Column(checks=pa.Check(lambda s: s.isin(communes), name="known_commune")),
+        "sector": pa.Column(checks=pa.Check(lambda s: s.isin(sectors), name="known_sector")),
+        "period": pa.Column("datetime64[us]", pa.Check(lambda s: s.dt.day == 1, name="first_of_month")),
+        "value": pa.Column(float, pa.Check(lambda s: s >= 0, name="non_negative")),
+        "se": pa.Column(float, pa.Check(lambda s: s >= 0, name="non_negative_se"), nullable=True),
+        "status": pa.Column(checks=pa.Check(lambda s: s.isin(FACT_STATUSES), name="known_status")),
+        "source": pa.Column(checks=pa.Check(lambda s: s.str.len() > 0, name="has_source")),
+        "vintage": pa.Column("datetime64[us]", nullable=True),
+        "provisional": pa.Column(bool),
+    }, checks=[pa.Check(unique_key, name="unique_measure_commune_sector_period")], strict=True, name="facts")
+
+
+class FactsError(ValueError):
+    """The facts table to publish breaks the warehouse contract."""
+
+
+def validate_facts(facts: pd.DataFrame) -> None:
+    """Raise FactsError with a readable summary when the facts table breaks its schema."""
+    try:
+        facts_schema().validate(facts, lazy=True)
+    except SchemaErrors as err:
+        cases = err.failure_cases
+        summary = cases.groupby(["column", "check"], dropna=False).size().reset_index(name="rows")
+        example = cases.head(5)[["column", "check", "failure_case", "index"]].to_dict("records")
+        raise FactsError(f"facts table rejected: {summary.to_dict('records')}; e.g. {example}") from None

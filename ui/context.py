@@ -13,12 +13,14 @@ import streamlit as st
 from indicators.queries import Scope
 from indicators.targets import CITY
 from store.reference import load_communes, load_sectors
+from ui.auth import commune_options, refuse_unallowed_commune
 from ui.format import fmt_month
 from ui.i18n import DEFAULT_LANG, LANGS, t
 from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
 GRAINS = ("month", "quarter", "year", "ytd")
 VIEW_KEY = "_view"
+DEFAULTS_KEY = "_control_defaults"
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,8 @@ def commune_label(code: str, lang: str) -> str:
 def render_controls(data_until: pd.Timestamp) -> View:
     """Draw the sidebar controls, seeded from and mirrored to the URL; returns the view."""
     communes = load_communes()
-    codes = communes["code"].tolist()
+    refuse_unallowed_commune(communes["code"].tolist())  # a link to a commune this user may not see
+    codes = commune_options(communes["code"].tolist())  # all, or the official's own commune only
     months = [m.strftime("%Y-%m") for m in pd.date_range("2020-01-01", data_until, freq="MS")][::-1]
     sectors = load_sectors()
     seed_from_url("lang", LANGS, DEFAULT_LANG)
@@ -72,12 +75,21 @@ def render_controls(data_until: pd.Timestamp) -> View:
         names = sectors.set_index("code")["name_vi" if lang == "vi" else "name_en"]
         st.multiselect(t("sectors", lang), sectors["code"].tolist(), key="nganh",
                        format_func=lambda s: f"{s} – {names[s]}", placeholder=t("sectors_all", lang))
-    sync_to_url({"lang": DEFAULT_LANG, "xa": "", "ky": "month", "den": months[0], "nganh": []})
-    show_url_notices(lang)
+    st.session_state[DEFAULTS_KEY] = {"lang": DEFAULT_LANG, "xa": "", "ky": "month", "den": months[0], "nganh": []}
     view = View(lang=lang, commune=st.session_state["xa"] or None, grain=st.session_state["ky"] or "month",
                 until=pd.Timestamp(st.session_state["den"] + "-01"), sectors=tuple(st.session_state["nganh"]))
     st.session_state[VIEW_KEY] = view
     return view
+
+
+def sync_controls_to_url() -> None:
+    """Mirror the global controls into the URL and show any link notice.
+
+    Called by app.py after `st.navigation`: changing the query string before the page is resolved makes
+    Streamlit report "page not found" on a deep link.
+    """
+    sync_to_url(st.session_state[DEFAULTS_KEY])
+    show_url_notices(current_view().lang)
 
 
 def current_view() -> View:

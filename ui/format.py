@@ -89,3 +89,44 @@ def fmt_date(value: pd.Timestamp | None, lang: str = "vi") -> str:
         return "–"
     value = pd.Timestamp(value)
     return value.strftime("%d/%m/%Y") if lang == "vi" else value.strftime("%d %b %Y")
+
+
+# --- locale-aware currency, dates and times through Babel (issue 6) ---
+TIMEZONE = "Asia/Ho_Chi_Minh"
+"""The city's clock: times on screens and in briefings are Hanoi times, whatever the server's zone."""
+
+
+def format_currency(value: float | None, lang: str = "vi", currency: str = "VND") -> str:
+    """12_400_000 -> '12.400.000 ₫' (vi) or '₫12,400,000' (en), Babel's CLDR patterns; None -> en dash."""
+    if _missing(value):
+        return "–"
+    from babel.numbers import format_currency as _babel_currency
+
+    return _babel_currency(value, currency, locale=LOCALES[lang])
+
+
+def format_date(value: pd.Timestamp | None, lang: str = "vi", length: str = "long") -> str:
+    """A date in words: '5 tháng 10, 2026' / 'October 5, 2026' (length: short, medium, long, full)."""
+    if value is None or pd.isna(value):
+        return "–"
+    from babel.dates import format_date as _babel_date
+
+    return _babel_date(pd.Timestamp(value).date(), length, locale=LOCALES[lang])
+
+
+def format_datetime(value: pd.Timestamp | None, lang: str = "vi", pattern: str = "HH:mm:ss dd/MM/yyyy") -> str:
+    """A moment in Hanoi time: naive values are taken as UTC; the pattern is a CLDR pattern."""
+    if value is None or pd.isna(value):
+        return "–"
+    from babel.dates import format_datetime as _babel_datetime
+
+    moment = pd.Timestamp(value)
+    moment = moment.tz_localize("UTC") if moment.tzinfo is None else moment
+    return _babel_datetime(moment.tz_convert(TIMEZONE).to_pydatetime(), pattern, locale=LOCALES[lang])
+
+
+def month_name(month: int, lang: str = "vi") -> str:
+    """The month's full name: 'tháng 10' / 'October' (Babel's CLDR names)."""
+    from babel.dates import get_month_names
+
+    return str(get_month_names("wide", locale=LOCALES[lang])[month])

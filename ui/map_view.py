@@ -53,7 +53,7 @@ def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: 
         scale = []
         for i, colour in enumerate(classes.colours):
             scale += [(i / n, colour), ((i + 1) / n, colour)]
-        fig.add_trace(go.Choropleth(
+        fig.add_trace(go.Choroplethmap(
             geojson=_subset(geo.geojson, set(with_data["code"])), featureidkey="properties.code",
             locations=with_data["code"], z=with_data["cls"] + 0.5, zmin=0, zmax=n, colorscale=scale,
             customdata=with_data[["code"]], hovertext=with_data["hover"], hoverinfo="text",
@@ -62,16 +62,48 @@ def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: 
                           thickness=14, len=0.75),
         ))
     if not without.empty:
-        fig.add_trace(go.Choropleth(
+        fig.add_trace(go.Choroplethmap(
             geojson=_subset(geo.geojson, set(without["code"])), featureidkey="properties.code",
             locations=without["code"], z=[0] * len(without), colorscale=[(0, NO_DATA), (1, NO_DATA)],
             showscale=False, customdata=without[["code"]], hovertext=without["hover"], hoverinfo="text",
             marker_line_color="white", marker_line_width=0.6, name=no_data_hover,
         ))
-    fig.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    fig.update_layout(height=height, margin=dict(l=0, r=0, t=0, b=0), dragmode=False,
-                      paper_bgcolor="rgba(0,0,0,0)", geo_bgcolor="rgba(0,0,0,0)")
+    lon0, lat0, lon1, lat1 = bounds(geo.geojson)
+    # "white-bg" is MapLibre's style without any tile, glyph or sprite source: nothing is fetched, so the
+    # map works offline (the IOC may be). plotly's `geo` maps fetch world topojson from a CDN instead.
+    fig.update_layout(
+        map=dict(style="white-bg", center=dict(lon=(lon0 + lon1) / 2, lat=(lat0 + lat1) / 2),
+                 zoom=zoom_for(lon0, lat0, lon1, lat1, height)),
+        height=height, margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="rgba(0,0,0,0)",
+    )
     return fig
+
+
+def bounds(geojson: dict) -> tuple[float, float, float, float]:
+    """(min lon, min lat, max lon, max lat) of a FeatureCollection of polygons."""
+    xs, ys = [], []
+
+    def walk(coords):
+        if coords and isinstance(coords[0], (int, float)):
+            xs.append(coords[0])
+            ys.append(coords[1])
+        else:
+            for part in coords:
+                walk(part)
+
+    for feature in geojson["features"]:
+        walk(feature["geometry"]["coordinates"])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def zoom_for(lon0: float, lat0: float, lon1: float, lat1: float, height: int, width: int = 760) -> float:
+    """The web-mercator zoom that fits the box in a map of about this size."""
+    import math
+
+    lon_zoom = math.log2(360 * width / 512 / max(lon1 - lon0, 1e-6))
+    lat_rad = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
+    lat_zoom = math.log2(2 * math.pi * height / 512 / max(lat_rad(lat1) - lat_rad(lat0), 1e-9))
+    return round(min(lon_zoom, lat_zoom) - 0.15, 2)
 
 
 def selected_code(event) -> str | None:

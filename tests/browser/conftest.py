@@ -30,37 +30,46 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def app_url(demo_version: str) -> str:
-    """Base URL of a Streamlit server running app.py on the test warehouse."""
+def start_server(extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
+    """Start `streamlit run app.py` on a free port with the test environment; returns (url, process)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (the README's test command installs it)")
     port = _free_port()
-    env = dict(os.environ)
-    log = open(SCREENSHOT_DIR.parent / f"streamlit-test-{port}.log", "w") if SCREENSHOT_DIR.parent.exists() else subprocess.DEVNULL
+    env = {**os.environ, **(extra_env or {})}
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+    log = open(SCREENSHOT_DIR / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
+    deadline = time.time() + 90
     while time.time() < deadline:
         try:
             with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
                 if resp.status == 200:
-                    break
+                    return url, proc
         except OSError:
             time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("the app did not start within 60 s")
-    yield url
+    proc.kill()
+    pytest.fail("the app did not start within 90 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
     proc.terminate()
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:
         proc.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url(demo_version: str) -> str:
+    """Base URL of a Streamlit server running app.py on the test warehouse."""
+    url, proc = start_server()
+    yield url
+    stop_server(proc)
 
 
 @pytest.fixture(scope="session")

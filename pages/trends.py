@@ -1,0 +1,236 @@
+"""Xu hướng — KPIs over time for the city, up to 8 communes or a commune type, and plan completion.
+
+Follows the global view (language, period type, last month, sectors; the sidebar's commune seeds the
+comparison). Page controls, mirrored in the URL: `ds_chi_tieu` (KPIs, comma-separated), `pham_vi`
+(thanh_pho | so_sanh | loai_dv), `so_sanh` (commune codes), `loai_dv` (phuong | xa), and for the plan
+tab `ke_hoach` (indicator) and `nam` (year).
+"""
+import pandas as pd
+import streamlit as st
+
+from indicators.plan_completion import PLAN_INDICATORS, plan_line
+from indicators.queries import Scope
+from indicators.targets import CITY, target_2030
+from store.reference import load_communes
+from ui import audit, data
+from ui.charts import TrendLine, place_published, plan_figure, plan_share_figure, trend_figure, value_text
+from ui.context import commune_label, current_view
+from ui.format import fmt_delta, fmt_month, fmt_number, fmt_percent_of
+from ui.i18n import t
+from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
+
+DEFAULT_KPIS = ["unemployment_rate", "unemployment_urban", "bhxh_compulsory_share", "bhxh_voluntary_share",
+                "bhtn_share", "bhyt_coverage"]
+MODES = ("thanh_pho", "so_sanh", "loai_dv")
+TYPES = ("phuong", "xa")
+MAX_COMMUNES = 8
+START = pd.Timestamp(2020, 1, 1)
+
+view = current_view()
+lang = view.lang
+version = data.version()
+wh = data.warehouse(version)
+catalogue = wh.catalogue
+codes = list(catalogue.codes)
+communes = load_communes()["code"].tolist()
+years = list(range(view.until.year, START.year - 1, -1))
+
+# ---- page controls, seeded once from the URL -----------------------------------------------------------
+if "ds_chi_tieu" not in st.session_state and st.query_params.get("ds_chi_tieu") is None:
+    st.session_state["ds_chi_tieu"] = list(DEFAULT_KPIS)
+seed_list_from_url("ds_chi_tieu", codes)
+if not st.session_state["ds_chi_tieu"] and st.query_params.get("ds_chi_tieu") is not None:
+    st.session_state["ds_chi_tieu"] = list(DEFAULT_KPIS)  # nothing usable in the link: the defaults
+seed_from_url("pham_vi", MODES, "so_sanh" if view.commune else "thanh_pho")
+if "so_sanh" not in st.session_state and st.query_params.get("so_sanh") is None:
+    st.session_state["so_sanh"] = [view.commune] if view.commune else []
+seed_list_from_url("so_sanh", communes)
+if len(st.session_state["so_sanh"]) > MAX_COMMUNES:
+    st.session_state["so_sanh"] = st.session_state["so_sanh"][:MAX_COMMUNES]
+    st.info(t("tr_too_many", lang))
+seed_from_url("loai_dv", TYPES, "phuong")
+seed_from_url("ke_hoach", PLAN_INDICATORS, "new_jobs")
+seed_from_url("nam", [str(y) for y in years], str(view.until.year))
+show_url_notices(lang)
+
+
+def area_name() -> str:
+    mode = st.session_state["pham_vi"]
+    if mode == "so_sanh":
+        return ", ".join(commune_label(c, lang) for c in st.session_state["so_sanh"]) or t("tr_mode_so_sanh", lang)
+    if mode == "loai_dv":
+        return t(f"tr_type_{st.session_state['loai_dv']}", lang)
+    return t("whole_city", lang)
+
+
+st.title(t("tr_title", lang))
+tab_trends, tab_plan = st.tabs([t("tr_tab_trends", lang), t("tr_tab_plan", lang)])
+
+# ---- trends -------------------------------------------------------------------------------------------
+with tab_trends:
+    st.multiselect(t("tr_kpis", lang), codes, key="ds_chi_tieu", help=t("tr_kpis_help", lang),
+                   format_func=lambda c: catalogue.get(c).name(lang))
+    left, right = st.columns([2, 3])
+    left.radio(t("tr_area_mode", lang), MODES, key="pham_vi", format_func=lambda m: t(f"tr_mode_{m}", lang))
+    mode = st.session_state["pham_vi"]
+    with right:
+        if mode == "so_sanh":
+            st.multiselect(t("tr_communes", lang), communes, key="so_sanh", max_selections=MAX_COMMUNES,
+                           format_func=lambda c: commune_label(c, lang), placeholder=t("tr_communes_placeholder", lang))
+        elif mode == "loai_dv":
+            st.segmented_control(t("tr_type", lang), TYPES, key="loai_dv", required=True,
+                                 format_func=lambda c: t(f"tr_type_{c}", lang))
+    st.caption(t("tr_caption", lang, area=area_name(), grain=t(f"grain_{view.grain}", lang),
+                 until=fmt_month(view.until, lang), version=version))
+
+    chosen = [c for c in st.session_state["ds_chi_tieu"] if c in codes]
+    selected = list(st.session_state["so_sanh"])
+    sectors = view.sectors or None
+    if not chosen:
+        st.info(t("tr_no_kpi", lang))
+    elif mode == "so_sanh" and not selected:
+        st.info(t("tr_pick_commune", lang))
+    else:
+        if mode == "so_sanh":
+            frame = data.kpis(version, tuple(chosen), Scope(communes=tuple(selected), sectors=sectors), view.grain,
+                              START, view.until, by_commune=True)
+        elif mode == "loai_dv":
+            frame = data.kpis(version, tuple(chosen), Scope(commune_type=st.session_state["loai_dv"], sectors=sectors),
+                              view.grain, START, view.until)
+        else:
+            frame = data.kpis(version, tuple(chosen), Scope(sectors=sectors), view.grain, START, view.until)
+        if (frame["status"] == "demo").any():
+            st.warning(t("demo_banner", lang), icon="🧪")
+        st.caption(t("tr_marks_note", lang))
+        published = data.published_figures()
+        columns = st.columns(2)
+        for i, code in enumerate(chosen):
+            ind = catalogue.get(code)
+            part = frame[frame["indicator"] == code]
+            demo = f" ({t('tr_demo_suffix', lang)})" if (part["status"] == "demo").any() else ""
+            if mode == "so_sanh":
+                lines = [TrendLine(commune_label(c, lang) + demo, part[part["commune_code"] == c]) for c in selected]
+                targets = []
+                for c in selected:
+                    target = target_2030(ind, c)
+                    if target is not None and all(target.threshold != t_.threshold for t_, _ in targets):
+                        targets.append((target, "" if target.inherited or len(selected) == 1 else
+                                        t("tr_target_own", lang, area=commune_label(c, lang))))
+            else:
+                lines = [TrendLine(area_name() + demo, part)]
+                target = target_2030(ind, CITY)
+                if mode == "loai_dv" and ind.kind == "count":
+                    target = None  # a city count target is not a target for part of the city
+                targets = [(target, "")] if target is not None else []
+            placed = None
+            if mode == "thanh_pho":
+                stock_or_rate = ind.kind != "count" or catalogue.is_stock(code)
+                placed = place_published(published, ind, stock_or_rate, view.grain, lang)
+            with columns[i % 2]:
+                st.subheader(ind.name(lang))
+                if part["value"].notna().sum() == 0:
+                    st.info(t("tr_no_data", lang))
+                    continue
+                survey = catalogue.is_survey(code)
+                fig = trend_figure(ind, lines, view.grain, lang, survey, targets, placed)
+                st.plotly_chart(fig, width="stretch", key=f"trend-{code}")
+                notes = []
+                if survey and part["se"].notna().any():
+                    notes.append(t("tr_band_note", lang))
+                if sectors and not catalogue.has_sector_breakdown(code):
+                    notes.append(t("sector_not_applicable", lang))
+                if not targets and ind.kind == "count" and mode != "thanh_pho" and target_2030(ind) is not None:
+                    notes.append(t("tr_no_target_count", lang))
+                if notes:
+                    st.caption(" ".join(notes))
+                if placed is not None and not placed.empty:
+                    st.markdown(f"**{t('tr_published_table', lang)}**")
+                    table = pd.DataFrame({
+                        t("tr_col_period", lang): placed["label"],
+                        t("tr_col_value", lang): [value_text(ind, v, lang) for v in placed["value"]],
+                        t("tr_col_status", lang): [t("data_" + s, lang) for s in placed["status"]],
+                        t("tr_col_source", lang): placed["source_url"],
+                    })
+                    st.dataframe(table, hide_index=True, width="stretch",
+                                 column_config={t("tr_col_source", lang): st.column_config.LinkColumn()})
+
+# ---- plan completion ----------------------------------------------------------------------------------
+with tab_plan:
+    geo = view.geo
+    left, right = st.columns([3, 1])
+    left.selectbox(t("pl_indicator", lang), PLAN_INDICATORS, key="ke_hoach",
+                   format_func=lambda c: catalogue.get(c).name(lang))
+    right.selectbox(t("pl_year", lang), [str(y) for y in years], key="nam")
+    code, year = st.session_state["ke_hoach"], int(st.session_state["nam"])
+    ind = catalogue.get(code)
+    progress = data.plan_progress(version, code, year, geo)
+    plan = plan_line(wh, code, year, geo)
+    st.subheader(t("pl_header", lang, indicator=ind.name(lang), area=view.geo_name(), year=year))
+    known = progress.dropna(subset=["ytd"])
+    if known.empty:
+        st.info(t("pl_no_data", lang, year=year, area=view.geo_name()))
+    else:
+        last = known.iloc[-1]
+        month = int(last["month"])
+        month_label = fmt_month(pd.Timestamp(year, month, 1), lang)
+        delta = None if pd.isna(last["ytd_last_year"]) else last["ytd"] - last["ytd_last_year"]
+        a, b, c = st.columns(3)
+        a.metric(t("pl_ytd_metric", lang, month=month_label), value_text(ind, last["ytd"], lang),
+                 delta=f"{fmt_delta(delta, ind.unit, lang)} {t('pl_vs_last_year', lang)}" if delta is not None else None)
+        if plan is not None:
+            share_delta = None if pd.isna(last["share_last_year"]) else (last["share"] - last["share_last_year"]) * 100
+            b.metric(t("pl_share_metric", lang), fmt_percent_of(last["share"], lang),
+                     delta=f"{fmt_delta(share_delta, '%', lang)} {t('pl_vs_last_year', lang)}" if share_delta is not None else None)
+            c.metric(t("pl_plan_metric", lang, year=year), value_text(ind, plan.value, lang))
+            kind = t(f"pl_kind_{plan.kind}", lang) + (f" · {t('data_demo', lang)}" if plan.status == "demo" else "")
+            st.caption(t("pl_plan_source", lang, kind=kind, source=plan.source))
+        else:
+            st.info(t("pl_no_plan", lang, year=year, area=view.geo_name()))
+        plan_label = None
+        if plan is not None:
+            plan_label = t("pl_plan_metric" if plan.kind == "annual_plan" else "pl_line_yearly_target", lang, year=year)
+        one, two = st.columns(2)
+        one.plotly_chart(plan_figure(ind, progress, year, plan_label, lang, t("pl_chart_cumulative", lang)),
+                         width="stretch", key="plan-cumulative")
+        if plan is not None:
+            two.plotly_chart(plan_share_figure(progress, year, lang, t("pl_chart_share", lang)), width="stretch",
+                             key="plan-share")
+
+        st.markdown(f"**{t('pl_overview', lang, area=view.geo_name(), month=month_label)}**")
+        overview = data.plan_overview(version, year, month, geo)
+        table = pd.DataFrame({
+            t("col_indicator", lang): [catalogue.get(c).name(lang) for c in overview["indicator"]],
+            t("pl_col_ytd", lang): [fmt_number(v, lang) for v in overview["ytd"]],
+            t("pl_col_plan", lang): [fmt_number(v, lang) for v in overview["plan"]],
+            t("pl_col_share", lang): [fmt_percent_of(v, lang) for v in overview["share"]],
+            t("pl_col_ytd_last", lang): [fmt_number(v, lang) for v in overview["ytd_last_year"]],
+            t("pl_col_share_last", lang): [fmt_percent_of(v, lang) for v in overview["share_last_year"]],
+            t("pl_col_basis", lang): [t(f"pl_kind_{k}", lang) if isinstance(k, str) else "–" for k in overview["plan_kind"]],
+        })
+        st.dataframe(table, hide_index=True, width="stretch")
+
+        if geo == CITY:
+            completion = data.commune_completion(version, code, year, month)
+            if not completion.empty:
+                st.markdown(f"**{t('pl_communes', lang, year=year, month=month_label)}**")
+                st.caption(t("pl_communes_demo", lang))
+                shown = pd.DataFrame({
+                    t("pl_col_commune", lang): [commune_label(c, lang) for c in completion["commune_code"]],
+                    t("pl_col_ytd", lang): completion["ytd"],
+                    t("pl_col_plan", lang): completion["plan"],
+                    t("pl_col_share", lang): completion["share"] * 100,
+                    t("pl_col_share_last", lang): completion["share_last_year"] * 100,
+                })
+                st.dataframe(shown, hide_index=True, width="stretch", height=320, column_config={
+                    t("pl_col_ytd", lang): st.column_config.NumberColumn(format="localized"),
+                    t("pl_col_plan", lang): st.column_config.NumberColumn(format="localized"),
+                    t("pl_col_share", lang): st.column_config.ProgressColumn(format="%.1f%%", min_value=0, max_value=150),
+                    t("pl_col_share_last", lang): st.column_config.NumberColumn(format="%.1f%%"),
+                })
+                audit.download_button(t("download_csv", lang), completion.to_csv(index=False).encode("utf-8-sig"),
+                                      file_name=f"ke-hoach-{code}-{year}-{month:02d}.csv", mime="text/csv",
+                                      params={"indicator": code, "year": year, "month": month}, rows=len(completion))
+
+sync_to_url({"ds_chi_tieu": list(DEFAULT_KPIS), "pham_vi": "so_sanh" if view.commune else "thanh_pho",
+             "so_sanh": [view.commune] if view.commune else [], "loai_dv": "phuong", "ke_hoach": "new_jobs",
+             "nam": str(view.until.year)})

@@ -1,0 +1,53 @@
+"""Browser journey: the map draws all 126 communes offline; a click on a commune leads to its profile."""
+import os
+
+import pytest
+
+from conftest import screenshot, start_server, stop_server
+
+pytestmark = pytest.mark.browser
+
+CHOROPLETH_PATHS = "g.choroplethlayer path.choroplethlocation"
+
+
+def _wait_for_map(page):
+    page.locator(CHOROPLETH_PATHS).nth(125).wait_for(timeout=90_000)
+    return page.locator(CHOROPLETH_PATHS).count()
+
+
+def test_map_draws_126_communes_and_a_click_opens_the_profile(page, app_url):
+    page.goto(app_url + "/ban-do")
+    assert _wait_for_map(page) == 126
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "map-built-geometry")
+    # click the commune under the centre of one of the paths
+    target = page.locator(CHOROPLETH_PATHS).nth(60)
+    target.click(force=True)
+    link = page.get_by_text("Mở hồ sơ")
+    link.wait_for(timeout=60_000)
+    link.click()
+    page.get_by_text("Hồ sơ", exact=False).first.wait_for(timeout=60_000)
+    page.get_by_text("So với thành phố và nhóm tương đồng").wait_for(timeout=60_000)
+    assert "xa=" in page.url
+    screenshot(page, "profile-after-click")
+
+
+def test_profile_url_opens_straight_on_the_commune(page, app_url):
+    page.goto(app_url + "/ho-so?xa=00004")
+    page.get_by_text("Hồ sơ Phường Ba Đình").wait_for(timeout=60_000)
+    page.get_by_text("Nguồn gốc hình thành").wait_for(timeout=60_000)
+    screenshot(page, "profile-ba-dinh")
+
+
+def test_map_with_the_official_boundary_file(page, demo_version):
+    path = os.environ.get("HANOI_OFFICIAL_BOUNDARY_TEST_FILE")
+    if not path or not os.path.exists(path):
+        pytest.skip("official boundary file not available here")
+    url, proc = start_server({"HANOI_BOUNDARY_FILE": path})
+    try:
+        page.goto(url + "/ban-do")
+        assert _wait_for_map(page) == 126
+        page.get_by_text(os.path.basename(path), exact=False).first.wait_for(timeout=30_000)
+        screenshot(page, "map-official-geometry")
+    finally:
+        stop_server(proc)

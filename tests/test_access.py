@@ -1,0 +1,146 @@
+"""Access control at the query layer: each role reads exactly what it may (indicators/access.py)."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from indicators.access import (
+    ANONYMOUS_PRINCIPAL, AccessConfigError, AccessDenied, Principal, allowed_communes, authorize_geo,
+    authorize_scope, can_admin, can_download, kpi_frame_for, load_access, mask_communes, parse_access,
+    principal_for, scorecard_for,
+)
+from indicators.commune_values import values_by_commune
+from indicators.queries import Scope, kpi_frame
+from indicators.scorecard import build_scorecard
+from store.reference import load_communes
+
+OWN, OTHER = "10417", "00004"
+LEADER = Principal("lanhdao@hanoi.gov.vn", "leader")
+ANALYST = Principal("phantich@hanoi.gov.vn", "analyst")
+OFFICIAL = Principal("canbo.hoaxa@hanoi.gov.vn", "commune_official", OWN)
+VIEWER = Principal("congchung@example.vn", "viewer")
+CODES = ["unemployment_rate", "trained_share"]
+
+
+def test_committed_access_file_parses_and_maps_users_case_insensitively():
+    config = load_access()
+    official = principal_for("CanBo.HoaXa@Hanoi.gov.vn", config)
+    assert (official.role, official.commune) == ("commune_official", OWN)
+    assert principal_for("dev.analyst", config).admin
+    assert principal_for("stranger@example.com", config).role == "viewer"
+    assert principal_for(None, config) == ANONYMOUS_PRINCIPAL
+    assert principal_for("   ", config) == ANONYMOUS_PRINCIPAL
+
+
+@pytest.mark.parametrize("entry, fragment", [
+    ({"role": "commune_official", "commune": 4}, "quoted 5-character"),
+    ({"role": "commune_official", "commune": "99999"}, "quoted 5-character"),
+    ({"role": "commune_official", "commune": OWN, "admin": True}, "admin"),
+    ({"role": "viewer", "commune": OWN}, "only a commune official"),
+    ({"role": "superuser"}, "role must be one of"),
+])
+def test_access_file_mistakes_are_refused(entry, fragment):
+    with pytest.raises(AccessConfigError, match=fragment):
+        parse_access({"users": {"x@y.vn": entry}})
+
+
+def test_a_commune_official_default_role_is_refused():
+    with pytest.raises(AccessConfigError, match="default_role"):
+        parse_access({"settings": {"default_role": "commune_official"}, "users": {}})
+
+
+def test_missing_access_file_is_an_error(tmp_path):
+    with pytest.raises(AccessConfigError):
+        load_access(tmp_path / "nope.toml")
+
+
+def test_rights_per_role():
+    assert [can_download(p) for p in (LEADER, ANALYST, OFFICIAL, VIEWER)] == [True, True, True, False]
+    assert not can_admin(ANALYST) and can_admin(Principal("a", "analyst", admin=True))
+    assert not can_admin(Principal("v", "viewer", admin=True))
+    assert allowed_communes(ANALYST) is None and allowed_communes(OFFICIAL) == (OWN,)
+    assert allowed_communes(VIEWER) == ()
+
+
+def test_city_aggregates_are_open_to_every_role():
+    for who in (LEADER, ANALYST, OFFICIAL, VIEWER, ANONYMOUS_PRINCIPAL):
+        assert authorize_scope(who, Scope()) == Scope()
+        assert authorize_scope(who, Scope(commune_type="xa")) == Scope(commune_type="xa")
+        assert authorize_geo(who, "city") == "city"
+
+
+def test_commune_official_is_refused_other_communes_with_both_languages():
+    assert authorize_scope(OFFICIAL, Scope(communes=(OWN,))) == Scope(communes=(OWN,))
+    for scope in (Scope(communes=(OTHER,)), Scope(communes=(OWN, OTHER))):
+        with pytest.raises(AccessDenied) as err:
+            authorize_scope(OFFICIAL, scope)
+        assert OTHER in err.value.message("vi") and "không được xem" in err.value.message("vi")
+        assert "may see the detail of commune 10417 only" in err.value.message("en")
+    with pytest.raises(AccessDenied):
+        authorize_geo(OFFICIAL, OTHER)
+
+
+def test_viewer_sees_no_commune_detail():
+    with pytest.raises(AccessDenied):
+        authorize_scope(VIEWER, Scope(communes=(OWN,)))
+    with pytest.raises(AccessDenied, match="commune by commune"):
+        authorize_scope(VIEWER, Scope(), by_commune=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(sorted(load_communes()["code"])), max_size=4, unique=True))
+def test_a_commune_set_passes_only_when_it_is_the_officials_own(communes):
+    scope = Scope(communes=tuple(communes))
+    if set(communes) <= {OWN}:
+        assert authorize_scope(OFFICIAL, scope) == scope
+    else:
+        with pytest.raises(AccessDenied):
+            authorize_scope(OFFICIAL, scope)
+    assert authorize_scope(ANALYST, scope) == scope
+
+
+def test_by_commune_breakdown_is_narrowed_to_the_officials_commune(warehouse):
+    mine = kpi_frame_for(OFFICIAL, warehouse, CODES, Scope(), "year", by_commune=True)
+    assert set(mine["commune_code"]) == {OWN}
+    direct = kpi_frame(warehouse, CODES, Scope(communes=(OWN,)), "year", by_commune=True)
+    pd.testing.assert_frame_equal(mine.reset_index(drop=True), direct.reset_index(drop=True))
+    everyone = kpi_frame_for(ANALYST, warehouse, CODES, Scope(), "year", by_commune=True)
+    assert everyone["commune_code"].nunique() == len(load_communes())
+    with pytest.raises(AccessDenied):
+        kpi_frame_for(VIEWER, warehouse, CODES, Scope(), "year", by_commune=True)
+
+
+def test_query_layer_as_each_role(warehouse):
+    city = kpi_frame(warehouse, CODES, Scope(), "year")
+    for who in (LEADER, ANALYST, OFFICIAL, VIEWER):
+        pd.testing.assert_frame_equal(kpi_frame_for(who, warehouse, CODES, Scope(), "year"), city)
+    other = Scope(communes=(OTHER,))
+    assert not kpi_frame_for(LEADER, warehouse, CODES, other, "year").empty
+    for who in (OFFICIAL, VIEWER):
+        with pytest.raises(AccessDenied):
+            kpi_frame_for(who, warehouse, CODES, other, "year")
+
+
+def test_scorecard_as_a_commune_official(warehouse):
+    own = scorecard_for(OFFICIAL, warehouse, Scope(communes=(OWN,)), "month", None, OWN)
+    expected = build_scorecard(warehouse, Scope(communes=(OWN,)), "month", None, OWN)
+    assert [r.value for r in own] == [r.value for r in expected]
+    with pytest.raises(AccessDenied):
+        scorecard_for(OFFICIAL, warehouse, Scope(communes=(OTHER,)), "month", None, OTHER)
+    with pytest.raises(AccessDenied):  # the city's data with another commune's targets is refused too
+        scorecard_for(OFFICIAL, warehouse, Scope(), "month", None, OTHER)
+
+
+def test_masking_a_per_commune_frame_keeps_places_and_hides_figures(warehouse):
+    frame = values_by_commune(warehouse, "trained_share", "year", warehouse.data_until)
+    masked = mask_communes(OFFICIAL, frame)
+    assert len(masked) == len(frame) and masked["name_vi"].equals(frame["name_vi"])
+    others = masked[masked["code"] != OWN]
+    assert others["value"].isna().all() and others["rank"].isna().all() and others["status"].isna().all()
+    own = masked[masked["code"] == OWN].iloc[0]
+    assert math.isclose(own["value"], frame.loc[frame["code"] == OWN, "value"].iloc[0])
+    assert mask_communes(ANALYST, frame) is frame

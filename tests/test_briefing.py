@@ -1,0 +1,141 @@
+"""Briefings (indicators/briefing.py): self-contained HTML, a PDF that shows the scorecard's figures, access."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from apphelpers import run_app
+
+from indicators.access import AccessDenied, Principal
+from indicators.boundaries import load_boundaries
+from indicators.briefing import (
+    BriefingPeriod, available_periods, build_briefing, chromium_path, data_freshness, render_pdf,
+)
+from indicators.mapclass import NO_DATA
+from indicators.queries import Scope
+from indicators.scorecard import build_scorecard
+from store.reference import load_communes
+from ui.briefing_button import ui_formatters
+from ui.format import fmt_value
+
+ANALYST = Principal("phantich@hanoi.gov.vn", "analyst")
+OFFICIAL = Principal("canbo.hoaxa@hanoi.gov.vn", "commune_official", "10417")
+VIEWER = Principal("congchung@example.vn", "viewer")
+H1_2026 = BriefingPeriod("6thang", 2026)
+YEAR_2025 = BriefingPeriod("nam", 2025)
+
+
+@pytest.fixture(autouse=True)
+def _audit_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+
+
+@pytest.fixture(scope="module")
+def geojson():
+    return load_boundaries(set(load_communes()["code"])).geojson
+
+
+def _make(warehouse, who, geo, period, lang, geojson, **extra):
+    return build_briefing(warehouse, who, geo, period, lang, ui_formatters(), geojson=geojson,
+                          now=pd.Timestamp("2026-11-20T03:00:00Z"), **extra)
+
+
+def _expected_values(warehouse, geo, period, lang) -> dict[str, str]:
+    scope = Scope() if geo == "city" else Scope(communes=(geo,))
+    rows = build_scorecard(warehouse, scope, period.grain, period.until, geo)
+    return {r.indicator.code: fmt_value(r.value, r.indicator.unit, r.indicator.unit_label(lang), lang,
+                                        compact=r.indicator.unit == "đồng/tháng")
+            for r in rows if r.has_data}
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_periods_offered_are_complete_and_newest_first():
+    periods = available_periods(pd.Timestamp("2026-10-01"))
+    assert periods[:3] == [H1_2026, YEAR_2025, BriefingPeriod("6thang", 2025)]
+    assert BriefingPeriod("nam", 2026) not in periods
+    assert available_periods(pd.Timestamp("2026-12-01"))[0] == BriefingPeriod("nam", 2026)
+
+
+def test_freshness_against_the_monthly_cadence():
+    fresh = data_freshness(pd.Timestamp("2026-10-01"), pd.Timestamp("2026-11-22"))
+    assert not fresh.stale and fresh.expected_until == pd.Timestamp("2026-09-01")
+    late = data_freshness(pd.Timestamp("2026-10-01"), pd.Timestamp("2027-02-20"))
+    assert late.stale and late.expected_until == pd.Timestamp("2026-12-01") and late.months_late == 2
+
+
+def test_html_is_self_contained_and_shows_the_scorecard_figures(warehouse, geojson):
+    made = _make(warehouse, ANALYST, "city", H1_2026, "vi", geojson)
+    doc = made.html
+    assert "<script" not in doc and "<link" not in doc and "src=" not in doc and "url(" not in doc
+    assert not re.findall(r"https?://(?!www\.w3\.org/2000/svg)", doc), "no external address besides the SVG namespace"
+    assert doc.count("<svg") >= 2 and 'class="choropleth"' in doc
+    assert "Báo cáo 6 tháng đầu năm 2026" in made.title
+    for code, text in _expected_values(warehouse, "city", H1_2026, "vi").items():
+        row = re.search(rf'<tr data-kpi="{code}">(.*?)</tr>', doc).group(1)
+        assert f">{text}<" in row.replace("&lt;", "<"), code
+    coloured = [m for m in re.findall(r'<path d="[^"]+" fill="([^"]+)"', doc) if m != NO_DATA]
+    assert len(coloured) > 100, "an analyst's city map colours (nearly) every commune"
+
+
+def test_forecasts_are_listed_when_the_version_has_them(warehouse, geojson):
+    rows = build_scorecard(warehouse, Scope(), H1_2026.grain, H1_2026.until)
+    ind = next(r.indicator for r in rows if r.indicator.code == "unemployment_rate")
+    fake = {("unemployment_rate", "city"): {"value_2030": 1.87, "lo80": 1.5, "hi80": 2.3, "probability": 0.81}}
+    doc = _make(warehouse, ANALYST, "city", H1_2026, "en", geojson, forecasts=fake).html
+    assert "1.87%" in doc and "1.50% – 2.30%" in doc and "81.0%" in doc and ind.name_en in doc
+    assert "has no forecasts yet" in _make(warehouse, ANALYST, "city", H1_2026, "en", geojson).html
+
+
+def test_a_commune_official_gets_their_commune_and_a_map_without_other_communes(warehouse, geojson):
+    own = _make(warehouse, OFFICIAL, "10417", YEAR_2025, "en", geojson)
+    assert "Hoa Xa" in own.title
+    for code, text in _expected_values(warehouse, "10417", YEAR_2025, "en").items():
+        assert text in re.search(rf'<tr data-kpi="{code}">(.*?)</tr>', own.html).group(1), code
+    city = _make(warehouse, OFFICIAL, "city", YEAR_2025, "vi", geojson)
+    titles = re.findall(r'fill="([^"]+)" stroke="#ffffff" stroke-width="0.6" fill-rule="evenodd"><title>([^<]+)</title>',
+                        city.html)
+    coloured = [title for fill, title in titles if fill != NO_DATA]
+    assert len(titles) == len(load_communes()) and coloured and all("Hòa Xá" in t for t in coloured)
+    with pytest.raises(AccessDenied):
+        _make(warehouse, OFFICIAL, "00004", YEAR_2025, "vi", geojson)
+    viewer = _make(warehouse, VIEWER, "city", YEAR_2025, "vi", geojson)
+    assert "không tô màu theo xã/phường" in viewer.html
+
+
+@pytest.mark.skipif(chromium_path() is None, reason="Chromium is needed to print the PDF")
+@pytest.mark.parametrize("geo, period, lang", [("city", H1_2026, "vi"), ("10417", YEAR_2025, "en")])
+def test_pdf_opens_and_shows_the_right_figures(warehouse, geojson, geo, period, lang):
+    from pypdf import PdfReader
+    import io
+
+    who = ANALYST if geo == "city" else OFFICIAL
+    made = _make(warehouse, who, geo, period, lang, geojson)
+    pdf = render_pdf(made.html)
+    assert pdf.startswith(b"%PDF")
+    reader = PdfReader(io.BytesIO(pdf))
+    assert 2 <= len(reader.pages) <= 8
+    text = _squash(" ".join(page.extract_text() for page in reader.pages))
+    expected = _expected_values(warehouse, geo, period, lang)
+    assert len(expected) >= 10
+    missing = [code for code, value in expected.items() if _squash(value) not in text]
+    assert missing == []
+    heading = "Báocáo6thángđầunăm2026" if lang == "vi" else "Annualreport2025"
+    assert heading in text
+
+
+def test_overview_offers_the_briefing_to_those_who_may_download(monkeypatch):
+    monkeypatch.setenv("HANOI_DEV_USER", "phantich@hanoi.gov.vn")
+    at = run_app()
+    assert not at.exception
+    labels = [b.label for b in at.download_button]
+    assert "Tải báo cáo (HTML)" in labels
+    assert ("Tải báo cáo (PDF)" in labels) == (chromium_path() is not None)
+    monkeypatch.setenv("HANOI_DEV_USER", "congchung@example.vn")
+    viewer = run_app()
+    assert not viewer.exception
+    assert [b.label for b in viewer.download_button] == []
+    assert any("không được tải dữ liệu" in c.value for c in viewer.caption)

@@ -1,0 +1,116 @@
+"""AppTest of the Map page (Bản đồ): controls, deep links, the ranked twin, and official boundary files."""
+import copy
+import json
+import os
+
+import pytest
+from apphelpers import run_app
+
+from store.paths import GEO_FILE
+
+
+def test_default_map_and_ranked_table_of_126():
+    at = run_app(page="map")
+    assert not at.exception
+    assert at.selectbox(key="chi_tieu").value == "unemployment_rate"
+    table = at.dataframe[0].value
+    assert len(table) == 126
+    assert any("Sơ đồ" in c.value for c in at.caption)  # schematic geometry says so
+
+
+def test_deep_link_to_indicator_and_distance_mode():
+    at = run_app(page="map", chi_tieu="bhyt_coverage", che_do="khoang_cach")
+    assert not at.exception
+    assert at.selectbox(key="chi_tieu").value == "bhyt_coverage"
+    assert at.query_params["chi_tieu"] in ("bhyt_coverage", ["bhyt_coverage"])
+
+
+def test_indicator_without_target_falls_back_to_levels():
+    at = run_app(page="map", chi_tieu="avg_monthly_income", che_do="khoang_cach")
+    assert not at.exception
+    assert any("không có mục tiêu" in i.value for i in at.info)
+
+
+def test_urban_rate_lists_the_75_communes_without_data():
+    at = run_app(page="map", chi_tieu="unemployment_urban")
+    assert not at.exception
+    assert any(c.value.startswith("Không có số liệu (75)") for c in at.caption)
+    table = at.dataframe[0].value
+    assert len(table) == 126  # never dropped
+
+
+def test_invalid_indicator_in_link_gives_notice():
+    at = run_app(page="map", chi_tieu="khong_co")
+    assert not at.exception
+    assert at.selectbox(key="chi_tieu").value == "unemployment_rate"
+    assert any("không hợp lệ" in i.value for i in at.info)
+
+
+def test_changing_indicator_changes_the_table():
+    at = run_app(page="map")
+    before = at.dataframe[0].value.iloc[:, 4].tolist()
+    at.selectbox(key="chi_tieu").set_value("bhxh_compulsory_share").run()
+    assert not at.exception
+    assert at.dataframe[0].value.iloc[:, 4].tolist() != before
+
+
+def _write(tmp_path, name, doc):
+    path = tmp_path / name
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def built():
+    return json.loads(GEO_FILE.read_text(encoding="utf-8"))
+
+
+def _with_boundary(monkeypatch, path):
+    monkeypatch.setenv("HANOI_BOUNDARY_FILE", path)
+    return run_app(page="map")
+
+
+def test_good_official_file_is_used(monkeypatch, tmp_path, built):
+    doc = copy.deepcopy(built)
+    doc["attribution"] = "Sở Nông nghiệp và Môi trường Hà Nội (thử nghiệm)"
+    at = _with_boundary(monkeypatch, _write(tmp_path, "official.geojson", doc))
+    assert not at.exception
+    assert not at.warning or all("Tệp ranh giới" not in w.value for w in at.warning)
+    assert any("official.geojson" in c.value for c in at.caption)
+
+
+def test_file_missing_a_commune_falls_back_with_a_message(monkeypatch, tmp_path, built):
+    doc = copy.deepcopy(built)
+    doc["features"] = doc["features"][1:]
+    at = _with_boundary(monkeypatch, _write(tmp_path, "missing.geojson", doc))
+    assert not at.exception
+    message = " ".join(w.value for w in at.warning)
+    assert "Tệp ranh giới chính thức không dùng được" in message
+    assert built["features"][0]["properties"]["code"] in message
+    assert any("Sơ đồ" in c.value for c in at.caption)
+
+
+def test_file_with_invalid_geometry_falls_back(monkeypatch, tmp_path, built):
+    doc = copy.deepcopy(built)
+    doc["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [[[105.8, 21.0], [105.9, 21.1], [105.9, 21.0], [105.8, 21.1], [105.8, 21.0]]]}
+    at = _with_boundary(monkeypatch, _write(tmp_path, "bowtie.geojson", doc))
+    assert not at.exception
+    assert "Tệp ranh giới chính thức không dùng được" in " ".join(w.value for w in at.warning)
+
+
+def test_file_with_numeric_codes_falls_back(monkeypatch, tmp_path, built):
+    doc = copy.deepcopy(built)
+    for feature in doc["features"]:
+        feature["properties"]["code"] = int(feature["properties"]["code"])
+    at = _with_boundary(monkeypatch, _write(tmp_path, "numeric.geojson", doc))
+    assert not at.exception
+    assert "Tệp ranh giới chính thức không dùng được" in " ".join(w.value for w in at.warning)
+
+
+def test_real_official_file_when_available(monkeypatch):
+    path = os.environ.get("HANOI_OFFICIAL_BOUNDARY_TEST_FILE")
+    if not path or not os.path.exists(path):
+        pytest.skip("official boundary file not available here")
+    at = _with_boundary(monkeypatch, path)
+    assert not at.exception
+    assert any(os.path.basename(path) in c.value for c in at.caption)

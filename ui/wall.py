@@ -1,0 +1,266 @@
+"""The operations-centre wall (màn hình tường IOC): large KPI tiles and the map, rotating on a timer.
+
+Why it looks like this: the screen is read from across a room, runs unattended for days, may sit in an
+iframe of the IOC portal (`?embed=true`) and may have no internet. So: big type, no sidebar, one HTML
+block for all tiles (a refresh swaps it whole, never blanks it), a fragment that re-reads the current
+version every `?xoay=` seconds (default 20) so a publish shows up without a reload, a "data as of"
+clock and a stale-data banner, and nothing fetched from outside (the map is inline SVG, no tiles, no CDN).
+The wall always shows the newest month of the served version (the sidebar's "up to month" is ignored).
+"""
+from __future__ import annotations
+
+import html
+import time
+
+import pandas as pd
+import streamlit as st
+
+from indicators.access import AccessDenied
+from indicators.briefing import data_freshness, map_svg
+from indicators.mapclass import NO_DATA, quantile_classes
+from indicators.queries import Scope
+from indicators.scorecard import ScoreRow
+from indicators.targets import CITY
+from store.versions import read_manifest
+from ui import data
+from ui.format import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
+from ui.i18n import t
+from ui.scorecard_view import target_text
+
+try:  # the map module is optional for the wall: without it the wall shows tiles only
+    from ui import map_view
+except ImportError:  # pragma: no cover - depends on another feature being installed
+    map_view = None
+
+ROTATE_DEFAULT, ROTATE_MIN, ROTATE_MAX = 20, 3, 3600
+VIEWS = ("chi-tieu", "uu-tien", "ban-do")
+"""Rotating views: section A KPIs, priority groups and plan tracking (B, P), the map with headline KPIs."""
+HEADLINE = ("new_jobs", "unemployment_rate", "trained_share", "bhxh_compulsory_share")
+MAP_DEFAULT_KPI = "unemployment_rate"
+STATUS_CLASS = {"on_track": "ok", "at_risk": "risk", "off_track": "off", "no_target": "none", "not_enough_data": "none"}
+
+WALL_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"] { display: none !important; }
+.stApp { background: #0b1826; }
+.stMainBlockContainer, .block-container { max-width: 100% !important; padding: 0.8rem 1.6rem 0.5rem !important; }
+.wall-head { display: flex; justify-content: space-between; align-items: baseline; color: #e8eef5;
+  font-family: system-ui, "Noto Sans", sans-serif; border-bottom: 2px solid #27415c; padding-bottom: .4rem; }
+.wall-head h1 { font-size: 2.1rem; margin: 0; padding: 0; color: #ffffff; font-weight: 700; }
+.wall-clock { font-size: 1.15rem; color: #b9c9da; text-align: right; line-height: 1.45; }
+.wall-clock b { color: #ffffff; font-size: 1.6rem; font-variant-numeric: tabular-nums; }
+.wall-view { color: #8fb3d9; font-size: 1.05rem; margin: .35rem 0 .5rem; font-family: system-ui, "Noto Sans", sans-serif; }
+.wall-stale { background: #7a4b00; color: #fff3d6; border-left: 8px solid #ffb020; padding: .55rem 1rem;
+  font-size: 1.3rem; margin: .4rem 0; font-family: system-ui, "Noto Sans", sans-serif; }
+.wall-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: .7rem; }
+.wall-grid.narrow { grid-template-columns: repeat(2, 1fr); }
+.wall-tile { background: #132a40; border-radius: 10px; border-left: 10px solid #5b6b7c; padding: .7rem .9rem;
+  color: #e8eef5; font-family: system-ui, "Noto Sans", sans-serif; }
+.wall-tile.ok { border-left-color: #2fb36d; } .wall-tile.risk { border-left-color: #f2a93b; }
+.wall-tile.off { border-left-color: #e5484d; }
+.wall-name { font-size: 1.05rem; line-height: 1.25; color: #c9d8e8; font-weight: 600; min-height: 2.6rem; }
+.wall-value { font-size: 2.9rem; font-weight: 800; color: #ffffff; line-height: 1.1; margin: .25rem 0;
+  font-variant-numeric: tabular-nums; }
+.wall-value.nodata { font-size: 1.6rem; color: #8da2b8; }
+.wall-unit { font-size: 1.15rem; font-weight: 600; color: #c9d8e8; }
+.wall-meta { font-size: .98rem; color: #b9c9da; }
+.wall-status { display: inline-block; margin-top: .3rem; padding: .1rem .55rem; border-radius: 999px;
+  font-size: .95rem; font-weight: 700; background: #2a3d52; color: #e8eef5; }
+.wall-tile.ok .wall-status { background: #1d5c3c; } .wall-tile.risk .wall-status { background: #6b4a12; }
+.wall-tile.off .wall-status { background: #6e2326; }
+.wall-map svg { max-height: 80vh; }
+.wall-map text { font-size: 15px; }
+.wall-note { color: #8fb3d9; font-size: 1rem; font-family: system-ui, "Noto Sans", sans-serif; }
+</style>
+"""
+
+
+def _param_notice(key: str, value: str, lang: str) -> None:
+    st.info(t("invalid_param", lang, param=key, value=value), icon="ℹ️")
+
+
+def read_rotation(lang: str) -> int:
+    """`?xoay=` seconds between views (3–3600, default 20); anything else gives a notice and the default."""
+    raw = st.query_params.get("xoay")
+    if raw is None:
+        return ROTATE_DEFAULT
+    if raw.isdigit() and ROTATE_MIN <= int(raw) <= ROTATE_MAX:
+        return int(raw)
+    _param_notice("xoay", raw, lang)
+    del st.query_params["xoay"]
+    return ROTATE_DEFAULT
+
+
+def read_views(lang: str, map_available: bool) -> tuple[str, ...]:
+    """`?xem=` views to rotate through (comma-separated, from VIEWS); unknown ones are dropped with a notice."""
+    offered = VIEWS if map_available else tuple(v for v in VIEWS if v != "ban-do")
+    raw = st.query_params.get("xem")
+    if raw is None:
+        return offered
+    asked = [v for v in raw.split(",") if v]
+    good = tuple(dict.fromkeys(v for v in asked if v in offered))
+    if len(good) < len(asked) or not good:
+        _param_notice("xem", raw, lang)
+    return good or offered
+
+
+def read_map_kpi(lang: str, codes: list[str]) -> str:
+    """`?chi_tieu=` the map's indicator (default: the unemployment rate)."""
+    raw = st.query_params.get("chi_tieu")
+    if raw is None or raw in codes:
+        return raw or MAP_DEFAULT_KPI
+    _param_notice("chi_tieu", raw, lang)
+    return MAP_DEFAULT_KPI
+
+
+def apply_wall_mode() -> None:
+    """Full-screen dark layout, sidebar and toolbar hidden (the controls still work through the URL)."""
+    st.set_page_config(initial_sidebar_state="collapsed", layout="wide")
+    st.html(WALL_CSS)
+
+
+def _value_html(row: ScoreRow, lang: str) -> str:
+    """The big number with its unit in smaller type beside it, so a long unit never wraps the number."""
+    ind = row.indicator
+    if ind.unit == "%":
+        return html.escape(fmt_value(row.value, ind.unit, ind.unit_label(lang), lang))
+    if ind.unit == "đồng/tháng":
+        number = fmt_number(row.value / 1e6, lang, 1)
+        unit = "triệu đồng/tháng" if lang == "vi" else "million VND/month"
+    else:
+        number = fmt_number(row.value, lang, decimals_for(ind.unit, row.value))
+        unit = ind.unit_label(lang)
+    return f'{html.escape(number)}<span class="wall-unit"> {html.escape(unit)}</span>'
+
+
+def _change(row: ScoreRow, lang: str) -> str | None:
+    """The change on the same period a year earlier (monthly changes of rates are too small to read)."""
+    if row.year_ago is not None:
+        delta = fmt_delta(row.value - row.year_ago, row.indicator.unit, lang)
+        return f"{delta} {t('vs_year_ago', lang)}" if delta else None
+    if row.previous is not None:
+        delta = fmt_delta(row.value - row.previous, row.indicator.unit, lang)
+        return f"{delta} {t('vs_previous', lang)}" if delta else None
+    return None
+
+
+def tile_html(row: ScoreRow, lang: str) -> str:
+    """One large tile: name, value, period and change, status against the 2030 target."""
+    ind = row.indicator
+    status = row.assessment.status
+    name = html.escape(ind.name(lang))
+    badge = html.escape(t("status_" + status, lang))
+    target = html.escape(target_text(row, row.target, lang))
+    if not row.has_data:
+        return (f'<div class="wall-tile {STATUS_CLASS[status]}" data-kpi="{ind.code}"><div class="wall-name">{name}</div>'
+                f'<div class="wall-value nodata">{html.escape(t("no_data", lang))}</div>'
+                f'<div class="wall-meta">{target}</div></div>')
+    meta = [fmt_period(row.period, row.grain, lang, row.last_month, row.n_months)]
+    change = _change(row, lang)
+    if change:
+        meta.append(change)
+    return (f'<div class="wall-tile {STATUS_CLASS[status]}" data-kpi="{ind.code}">'
+            f'<div class="wall-name">{name}</div><div class="wall-value">{_value_html(row, lang)}</div>'
+            f'<div class="wall-meta">{html.escape(" · ".join(meta))}</div>'
+            f'<div class="wall-meta">{target}</div><span class="wall-status">{badge}</span></div>')
+
+
+def tiles_html(rows: list[ScoreRow], lang: str, narrow: bool = False) -> str:
+    """All tiles of a view as one HTML block: a refresh replaces it in one piece."""
+    return f'<div class="wall-grid{" narrow" if narrow else ""}">' + "".join(tile_html(r, lang) for r in rows) + "</div>"
+
+
+def rows_for(view_name: str, rows: list[ScoreRow]) -> list[ScoreRow]:
+    """The tiles of a view: section A; sections B and P; the headline KPIs beside the map."""
+    if view_name == "chi-tieu":
+        return [r for r in rows if r.indicator.section.startswith("A")]
+    if view_name == "uu-tien":
+        return [r for r in rows if r.indicator.section[:1] in ("B", "P")]
+    return [r for r in rows if r.indicator.code in HEADLINE]
+
+
+def _published_at(version: str) -> pd.Timestamp | None:
+    created = read_manifest(version).get("created_at")
+    return pd.Timestamp(created) if created else None
+
+
+def header_html(lang: str, area: str, version: str, data_until: pd.Timestamp, now: pd.Timestamp) -> str:
+    published = _published_at(version)
+    clock = format_datetime(now, lang, "HH:mm:ss")
+    return (f'<div class="wall-head"><h1>{html.escape(t("wall_title", lang))} · {html.escape(area)}</h1>'
+            f'<div class="wall-clock" data-testid="wall-clock"><b>{clock}</b> {format_datetime(now, lang, "dd/MM/yyyy")}<br>'
+            f'{html.escape(t("wall_data_as_of", lang, until=fmt_month(data_until, lang), published=format_datetime(published, lang, "HH:mm dd/MM/yyyy")))}'
+            f'</div></div>')
+
+
+def view_line_html(lang: str, views: tuple[str, ...], current: str, seconds: int) -> str:
+    dots = " ".join("●" if v == current else "○" for v in views)
+    return (f'<div class="wall-view">{dots} &nbsp; {html.escape(t("wall_view_" + current.replace("-", "_"), lang))}'
+            f' · {html.escape(t("wall_rotation", lang, seconds=seconds))}</div>')
+
+
+def _map(version: str, code: str, grain: str, until: pd.Timestamp, lang: str) -> None:
+    """The map module's geometry and classes drawn as inline SVG: plotly's geo charts fetch a world map
+    from a CDN, which an offline operations centre does not have."""
+    wh = data.warehouse(version)
+    ind = wh.catalogue.get(code)
+    geo = map_view.boundaries()
+    values = data.commune_values(version, code, grain, until)
+    classes = quantile_classes([v if v == v else None for v in values["value"]])
+    fills = {c: classes.colours[k] for c, k in zip(values["code"], classes.index) if k >= 0}
+    names = values["name_vi" if lang == "vi" else "name_en"]
+    titles = {c: f"{n}: {fmt_value(v, ind.unit, ind.unit_label(lang), lang)}" if v == v else f"{n}: {t('no_data', lang)}"
+              for c, n, v in zip(values["code"], names, values["value"])}
+    labels = map_view.class_labels(classes, decimals_for(ind.unit, 1.0), lang)
+    legend = list(zip(classes.colours, labels)) + [(NO_DATA, t("no_data", lang))]
+    svg = map_svg(geo.geojson, fills, titles, legend, width=900, dark=True)
+    caption = geo.caption_vi if lang == "vi" else geo.caption_en
+    st.markdown(f'<div class="wall-note">{html.escape(ind.name(lang))} ({html.escape(ind.unit_label(lang))}) · '
+                f'{html.escape(fmt_period(until, grain, lang))} · {html.escape(caption)}</div>'
+                f'<div class="wall-map" data-testid="wall-map">{svg}</div>', unsafe_allow_html=True)
+
+
+def wall_frame(lang: str, commune: str | None, area: str, grain: str, seconds: int, views: tuple[str, ...],
+               map_kpi: str) -> None:
+    """One refresh of the wall: always the same elements in the same order, so nothing blinks."""
+    version = data.version()
+    wh = data.warehouse(version)
+    until = wh.data_until
+    scope = Scope(communes=(commune,)) if commune else Scope()
+    rows = data.scorecard(version, scope, grain, until, commune or CITY)
+    now = pd.Timestamp.now(tz="UTC")
+    current = views[int(time.time() // seconds) % len(views)]
+    fresh = data_freshness(until, now.tz_convert("Asia/Ho_Chi_Minh"))
+    st.markdown(header_html(lang, area, version, until, now), unsafe_allow_html=True)
+    banner = (f'<div class="wall-stale" data-testid="wall-stale">⚠ {html.escape(t("wall_stale", lang, until=fmt_month(until, lang), expected=fmt_month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
+              if fresh.stale else '<div class="wall-fresh"></div>')
+    st.markdown(banner + view_line_html(lang, views, current, seconds), unsafe_allow_html=True)
+    if current == "ban-do":
+        tiles, chart = st.columns([2, 3])
+        with tiles:
+            st.markdown(tiles_html(rows_for(current, rows), lang, narrow=True), unsafe_allow_html=True)
+        with chart:
+            _map(version, map_kpi, grain, until, lang)
+    else:
+        st.markdown(tiles_html(rows_for(current, rows), lang), unsafe_allow_html=True)
+
+
+def render_wall(lang: str, commune: str | None, area: str, grain: str) -> None:
+    """Read the wall's URL options and run its refreshing fragment."""
+    map_ok = map_view is not None
+    seconds = read_rotation(lang)
+    views = read_views(lang, map_ok)
+    codes = [i.code for i in data.warehouse(data.version()).catalogue.indicators if i.kind != "growth"]
+    map_kpi = read_map_kpi(lang, codes)
+    if not map_ok:
+        st.caption(t("wall_no_map", lang))
+
+    @st.fragment(run_every=seconds)
+    def _refreshing() -> None:
+        try:
+            wall_frame(lang, commune, area, grain, seconds, views, map_kpi)
+        except AccessDenied as denied:  # a fragment rerun does not pass through app.py's handler
+            st.error(denied.message(lang), icon="🔒")
+
+    _refreshing()
