@@ -28,14 +28,14 @@ pages = [
     st.Page("pages/overview.py", title=t("page_overview", view.lang), icon="📊", url_path="tong-quan", default=True),
     st.Page("pages/map.py", title=t("page_map", view.lang), icon="🗺️", url_path="ban-do"),
     st.Page("pages/commune.py", title=t("page_commune", view.lang), icon="📍", url_path="ho-so"),
-    st.Page("pages/sectors.py", title=t("page_sectors", view.lang), icon="🏭", url_path="nganh-kinh-te"),
+    st.Page("pages/sectors.py", title=t("page_sectors", view.lang), icon=":material/factory:", url_path="nganh-kinh-te"),
     st.Page("pages/trends.py", title=t("page_trends", view.lang), icon="📈", url_path="xu-huong"),
-    st.Page("pages/forecast.py", title=t("page_forecast", view.lang), icon="🎯", url_path="du-bao"),
-    st.Page("pages/wall.py", title=t("page_wall", view.lang), icon="🖥️", url_path="man-hinh-tuong"),
+    st.Page("pages/forecast.py", title=t("page_forecast", view.lang), icon=":material/online_prediction:", url_path="du-bao"),
+    st.Page("pages/wall.py", title=t("page_wall", view.lang), icon=":material/tv:", url_path="man-hinh-tuong"),
     # one line per page, in menu order; each page's title comes from ui/i18n.py
 ]
 if can_admin(principal):  # the audit trail is listed (and reachable) for administrators only
-    pages.append(st.Page("pages/audit.py", title=t("page_audit", view.lang), icon="🧾", url_path="nhat-ky"))
+    pages.append(st.Page("pages/audit.py", title=t("page_audit", view.lang), icon=":material/receipt_long:", url_path="nhat-ky"))
 page = st.navigation(pages)
 sync_controls_to_url()
 page_key = page.url_path or "tong-quan"  # the default page (Tổng quan) has the root URL
@@ -43,7 +43,7 @@ audit.begin_run(page_key)
 try:
     page.run()
 except AccessDenied as denied:  # the data layer refused: say why, record it, never show the data
-    st.error(denied.message(view.lang), icon="🔒")
+    st.error(denied.message(view.lang), icon=":material/lock:")
     audit.record("denied", params={"reason": denied.message_en})
 finally:
     audit.end_run(page_key)

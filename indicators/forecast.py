@@ -49,6 +49,8 @@ MIN_TRAIN = {"month": 12, "quarter": 8, "year": 4}
 BACKTEST_PATHS = 200
 QUANTILES = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q975": 0.975}
 BASELINE = "naive"
+MAX_WIDENING = 3.0
+DAMPED = False
 CANDIDATES = ("ets", "arima", "theta")
 MODELS = (BASELINE, *CANDIDATES)
 
@@ -95,6 +97,19 @@ def spec_for(catalogue: Catalogue, code: str, geo: str, grain: str | None = None
 
 
 # --------------------------------------------------------------------------------------------- models
+def slope_se(y: np.ndarray, season: int) -> float:
+    """Standard error of a series' average change per period (from its seasonal differences).
+
+    Added to the paths of the trend models: a fitted slope is an estimate, and over five years its
+    error matters as much as the period-to-period noise.
+    """
+    s = season if len(y) >= 2 * season + 1 else 1
+    diffs = y[s:] - y[:-s]
+    if len(diffs) < 2:
+        return 0.0
+    return float(diffs.std(ddof=1) / math.sqrt(len(diffs)) / s)
+
+
 class Fitted:
     """A model fitted to a series: a point forecast and simulated future paths (n paths x h steps)."""
 
@@ -146,18 +161,21 @@ class _Ets(Fitted):
         from statsmodels.tsa.holtwinters import ExponentialSmoothing
 
         seasonal = season > 1
-        model = ExponentialSmoothing(y, trend="add", damped_trend=True, seasonal="add" if seasonal else None,
+        model = ExponentialSmoothing(y, trend="add", damped_trend=DAMPED, seasonal="add" if seasonal else None,
                                      seasonal_periods=season if seasonal else None, initialization_method="estimated")
         self.res = model.fit(use_brute=False)
         if not np.all(np.isfinite(self.res.fittedvalues)):
             raise ValueError("ETS fit diverged")
+        self.phi = float(self.res.params["damping_trend"]) if DAMPED else 1.0
+        self.slope_se = slope_se(y, season)
 
     def forecast(self, h: int) -> np.ndarray:
         return np.asarray(self.res.forecast(h), dtype=float)
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        sims = self.res.simulate(h, repetitions=n, anchor="end", error="add", rng=rng)
-        return np.asarray(sims, dtype=float).reshape(h, n).T
+        sims = np.asarray(self.res.simulate(h, repetitions=n, anchor="end", error="add", rng=rng), dtype=float)
+        damped = np.cumsum(self.phi ** np.arange(1, h + 1))  # how a trend error adds up under damping
+        return sims.reshape(h, n).T + rng.normal(0.0, self.slope_se, (n, 1)) * damped[None, :]
 
 
 class _Arima(Fitted):
@@ -235,6 +253,7 @@ class _Theta(Fitted):
         self.alpha = float(min(max(ses.params["smoothing_level"], 1e-3), 1.0))
         self.level = float(np.asarray(ses.forecast(1))[0])
         self.sigma = math.sqrt(max(float(ses.sse) / len(z), 0.0))
+        self.slope_se = slope_se(y, season)
         if not (np.isfinite(self.level) and np.isfinite(self.sigma) and np.isfinite(self.b0)):
             raise ValueError("Theta fit failed")
 
@@ -247,7 +266,8 @@ class _Theta(Fitted):
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         errors = rng.normal(0.0, self.sigma, (n, h))
         earlier = np.cumsum(errors, axis=1) - errors
-        return self.forecast(h)[None, :] + errors + self.alpha * earlier
+        slope = rng.normal(0.0, self.slope_se, (n, 1)) * np.arange(1, h + 1)[None, :]
+        return self.forecast(h)[None, :] + errors + self.alpha * earlier + slope
 
 
 _FITTERS = {"naive": _Naive, "ets": _Ets, "arima": _Arima, "theta": _Theta}
@@ -285,6 +305,8 @@ class BacktestScore:
     coverage80: float
     coverage95: float
     points: int
+    spread_ratio: float = 1.0
+    """Root mean square of (error / simulated spread): above 1, the model's paths were too narrow."""
 
 
 def _clip(values: np.ndarray, spec: SeriesSpec) -> np.ndarray:
@@ -315,6 +337,7 @@ def backtest(y: np.ndarray, spec: SeriesSpec, models: tuple[str, ...] = MODELS, 
     errors: dict[str, list[float]] = {m: [] for m in models}
     inside80: dict[str, list[bool]] = {m: [] for m in models}
     inside95: dict[str, list[bool]] = {m: [] for m in models}
+    zscores: dict[str, list[float]] = {m: [] for m in models}
     failed: set[str] = set()
     for origin in origins:
         train, test = y[:origin], y[origin:origin + horizon]
@@ -335,11 +358,26 @@ def backtest(y: np.ndarray, spec: SeriesSpec, models: tuple[str, ...] = MODELS, 
                 errors[name] += list(np.abs(test - point) / scale)
             inside80[name] += list((test >= lo80) & (test <= hi80))
             inside95[name] += list((test >= lo95) & (test <= hi95))
+            spread = sims.std(axis=0)
+            zscores[name] += [float(e / sd) for e, sd in zip(test - point, spread) if sd > 0]
     return {
         name: BacktestScore(float(np.mean(errors[name])) if errors[name] else float("nan"),
-                            float(np.mean(inside80[name])), float(np.mean(inside95[name])), len(inside80[name]))
+                            float(np.mean(inside80[name])), float(np.mean(inside95[name])), len(inside80[name]),
+                            float(np.sqrt(np.mean(np.square(zscores[name])))) if zscores[name] else 1.0)
         for name in models if name not in failed and inside80[name]
     }
+
+
+def interval_widening(score: BacktestScore | None) -> float:
+    """How much to widen the chosen model's paths: its backtest spread ratio, within [1, MAX_WIDENING].
+
+    Simulated paths ignore the uncertainty of the fitted parameters and any misfit of the model, so
+    they are often too narrow; the errors the model made in the backtest say by how much. Never
+    narrowed: a dozen backtest points are too few to trust a model that claims to know better.
+    """
+    if score is None or not np.isfinite(score.spread_ratio):
+        return 1.0
+    return float(min(max(score.spread_ratio, 1.0), MAX_WIDENING))
 
 
 def choose_model(scores: dict[str, BacktestScore]) -> tuple[str, str]:
@@ -400,6 +438,8 @@ class ForecastResult:
     """Simulated metric, n paths x len(periods)."""
     n_obs: int = 0
     first_period: pd.Timestamp | None = None
+    widening: float = 1.0
+    """Factor the simulated spread was widened by, after the backtest found it too narrow (>= 1)."""
 
     @property
     def baseline_kept(self) -> bool:
@@ -451,6 +491,7 @@ class ForecastResult:
             "mase": chosen.mase if chosen else None, "mase_naive": base.mase if base else None,
             "coverage80": chosen.coverage80 if chosen else None, "coverage95": chosen.coverage95 if chosen else None,
             "backtest_points": chosen.points if chosen else 0, "n_paths": int(self.paths.shape[0]),
+            "widening": self.widening,
             "target_low": target.low if target else None, "target_high": target.high if target else None,
             "direction": target.direction if target else None, "target_inherited": bool(target.inherited) if target else False,
             "target_source": target.source if target else None,
@@ -517,8 +558,10 @@ def _forecast_series(series: pd.Series, spec: SeriesSpec, n_paths: int, seed: in
     if fitted.name != model:
         model, reason = BASELINE, "no_candidate"
     h = len(periods)
-    point = _clip(fitted.forecast(h), spec)
-    sims = _clip(fitted.simulate(h, n_paths, rng), spec)
+    widening = interval_widening(scores.get(model))
+    raw_point = fitted.forecast(h)
+    point = _clip(raw_point, spec)
+    sims = _clip(raw_point + widening * (fitted.simulate(h, n_paths, rng) - raw_point), spec)
     if spec.basis == "annual_total":
         window = spec.per_year
         tail = y[len(y) - (window - 1):] if window > 1 else y[:0]
@@ -528,7 +571,8 @@ def _forecast_series(series: pd.Series, spec: SeriesSpec, n_paths: int, seed: in
     else:
         central, paths, history = point, sims, series
     return ForecastResult(spec=spec, model=model, reason=reason, scores=scores, history=history, periods=periods,
-                          central=central, paths=paths, n_obs=len(y), first_period=pd.Timestamp(series.index[0]))
+                          central=central, paths=paths, n_obs=len(y), first_period=pd.Timestamp(series.index[0]),
+                          widening=widening)
 
 
 # --------------------------------------------------------------------------------------------- series

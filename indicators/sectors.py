@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
-import numpy as np
 import pandas as pd
 
 from indicators import forecast as kpi_forecast
+from indicators import suppression
 from indicators.queries import Scope
 from indicators.warehouse import STATUS_ORDER, Warehouse
 from store.reference import load_priority_groups, load_sectors
@@ -112,6 +112,7 @@ def _where(scope: Scope, measures: Sequence[str], start, end) -> tuple[str, list
 
 def _level_expr(wh: Warehouse, measure: str) -> str:
     """A stock is its value in the last month of the period (the `?` parameter); a flow is its sum."""
+    measure = _check_measure(measure)  # the name becomes an SQL literal and alias: allow-list only
     if wh.catalogue.measures[measure].stock:
         return f"sum(f.value) FILTER (WHERE f.measure = '{measure}' AND f.period = ?) AS {measure}"
     return f"sum(f.value) FILTER (WHERE f.measure = '{measure}') AS {measure}"
@@ -163,7 +164,8 @@ def sector_totals(table: pd.DataFrame) -> dict[str, float | None]:
 
     out = {m: total(m) for m in SECTOR_MEASURES}
     derived = _with_derived(pd.DataFrame([out], dtype=float)).iloc[0]
-    out.update({k: (None if pd.isna(derived[k]) else float(derived[k])) for k in ("net_change", "coverage", "gap", "ratio")})
+    for key in ("net_change", "coverage", "gap", "ratio"):
+        out[key] = None if pd.isna(derived[key]) else float(derived[key])
     return out
 
 
@@ -186,6 +188,115 @@ def data_status(wh: Warehouse, scope: Scope, start: pd.Timestamp, end: pd.Timest
     where, params = _where(scope, SECTOR_MEASURES, start, end)
     rank = wh.query(f"SELECT max(f.srank) AS r FROM facts f WHERE {where}", params)["r"].iloc[0]
     return None if pd.isna(rank) else STATUS_ORDER[int(rank)]
+
+
+# ------------------------------------------------------------------------------------- protection
+# Counts of people below the threshold are never shown (indicators/suppression.py): each table is protected
+# along the totals the page also shows, so a hidden cell cannot be got back as "total minus the rest".
+FLAG = suppression.FLAG
+
+
+@dataclass(frozen=True)
+class SectorFigures:
+    """The per-sector table and its totals as they may be shown: small counts of people hidden (NaN)."""
+
+    table: pd.DataFrame
+    """`sector_table` columns plus one `<measure>_suppressed` flag per count."""
+    totals: dict[str, float | None]
+    hidden_totals: frozenset[str]
+    """Totals hidden because they are small counts of people."""
+
+    @property
+    def any_hidden(self) -> bool:
+        flags = [f"{m}_{FLAG}" for m in SECTOR_MEASURES]
+        return bool(self.hidden_totals) or bool(self.table[flags].to_numpy().any())
+
+
+def _people() -> set[str]:
+    return suppression.person_measures()
+
+
+def protect_sector_table(table: pd.DataFrame, threshold: float = suppression.THRESHOLD) -> pd.DataFrame:
+    """A copy with small counts of people hidden per column (its total is shown), derived columns redone.
+
+    Net change, coverage, gap and ratio become missing when a count they come from is hidden, so a hidden
+    count cannot be recovered through them either.
+    """
+    out = table.copy()
+    if out.empty:
+        for m in SECTOR_MEASURES:
+            out[f"{m}_{FLAG}"] = pd.Series(dtype=bool)
+        return out
+    long = out.melt(id_vars=["sector"], value_vars=list(SECTOR_MEASURES), var_name="measure", value_name="value")
+    protected = suppression.suppress(long, "value", suppression.lines_for(["sector"], by=["measure"]), threshold,
+                                     eligible=long["measure"].isin(_people()))
+    values = protected.pivot(index="sector", columns="measure", values="value").reindex(out["sector"])
+    flags = protected.pivot(index="sector", columns="measure", values=FLAG).reindex(out["sector"])
+    for m in SECTOR_MEASURES:
+        out[m] = values[m].to_numpy(dtype=float)
+        out[f"{m}_{FLAG}"] = flags[m].to_numpy(dtype=bool)
+    return _with_derived(out)
+
+
+def protect_totals(totals: dict[str, float | None], threshold: float = suppression.THRESHOLD
+                   ) -> tuple[dict[str, float | None], frozenset[str]]:
+    """Totals with small counts of people hidden (a total over one sector is that sector's cell)."""
+    out = dict(totals)
+    hidden = frozenset(m for m in SECTOR_MEASURES
+                       if m in _people() and out[m] is not None and 0 < out[m] < threshold)
+    for m in hidden:
+        out[m] = None
+    derived = _with_derived(pd.DataFrame([{m: out[m] for m in SECTOR_MEASURES}], dtype=float)).iloc[0]
+    for key in ("net_change", "coverage", "gap", "ratio"):
+        out[key] = None if pd.isna(derived[key]) else float(derived[key])
+    return out, hidden
+
+
+def sector_figures(wh: Warehouse, scope: Scope, start: pd.Timestamp, end: pd.Timestamp,
+                   threshold: float = suppression.THRESHOLD) -> SectorFigures:
+    """`sector_table` and `sector_totals` as they may be shown: totals from the true counts, then protected."""
+    table = sector_table(wh, scope, start, end)
+    totals, hidden = protect_totals(sector_totals(table), threshold)
+    return SectorFigures(protect_sector_table(table, threshold), totals, hidden)
+
+
+def protect_matrix(matrix: pd.DataFrame, measure: str, threshold: float = suppression.THRESHOLD) -> pd.DataFrame:
+    """The heat map's cells with small counts of people hidden, protected along communes and sectors."""
+    if _check_measure(measure) not in _people() or matrix.empty:
+        return matrix.assign(**{FLAG: False})
+    return suppression.suppress(matrix, "value", suppression.lines_for(["commune_code", "sector"]), threshold)
+
+
+def protect_demand(frame: pd.DataFrame, threshold: float = suppression.THRESHOLD) -> pd.DataFrame:
+    """`sector_demand_by_commune` with small counts of people (job seekers) hidden across communes; the
+    ratio and share go with the counts they come from. Adds `job_seekers_suppressed`, `vacancies_suppressed`."""
+    out = frame.copy()
+    if out.empty:
+        return out.assign(vacancies_suppressed=False, job_seekers_suppressed=False)
+    long = out.melt(id_vars=["commune_code"], value_vars=["vacancies", "job_seekers"], var_name="measure",
+                    value_name="value")
+    protected = suppression.suppress(long, "value", suppression.lines_for(["commune_code"], by=["measure"]), threshold,
+                                     eligible=long["measure"].isin(_people()))
+    for m in ("vacancies", "job_seekers"):
+        part = protected[protected["measure"] == m].set_index("commune_code").reindex(out["commune_code"])
+        out[m] = part["value"].to_numpy(dtype=float)
+        out[f"{m}_{FLAG}"] = part[FLAG].to_numpy(dtype=bool)
+    out.loc[out["vacancies"].isna() | out["job_seekers"].isna(), "ratio"] = float("nan")
+    out.loc[out["vacancies"].isna(), "share_of_city"] = float("nan")
+    return out
+
+
+def protect_history(frame: pd.DataFrame, measure: str, threshold: float = suppression.THRESHOLD) -> pd.DataFrame:
+    """A forecast frame whose observed months of a count of people below the threshold are hidden, with
+    complements within each year (a year's total is shown elsewhere). Forecasts are model output: kept."""
+    if measure not in _people():
+        return frame
+    history = frame[frame["kind"] == "history"]
+    protected = suppression.suppress(history, "value", suppression.lines_for(["period"], period="period"), threshold,
+                                     period="period")
+    out = frame.copy()
+    out.loc[history.index, "value"] = protected["value"].to_numpy(dtype=float)
+    return out
 
 
 # ------------------------------------------------------------------------------------- per commune
@@ -212,16 +323,21 @@ def sector_commune_matrix(wh: Warehouse, measure: str, scope: Scope, start: pd.T
 
 
 def sector_demand_by_commune(wh: Warehouse, sector_codes: Sequence[str] | None, start: pd.Timestamp | None,
-                             end: pd.Timestamp | None) -> pd.DataFrame:
+                             end: pd.Timestamp | None, *, communes: Sequence[str] | None = None) -> pd.DataFrame:
     """Where the demand for these sections is: per commune, vacancies, job seekers, their ratio and the
     commune's share of the city's vacancies (the Map page draws it as a layer).
 
     Columns: commune_code, vacancies, job_seekers, ratio (vacancies per seeker, NaN without seekers),
     share_of_city (commune vacancies / all the city's vacancies in these sections, including any rows
-    reported for the city without a commune). `sector_codes` None or empty = all sections.
+    reported for the city without a commune). `sector_codes` None or empty = all sections. `communes`
+    limits the rows returned (an account's own commune) while the share stays of the whole city.
     """
     scope = Scope(sectors=_check_sectors(sector_codes))
     where, params = _where(scope, ("vacancies", "job_seekers"), start, end)
+    keep = ""
+    if communes is not None:
+        keep = f" AND commune_code IN ({', '.join('?' for _ in communes) or 'NULL'})"
+        params = params + list(communes)
     sql = f"""
         WITH by_commune AS (
             SELECT f.commune_code,
@@ -235,7 +351,7 @@ def sector_demand_by_commune(wh: Warehouse, sector_codes: Sequence[str] | None, 
                CASE WHEN job_seekers > 0 THEN vacancies / job_seekers END AS ratio,
                vacancies / nullif(sum(vacancies) OVER (), 0) AS share_of_city
         FROM by_commune
-        QUALIFY commune_code <> ''
+        QUALIFY commune_code <> ''{keep}
         ORDER BY commune_code
     """
     frame = wh.query(sql, params)
@@ -289,8 +405,9 @@ def forecast_monthly_counts(series: pd.Series, name: str, geo: str, months: int 
     Why an adapter: the shared module forecasts KPIs to December 2030 and has no "h steps" call; this one
     describes a monthly flow (seasonal, never negative, judged by its level) in its `SeriesSpec`, lets the
     shared backtest choose among naive / ETS / ARIMA / Theta, and keeps the first `months` periods of the
-    simulated fan (80% = q10–q90, 95% = q025–q975). None when the shared module declines (too short a
-    series, or nothing left to forecast before the end of 2030).
+    simulated fan (80% = q10–q90, 95% = q025–q975). The shared module forecasts no further than December
+    2030, so from 2030 on there are fewer than `months` periods; None when it declines (fewer than 24
+    unbroken months, or nothing left to forecast before the end of 2030).
     """
     spec = kpi_forecast.SeriesSpec(indicator=name, geo=geo, grain="month", season=12, basis="level",
                                    lower=0.0, upper=None)
@@ -319,8 +436,10 @@ def demand_supply_forecast(wh: Warehouse, scope: Scope, until: pd.Timestamp, mon
 
 
 __all__ = [
-    "COMMUNE_TYPES", "FORECAST_MONTHS", "MonthlyForecast", "PLAN_GROUPS", "SECTOR_MEASURES",
+    "COMMUNE_TYPES", "FLAG", "FORECAST_MONTHS", "MonthlyForecast", "PLAN_GROUPS", "SECTOR_MEASURES", "SectorFigures",
     "data_status", "demand_supply_forecast", "demand_supply_monthly", "forecast_monthly_counts", "period_window",
-    "priority_sectors", "sector_codes", "sector_commune_matrix", "sector_demand_by_commune", "sector_table",
+    "priority_sectors", "protect_demand", "protect_history", "protect_matrix", "protect_sector_table",
+    "protect_totals", "sector_codes", "sector_commune_matrix", "sector_demand_by_commune", "sector_figures",
+    "sector_table",
     "sector_totals", "stock_before",
 ]

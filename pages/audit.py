@@ -16,7 +16,7 @@ from ui.state import seed_from_url, seed_list_from_url, sync_to_url
 view = current_view()
 lang = view.lang
 if not can_admin(current_principal()):
-    st.error(t("audit_not_admin", lang), icon="🔒")
+    st.error(t("audit_not_admin", lang), icon=":material/lock:")
     st.stop()
 
 st.title(t("audit_title", lang))

@@ -130,12 +130,12 @@ for ind_ in catalogue.indicators:
     target_ = target_2030(ind_, geo)
     records.append({
         t("col_indicator", lang): ind_.name(lang),
-        t("fc_col_probability", lang): (None if fc_ is None or pd.isna(fc_["probability"]) else float(fc_["probability"]) * 100),
+        t("col_status", lang): t("status_" + statuses[ind_.code].status, lang),
+        t("fc_col_probability", lang): (None if fc_ is None or pd.isna(fc_["probability"]) else round(float(fc_["probability"]) * 100)),
         t("fc_col_expected", lang): "–" if fc_ is None else value_text(ind_, fc_["value_2030"], lang),
+        t("col_target", lang): target_text(ind_, target_, lang),
         t("fc_col_interval", lang): "–" if fc_ is None else
             f"{value_text(ind_, fc_['lo80'], lang)} – {value_text(ind_, fc_['hi80'], lang)}",
-        t("col_target", lang): target_text(ind_, target_, lang),
-        t("col_status", lang): t("status_" + statuses[ind_.code].status, lang),
         t("fc_col_model", lang): t("fc_no_forecast", lang) if fc_ is None else model_name(fc_["model"], short=True),
         t("fc_col_vs_naive", lang): "–" if fc_ is None else t("fc_kept" if fc_["baseline_kept"] else "fc_beats", lang),
     })
@@ -152,7 +152,7 @@ if not spread.empty:
     spread = spread.dropna(subset=["model"])
     ranking = pd.DataFrame({
         t("pl_col_commune", lang): [commune_label(c, lang) for c in spread["geo"]],
-        t("fc_col_probability", lang): [None if pd.isna(p) else float(p) * 100 for p in spread["probability"]],
+        t("fc_col_probability", lang): [None if pd.isna(p) else round(float(p) * 100) for p in spread["probability"]],
         t("fc_col_expected", lang): [value_text(ind, v, lang) for v in spread["value_2030"]],
         t("col_status", lang): [t("status_" + assess_forecast(None if pd.isna(p) else float(p)).status, lang)
                                 for p in spread["probability"]],

@@ -127,7 +127,7 @@ with tab_trends:
                 stock_or_rate = ind.kind != "count" or catalogue.is_stock(code)
                 placed = place_published(published, ind, stock_or_rate, view.grain, lang)
             with columns[i % 2]:
-                st.subheader(ind.name(lang))
+                st.markdown(f"#### {ind.name(lang)}")
                 if part["value"].notna().sum() == 0:
                     st.info(t("tr_no_data", lang))
                     continue
@@ -152,7 +152,8 @@ with tab_trends:
                         t("tr_col_source", lang): placed["source_url"],
                     })
                     st.dataframe(table, hide_index=True, width="stretch",
-                                 column_config={t("tr_col_source", lang): st.column_config.LinkColumn()})
+                                 column_config={t("tr_col_source", lang): st.column_config.LinkColumn(
+                                     display_text=r"https?://(?:www\.|m\.|amp\.)?([^/]+)")})
 
 # ---- plan completion ----------------------------------------------------------------------------------
 with tab_plan:
@@ -205,7 +206,9 @@ with tab_plan:
             t("pl_col_share", lang): [fmt_percent_of(v, lang) for v in overview["share"]],
             t("pl_col_ytd_last", lang): [fmt_number(v, lang) for v in overview["ytd_last_year"]],
             t("pl_col_share_last", lang): [fmt_percent_of(v, lang) for v in overview["share_last_year"]],
-            t("pl_col_basis", lang): [t(f"pl_kind_{k}", lang) if isinstance(k, str) else "–" for k in overview["plan_kind"]],
+            t("pl_col_basis", lang): [t("pl_plan_metric", lang, year=year) if k == "annual_plan" else
+                                      t("pl_line_yearly_target", lang) if k == "yearly_target" else "–"
+                                      for k in overview["plan_kind"]],
         })
         st.dataframe(table, hide_index=True, width="stretch")
 
@@ -214,18 +217,17 @@ with tab_plan:
             if not completion.empty:
                 st.markdown(f"**{t('pl_communes', lang, year=year, month=month_label)}**")
                 st.caption(t("pl_communes_demo", lang))
+                # counts as vi-VN text; shares as whole percents (no separator), so they still sort as numbers
                 shown = pd.DataFrame({
                     t("pl_col_commune", lang): [commune_label(c, lang) for c in completion["commune_code"]],
-                    t("pl_col_ytd", lang): completion["ytd"],
-                    t("pl_col_plan", lang): completion["plan"],
-                    t("pl_col_share", lang): completion["share"] * 100,
-                    t("pl_col_share_last", lang): completion["share_last_year"] * 100,
+                    t("pl_col_share", lang): (completion["share"] * 100).round(),
+                    t("pl_col_ytd", lang): [fmt_number(v, lang) for v in completion["ytd"]],
+                    t("pl_col_plan", lang): [fmt_number(v, lang) for v in completion["plan"]],
+                    t("pl_col_share_last", lang): (completion["share_last_year"] * 100).round(),
                 })
                 st.dataframe(shown, hide_index=True, width="stretch", height=320, column_config={
-                    t("pl_col_ytd", lang): st.column_config.NumberColumn(format="localized"),
-                    t("pl_col_plan", lang): st.column_config.NumberColumn(format="localized"),
-                    t("pl_col_share", lang): st.column_config.ProgressColumn(format="%.1f%%", min_value=0, max_value=150),
-                    t("pl_col_share_last", lang): st.column_config.NumberColumn(format="%.1f%%"),
+                    t("pl_col_share", lang): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=150),
+                    t("pl_col_share_last", lang): st.column_config.NumberColumn(format="%.0f%%"),
                 })
                 audit.download_button(t("download_csv", lang), completion.to_csv(index=False).encode("utf-8-sig"),
                                       file_name=f"ke-hoach-{code}-{year}-{month:02d}.csv", mime="text/csv",

@@ -1,59 +1,245 @@
-"""Command line of the pipeline: `python -m pipeline --help`."""
+"""Command line of the pipeline: `python -m pipeline --help`.
+
+Each subcommand is one `add_parser(...)` line in `build_parser` plus one `cmd_<name>(args) -> int` function
+(set with `set_defaults(func=...)`); adding a command touches nothing else. Exit codes: 0 done, 1 some
+file or step failed (the summary says which), 2 refused (e.g. no pseudonymisation key for personal data).
+"""
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
+
+DESCRIPTION = ("Đường ống dữ liệu của bảng điều hành KPI thị trường lao động Hà Nội / "
+               "Data pipeline of the Hanoi labour-market KPI dashboard.")
+EPILOG = """ví dụ / examples:
+  python -m pipeline ingest data/samples            nạp mọi mẫu / ingest every sample file
+  python -m pipeline ingest bao_cao.xlsx --template commune_jobs --publish
+  python -m pipeline validate data/samples/broken   chỉ kiểm tra, không ghi / check only, write nothing
+  python -m pipeline publish                        công bố phiên bản mới / publish a new version
+  python -m pipeline status                         phiên bản đang dùng / versions and staging
+  python -m pipeline rollback                       quay lại phiên bản trước / serve the previous version
+"""
+
+
+# ---- subcommands ------------------------------------------------------------------------------------------
+def cmd_reference(args: argparse.Namespace) -> int:
+    from pipeline.reference_build import write_reference
+
+    print(json.dumps(write_reference(), ensure_ascii=False))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from pipeline.publish import ensure_demo, publish_demo
+
+    version = ensure_demo(args.end) if args.if_missing else publish_demo(args.end)
+    print(f"phiên bản đang dùng / current version: {version}")
+    return 0
+
+
+def _as_of(text: str | None):
+    import pandas as pd
+
+    return None if text is None else pd.Timestamp(text)
+
+
+def _print_summary(reports: list, dry_run: bool) -> int:
+    from pipeline.validate import reason_label
+
+    width = max([len(r.file) for r in reports] + [8])
+    print()
+    print(f"{'Tệp / file':<{width}}  {'biểu mẫu / template':<18}  {'kết quả / status':<15} "
+          f"{'dòng / rows':>11} {'nhận / ok':>11} {'cách ly / quarantined':>21}")
+    for r in reports:
+        print(f"{r.file:<{width}}  {(r.template or '-'):<18}  {r.status:<15} {r.rows_in:>11,} {r.accepted:>11,} "
+              f"{r.quarantined:>21,}")
+        print(f"{'':<{width}}  → {r.message_vi}")
+        print(f"{'':<{width}}    {r.message_en}")
+        for vi, en in r.warnings:
+            print(f"{'':<{width}}  ! {vi} / {en}")
+        if r.quarantined:
+            top = "; ".join(f"{reason_label(c, 'vi')} / {reason_label(c, 'en')}: {n:,}"
+                            for c, n in list(r.reasons.items())[:5])
+            if top:
+                print(f"{'':<{width}}    lý do / reasons: {top}")
+        if r.quarantine_file:
+            print(f"{'':<{width}}    dòng bị cách ly / quarantined rows: {r.quarantine_file}")
+    rows = sum(r.rows_in for r in reports)
+    ok = sum(r.accepted for r in reports)
+    bad = sum(r.quarantined for r in reports)
+    failed = [r for r in reports if not r.ok]
+    print()
+    print(f"Tổng / total: {len(reports)} tệp / files, {rows:,} dòng / rows = {ok:,} "
+          f"{'hợp lệ / valid' if dry_run else 'được nhận / accepted'} + {bad:,} bị cách ly / quarantined; "
+          f"{len(failed)} tệp bị từ chối / files rejected")
+    if any(r.reasons.get("missing_key") for r in reports):
+        return 2
+    return 1 if failed else 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from pipeline.ingest import ingest_files
+
+    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=False, progress=not args.quiet)
+    if args.json:
+        print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2, default=str))
+        code = 2 if any(r.reasons.get("missing_key") for r in reports) else (1 if any(not r.ok for r in reports) else 0)
+    else:
+        code = _print_summary(reports, dry_run=False)
+    if args.publish and any(r.accepted for r in reports):
+        code = max(code, cmd_publish(args))
+    elif not args.quiet and any(r.accepted for r in reports):
+        print("Chạy `python -m pipeline publish` để đưa dữ liệu đã nhận vào ứng dụng / "
+              "run `python -m pipeline publish` to serve the accepted data.")
+    return code
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from pipeline.ingest import ingest_files
+
+    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=True, progress=not args.quiet)
+    if args.json:
+        print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2, default=str))
+        return 1 if any(not r.ok for r in reports) else 0
+    return _print_summary(reports, dry_run=True)
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    import time
+
+    from pipeline.publish import publish_staged
+    from store.versions import read_manifest
+
+    started = time.perf_counter()
+    print("Đang công bố phiên bản mới / publishing a new version ...", flush=True)
+    version = publish_staged(keep=getattr(args, "keep", None) or 5)
+    manifest = read_manifest(version)
+    rows = {k: v["rows"] for k, v in manifest["tables"].items()}
+    print(f"phiên bản đang dùng / current version: {version}  ({time.perf_counter() - started:.1f} s)")
+    print(f"  dữ liệu thật / real rows: {manifest.get('real_rows', 0):,}; bảng / tables: {rows}")
+    print("  Ứng dụng tự nhận phiên bản mới ở lần tải trang sau / the app picks it up on its next rerun.")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from pipeline.publish import status_report
+
+    report = status_report()
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return 0
+    for v in report["versions"]:
+        mark = "*" if v["current"] else " "
+        print(f"{mark} {v['version']}  created {v['created_at']}  kind {v.get('kind')}  data until {v.get('data_until')}"
+              f"  rows {v['rows']}")
+    if report["current"] is None:
+        print("chưa có phiên bản nào được công bố / no version published yet")
+    print(f"tệp đã nạp vào vùng chờ / files ingested into staging: {report['ingested_files']}"
+          + (f" (lần cuối / last {report['last_ingest']})" if report["last_ingest"] else ""))
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    from pipeline.publish import rollback
+
+    print(f"phiên bản đang dùng / current version: {rollback(args.version)}")
+    return 0
+
+
+def cmd_forecast(args: argparse.Namespace) -> int:
+    from pipeline.forecast_batch import publish_forecasts
+
+    communes = None if args.communes == "all" else [] if args.communes == "none" else args.communes.split(",")
+    version, stats = publish_forecasts(communes=communes, workers=args.workers)
+    print(f"current version: {version} ({stats['forecasts']} forecasts of {stats['series']} series in {stats['seconds']} s)")
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from pipeline.templates import TEMPLATES, get_template, xlsx_template
+
+    if args.code is None:
+        for t in TEMPLATES.values():
+            print(f"{t.code:<18} {t.name_vi} / {t.name_en}")
+        return 0
+    template = get_template(args.code)
+    out = Path(args.out or f"{template.file_stem()}.xlsx")
+    out.write_bytes(xlsx_template(template))
+    print(f"đã ghi / written: {out}")
+    return 0
+
+
+def cmd_microdata(args: argparse.Namespace) -> int:
+    from pipeline.microdata import generate, write_raw
+
+    micro = generate(args.out, month=args.month, register_rows=args.register_rows, bhxh_rows=args.bhxh_rows)
+    print(f"register: {micro.register} ({micro.register_rows:,} rows); bhxh: {micro.bhxh} ({micro.bhxh_rows:,} rows); "
+          f"{micro.seconds} s")
+    if args.raw:
+        for name, path in write_raw(micro, args.out).items():
+            print(f"raw {name}: {path}")
+    return 0
+
+
+# ---- the parser ---------------------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipeline", description=DESCRIPTION, epilog=EPILOG,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def files(p: argparse.ArgumentParser) -> None:
+        p.add_argument("paths", nargs="+", help="tệp CSV/XLSX hoặc thư mục / CSV or XLSX files or folders")
+        p.add_argument("--template", help="mã biểu mẫu (mặc định: tự nhận) / template code (default: detected); "
+                                          "see `python -m pipeline template`")
+        p.add_argument("--as-of", help="tháng mới nhất được phép, YYYY-MM (mặc định: tháng này) / latest allowed month")
+        p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình / no progress bar")
+        p.add_argument("--json", action="store_true", help="in kết quả dạng JSON / print the reports as JSON")
+
+    p = sub.add_parser("reference", help="rebuild data/reference/communes.csv and commune_lineage.csv from vietnamadminunits")
+    p.set_defaults(func=cmd_reference)
+    p = sub.add_parser("demo", help="generate and publish the demonstration warehouse (staged real data still wins)")
+    p.add_argument("--end", help="last month, YYYY-MM (default: the last complete month)")
+    p.add_argument("--if-missing", action="store_true", help="only when nothing is published yet")
+    p.set_defaults(func=cmd_demo)
+    p = sub.add_parser("ingest", help="read, validate and stage raw files; quarantine bad rows")
+    files(p)
+    p.add_argument("--publish", action="store_true", help="publish a new version right after / công bố ngay")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("validate", help="check raw files without writing anything (dry run)")
+    files(p)
+    p.set_defaults(func=cmd_validate)
+    p = sub.add_parser("publish", help="publish staged data as a new warehouse version (atomic)")
+    p.add_argument("--keep", type=int, default=5, help="versions to keep (default 5, at least 2)")
+    p.set_defaults(func=cmd_publish)
+    p = sub.add_parser("status", help="show the current version, the kept versions and staging")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("rollback", help="serve an earlier kept version again (default: the previous one)")
+    p.add_argument("version", nargs="?", help="version name (see `status`)")
+    p.set_defaults(func=cmd_rollback)
+    p = sub.add_parser("forecast", help="2030 forecasts of every KPI (city and communes), published as a new version")
+    p.add_argument("--communes", default="all", help="all (default), none, or comma-separated commune codes")
+    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    p.set_defaults(func=cmd_forecast)
+    p = sub.add_parser("template", help="list the templates, or write one as an XLSX form")
+    p.add_argument("code", nargs="?", help="template code")
+    p.add_argument("--out", help="output .xlsx path")
+    p.set_defaults(func=cmd_template)
+    p = sub.add_parser("microdata", help="generate full-scale synthetic register and BHXH parquet (benchmarks)")
+    p.add_argument("--out", default="data/microdata", help="output folder (git-ignored)")
+    p.add_argument("--month", default="2026-10")
+    p.add_argument("--register-rows", type=int, default=4_500_000)
+    p.add_argument("--bhxh-rows", type=int, default=2_300_000)
+    p.add_argument("--raw", action="store_true", help="also write raw CSVs with synthetic CCCDs")
+    p.set_defaults(func=cmd_microdata)
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=(
-        "Đường ống dữ liệu của bảng điều hành KPI thị trường lao động Hà Nội / "
-        "Data pipeline of the Hanoi labour-market KPI dashboard."))
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("reference", help="rebuild data/reference/communes.csv and commune_lineage.csv from vietnamadminunits")
-    demo = sub.add_parser("demo", help="generate and publish the demonstration warehouse")
-    demo.add_argument("--end", help="last month, YYYY-MM (default: the last complete month)")
-    demo.add_argument("--if-missing", action="store_true", help="only when nothing is published yet")
-    sub.add_parser("status", help="show the current version and the kept versions")
-    rb = sub.add_parser("rollback", help="serve an earlier kept version again")
-    rb.add_argument("version")
-    fc = sub.add_parser("forecast", help="2030 forecasts of every KPI (city and communes), published as a new version")
-    fc.add_argument("--communes", default="all", help="all (default), none, or comma-separated commune codes")
-    fc.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    args = parser.parse_args(argv)
-
-    if args.command == "reference":
-        from pipeline.reference_build import write_reference
-
-        print(json.dumps(write_reference(), ensure_ascii=False))
-    elif args.command == "demo":
-        from pipeline.publish import ensure_demo, publish_demo
-
-        version = ensure_demo(args.end) if args.if_missing else publish_demo(args.end)
-        print(f"current version: {version}")
-    elif args.command == "status":
-        from store.versions import current_version, list_versions, read_manifest
-
-        current = current_version()
-        for version in list_versions():
-            manifest = read_manifest(version)
-            rows = {k: v["rows"] for k, v in manifest["tables"].items()}
-            mark = "*" if version == current else " "
-            print(f"{mark} {version}  created {manifest['created_at']}  rows {rows}")
-        if current is None:
-            print("no version published yet / chưa có phiên bản nào được công bố")
-    elif args.command == "forecast":
-        from pipeline.forecast_batch import publish_forecasts
-
-        communes = None if args.communes == "all" else [] if args.communes == "none" else args.communes.split(",")
-        version, stats = publish_forecasts(communes=communes, workers=args.workers)
-        print(f"current version: {version} ({stats['forecasts']} forecasts of {stats['series']} series in {stats['seconds']} s)")
-    elif args.command == "rollback":
-        from pipeline.publish import rollback
-
-        print(f"current version: {rollback(args.version)}")
-    return 0
+    args = build_parser().parse_args(argv)
+    return args.func(args)
 
 
 if __name__ == "__main__":

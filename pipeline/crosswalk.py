@@ -124,7 +124,7 @@ def resolve_communes(text: pd.Series, period: pd.Series, numbers: pd.Series | No
     arr = values.array
     arr = (pa.chunked_array(arr.__arrow_array__()).combine_chunks() if hasattr(arr, "__arrow_array__")
            else pa.array(values.to_numpy(dtype=object), type=pa.string()))
-    encoded = pc.dictionary_encode(pc.fill_null(arr, ""))
+    encoded = pc.dictionary_encode(pc.fill_null(arr, "") if arr.null_count else arr)
     idx = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     uniques = encoded.dictionary.to_pylist()
     combined = idx * 2 + old_era

@@ -13,9 +13,11 @@ template at all (empty, binary, wrong columns, another template) are rejected wh
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import fcntl
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -79,6 +81,7 @@ class FileReport:
     key_id: str | None = None
     ingested_at: str = ""
     seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)  # read, parse, checks, quarantine, pseudonymise, write
 
     @property
     def ok(self) -> bool:
@@ -181,19 +184,27 @@ class _Quarantine:
     def __init__(self, path: Path, headers: list[str]) -> None:
         self.path = path
         self.columns = ["_row", *headers, "_raw_line", "ly_do", "reason"]
+        self.names = ["dong_du_lieu / data_row", *headers, "_raw_line", "ly_do (vi)", "reason (en)"]
         self.rows = 0
         self._fh = None
 
     def write(self, frame: pd.DataFrame) -> None:
         if frame.empty:
             return
+        from pyarrow import csv as pacsv
+
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._fh = self.path.open("w", encoding="utf-8-sig", newline="")
-            self._writer = csv.writer(self._fh)
-            self._writer.writerow(["dong_du_lieu / data_row", *self.columns[1:-2], "ly_do (vi)", "reason (en)"])
-        out = frame.reindex(columns=self.columns).fillna("")
-        self._writer.writerows(out.itertuples(index=False, name=None))
+            self._fh = self.path.open("wb")
+            self._fh.write(codecs.BOM_UTF8)
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerow(self.names)
+            self._fh.write(buffer.getvalue().encode("utf-8"))
+        out = frame.reindex(columns=self.columns)
+        table = pa.table({name: pa.array(out[col].astype(object).where(out[col].notna(), "").astype(str).to_numpy(),
+                                         type=pa.string())
+                          for name, col in zip(self.names, self.columns)})
+        pacsv.write_csv(table, self._fh, pacsv.WriteOptions(include_header=False))
         self.rows += len(frame)
 
     def close(self) -> None:
@@ -265,9 +276,17 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     reasons: Counter = Counter()
     periods: list[pd.Timestamp] = []
     bar = _progress_bar(raw, path, progress)
+    timings: Counter = Counter()
     try:
-        for chunk in raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None):
+        chunks = iter(raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None))
+        while True:
+            clock = time.perf_counter()
+            chunk = next(chunks, None)
+            timings["read"] += time.perf_counter() - clock
+            if chunk is None:
+                break
             result = validate_chunk(chunk, ctx)
+            timings.update(result.seconds)
             report.rows_in += len(chunk.text) + len(chunk.bad_lines)
             report.accepted += len(result.accepted)
             report.quarantined += len(result.quarantined)
@@ -278,15 +297,20 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
                 periods += [result.accepted["period"].min(), result.accepted["period"].max()]
             if dry_run or result.accepted.empty:
                 continue
+            clock = time.perf_counter()
             if chosen.level == "person":
                 staged = _stage_person(result.accepted, chosen, report.batch, key)  # type: ignore[arg-type]
+                timings["pseudonymise"] += time.perf_counter() - clock
             else:
                 staged = _stage_aggregate(result.accepted, chosen, report.batch)
+                timings["crosswalk"] += time.perf_counter() - clock
+            clock = time.perf_counter()
             table = _arrow(staged, writer.schema if writer is not None else None)
             if writer is None:
                 staged_tmp.parent.mkdir(parents=True, exist_ok=True)
                 writer = pq.ParquetWriter(staged_tmp, table.schema)
             writer.write_table(table)
+            timings["write"] += time.perf_counter() - clock
     except ReadError as err:
         _abort(writer, staged_tmp, quarantine)
         report.status = "rejected"
@@ -309,6 +333,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
         report.quarantine_file = str(quarantine.path)
     report.blank_rows = raw.blank_rows
     report.reasons = dict(reasons.most_common())
+    report.timings = {k: round(v, 3) for k, v in timings.items()}
     if periods:
         report.period_min = min(periods).strftime("%Y-%m")
         report.period_max = max(periods).strftime("%Y-%m")

@@ -187,8 +187,11 @@ def publish_with_staged(base_facts: pd.DataFrame, other: dict[str, pd.DataFrame]
 
     real = staged_facts()
     facts = overlay(base_facts, real)
-    tables = {"facts": facts, **{k: v for k, v in other.items() if k not in ("reconciliation", "ingest_log",
-                                                                             "quarantine_reasons")}}
+    from pipeline.freshness import coverage
+
+    derived = ("reconciliation", "ingest_log", "quarantine_reasons", "coverage")
+    tables = {"facts": facts, **{k: v for k, v in other.items() if k not in derived}}
+    tables["coverage"] = coverage(facts)
     register, bhxh = staged_files("labour_register"), staged_files("bhxh_participants")
     if register and bhxh:
         tables["reconciliation"] = reconcile(register, bhxh)

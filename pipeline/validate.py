@@ -17,6 +17,7 @@ quarantined, the others are accepted: rows in = accepted + quarantined, by const
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -205,17 +206,17 @@ def _arrow(text: pd.Series) -> pa_.Array:
         out = out.combine_chunks() if isinstance(out, pa_.ChunkedArray) else out
     else:
         out = pa_.array(text.astype(object).where(text.notna(), "").to_numpy(dtype=object), type=pa_.large_string())
-    return pc.fill_null(out, "")
+    return pc.fill_null(out, "") if out.null_count else out  # fill_null copies even when nothing is null
 
 
 def _series(arr: pa_.Array, index: pd.Index) -> pd.Series:
     """An Arrow string array as a pandas `str` Series."""
-    return pd.Series(pa_.chunked_array([arr]).to_pandas(types_mapper={pa_.string(): _STR, pa_.large_string(): _STR}.get),
-                     index=index)
+    values = pa_.chunked_array([arr]).to_pandas(types_mapper={pa_.string(): _STR, pa_.large_string(): _STR}.get)
+    return pd.Series(values.array, index=index)  # .array: no alignment on the index
 
 
 def _np(mask: pa_.Array) -> np.ndarray:
-    return pc.fill_null(mask, False).to_numpy(zero_copy_only=False)
+    return (pc.fill_null(mask, False) if mask.null_count else mask).to_numpy(zero_copy_only=False)
 
 
 def _factorize(arr: pa_.Array) -> tuple[np.ndarray, list[str]]:
@@ -228,11 +229,11 @@ def detect_convention(texts: list[pd.Series]) -> str | None:
     """'vi' (1.234,5) or 'en' (1,234.5) from the values that can only be read one way; None if none can."""
     vi = en = 0
     for s in texts:
-        arr = _arrow(s)
-        has_sep = _np(pc.match_substring_regex(arr, r"[.,]"))
+        arr = _arrow(s).slice(0, 200_000)  # a sample is enough to tell the convention
+        has_sep = _np(pc.or_(pc.match_substring(arr, "."), pc.match_substring(arr, ",")))
         if not has_sep.any():
             continue
-        sample = pd.Series(_arrow(s).filter(pa_.array(has_sep)).to_pylist()).drop_duplicates().head(5000)
+        sample = pd.Series(arr.filter(pa_.array(has_sep)).to_pylist()).drop_duplicates().head(5000)
         sample = sample.str.replace(r"[\s\u00a0\u202f%]", "", regex=True)
         vi += int(sample.str.match(_VI_EVIDENCE).sum())
         en += int(sample.str.match(_EN_EVIDENCE).sum())
@@ -266,20 +267,20 @@ def parse_numbers(text: pd.Series, integer: bool, convention: str | None, native
     """(values, unreadable) for a column of numbers written either way; `native` are real XLSX numbers.
 
     A separator followed by exactly three digits is ambiguous ("1.234"): in a whole-number column it is a
-    thousands separator; otherwise the file's convention decides (Vietnamese by default).
+    thousands separator; otherwise the file's convention decides (Vietnamese by default). Plain digits —
+    nearly every cell — take a vectorised fast path.
     """
     arr = _arrow(text)
-    strip = "[\\s\u00a0\u202f%]" if percent else "[\\s\u00a0\u202f]"  # RE2 wants the characters, not \\u escapes
-    if pc.any(pc.match_substring_regex(arr, strip)).as_py():
-        arr = pc.replace_substring_regex(arr, strip, "")
+    length = pc.binary_length(arr)
     values = np.full(len(arr), np.nan)
-    plain = _np(pc.match_substring_regex(arr, r"^-?\d{1,15}$"))
+    plain = _np(pc.and_(pc.ascii_is_decimal(arr), pc.less_equal(length, 15)))
     if plain.any():
         values[plain] = pc.cast(arr.filter(pa_.array(plain)), pa_.float64()).to_numpy(zero_copy_only=False)
-    nonblank = _np(pc.greater(pc.utf8_length(arr), 0))
+    nonblank = _np(pc.greater(length, 0))
     rest = ~plain & nonblank
     if rest.any():
         r = pd.Series(arr.filter(pa_.array(rest)).to_pylist(), dtype=object).astype(str)
+        r = r.str.replace("[\\s\u00a0\u202f%]" if percent else "[\\s\u00a0\u202f]", "", regex=True)
         values[rest] = _parse_separated(r, integer, convention or "vi").to_numpy()
     unreadable = np.isnan(values) & nonblank
     if native is not None:
@@ -312,19 +313,20 @@ def _one_period(value: str) -> pd.Timestamp | None:
     return None
 
 
-def _by_distinct(text: pd.Series, one) -> tuple[np.ndarray, np.ndarray]:
-    """Apply `one` to each distinct non-blank value; (mapped values per row, blank mask)."""
+def _by_distinct(text: pd.Series, one) -> tuple[np.ndarray, list, np.ndarray]:
+    """Apply `one` to each distinct non-blank value: (row -> distinct index, mapped distinct values, blank rows)."""
     codes, uniques = _factorize(_arrow(text))
-    mapped = np.array([one(u) if u else None for u in uniques] + [None], dtype=object)
-    blank = np.array([not u for u in uniques] + [True], dtype=bool)
+    mapped = [one(u) if u else None for u in uniques] + [None]
+    blank_u = np.array([not u for u in uniques] + [True], dtype=bool)
     codes = np.where(codes < 0, len(uniques), codes)
-    return mapped[codes], blank[codes]
+    return codes, mapped, blank_u[codes]
 
 
 def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(first day of the month, unreadable) — once per distinct value."""
-    mapped, blank = _by_distinct(text, _one_period)
-    values = pd.Series(pd.to_datetime(mapped), index=text.index).astype("datetime64[us]")
+    codes, mapped, blank = _by_distinct(text, _one_period)
+    months = np.array([np.datetime64(m, "us") if m is not None else np.datetime64("NaT", "us") for m in mapped])
+    values = pd.Series(months[codes], index=text.index)
     return values, pd.Series(values.isna().to_numpy() & ~blank, index=text.index)
 
 
@@ -336,15 +338,16 @@ def _choice_lookup(f: Field) -> dict[str, str]:
     return lookup
 
 
-def _codes_series(mapped: np.ndarray, blank: np.ndarray, index: pd.Index) -> tuple[pd.Series, pd.Series]:
-    values = pd.Series(pd.array(mapped, dtype=_STR), index=index)
+def _codes_series(codes: np.ndarray, mapped: list, blank: np.ndarray, index: pd.Index) -> tuple[pd.Series, pd.Series]:
+    """Rows' codes gathered from the small list of mapped distinct values, as Arrow strings (no per-row Python)."""
+    arr = pa_.array(mapped, type=pa_.large_string()).take(pa_.array(codes))
+    values = _series(arr, index)
     return values, pd.Series(values.isna().to_numpy() & ~blank, index=index)
 
 
 def parse_choices(text: pd.Series, f: Field) -> tuple[pd.Series, pd.Series]:
     lookup = _choice_lookup(f)
-    mapped, blank = _by_distinct(text, lambda u: lookup.get(fold(u)))
-    return _codes_series(mapped, blank, text.index)
+    return _codes_series(*_by_distinct(text, lambda u: lookup.get(fold(u))), text.index)
 
 
 @lru_cache(maxsize=1)
@@ -367,48 +370,62 @@ def _one_sector(value: str) -> str | None:
 
 
 def parse_sectors(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    mapped, blank = _by_distinct(text, _one_sector)
-    return _codes_series(mapped, blank, text.index)
+    return _codes_series(*_by_distinct(text, _one_sector), text.index)
 
 
-def _digits_only(text: pd.Series, strip: str) -> pa_.Array:
-    arr = _arrow(text)
-    if pc.any(pc.match_substring_regex(arr, strip)).as_py():
-        arr = pc.replace_substring_regex(arr, strip, "")
-    return arr
+def _well_formed(arr: pa_.Array, length: int) -> np.ndarray:
+    """Exactly `length` ASCII digits (byte length + a digit test: no regex on the hot path)."""
+    return _np(pc.and_(pc.equal(pc.binary_length(arr), length), pc.ascii_is_decimal(arr)))
+
+
+def _with_native(arr: pa_.Array, native: pd.Series | None, index: pd.Index, width: int, low: float) -> pa_.Array:
+    """Replace cells that were real Excel numbers by their digits, zero-padded to `width` when in range."""
+    if native is None or not native.notna().any():
+        return arr
+    has = native.notna().to_numpy()
+    fixed = native[has].map(lambda v: f"{int(v):0{width}d}" if float(v).is_integer() and low <= v < 10 ** width else str(v))
+    values = _series(arr, index)
+    values[has] = fixed.to_numpy()
+    return _arrow(values)
 
 
 def parse_cccd(text: pd.Series, native: pd.Series | None) -> tuple[pd.Series, pd.Series]:
     """12-digit strings; an ID that Excel stored as a number lost its leading zeros (every CCCD starts with
-    0), so 10 or 11 digits are padded back — unambiguous because the length is fixed."""
-    arr = _digits_only(text, r"[\s.\-]")
-    length = pc.utf8_length(arr)
-    digits = pc.utf8_is_digit(arr)
-    short = pc.and_(digits, pc.and_(pc.greater_equal(length, 10), pc.less_equal(length, 11)))
-    arr = pc.if_else(short, pc.utf8_lpad(arr, 12, "0"), arr)
-    if native is not None and native.notna().any():
-        has = native.notna().to_numpy()
-        fixed = native[has].map(lambda v: f"{int(v):012d}" if float(v).is_integer() and 0 <= v < 1e12 else str(v))
+    0), so 10 or 11 digits are padded back — unambiguous because the length is fixed. Spaces, dots and
+    dashes typed inside the number are removed."""
+    arr = _with_native(_arrow(text), native, text.index, 12, 0)
+    ok = _well_formed(arr, 12)
+    if not ok.all():
+        fix = pa_.array(~ok)
+        cleaned = pc.replace_substring_regex(arr.filter(fix), r"[\s.\-]", "")
+        length = pc.binary_length(cleaned)
+        short = pc.and_(pc.ascii_is_decimal(cleaned), pc.and_(pc.greater_equal(length, 10), pc.less_equal(length, 11)))
+        cleaned = pc.if_else(short, pc.utf8_lpad(cleaned, 12, "0"), cleaned)
         values = _series(arr, text.index)
-        values[has] = fixed.to_numpy()
+        values[~ok] = cleaned.to_pylist()
         arr = _arrow(values)
-    ok = _np(pc.and_(pc.equal(pc.utf8_length(arr), 12), pc.utf8_is_digit(arr)))
-    nonblank = _np(pc.greater(pc.utf8_length(arr), 0))
-    values = _series(pc.if_else(pa_.array(ok), arr, pa_.scalar(None, arr.type)), text.index)
+        ok = _well_formed(arr, 12)
+    nonblank = _np(pc.greater(pc.binary_length(arr), 0))
+    values = _series(arr, text.index)
+    if not ok.all():
+        values = values.where(ok)
     return values, pd.Series(~ok & nonblank, index=text.index)
 
 
 def parse_employer(text: pd.Series, native: pd.Series | None) -> tuple[pd.Series, pd.Series]:
-    arr = _digits_only(text, r"\s")
-    if native is not None and native.notna().any():
-        has = native.notna().to_numpy()
-        fixed = native[has].map(lambda v: f"{int(v):010d}" if float(v).is_integer() and 1e8 <= v < 1e10 else str(v))
-        values = _series(arr, text.index)
-        values[has] = fixed.to_numpy()
-        arr = _arrow(values)
-    ok = _np(pc.match_substring_regex(arr, r"^\d{10}(-\d{3})?$"))
-    nonblank = _np(pc.greater(pc.utf8_length(arr), 0))
-    values = _series(pc.if_else(pa_.array(ok), arr, pa_.scalar(None, arr.type)), text.index)
+    """A 10-digit tax code, or 10-3 digits for a branch (spaces removed)."""
+    arr = _with_native(_arrow(text), native, text.index, 10, 1e8)
+    ok = _well_formed(arr, 10)
+    nonblank = _np(pc.greater(pc.binary_length(arr), 0))
+    values = _series(arr, text.index)
+    other = ~ok & nonblank
+    if other.any():
+        rest = pd.Series(arr.filter(pa_.array(other)).to_pylist(), dtype=object).astype(str).str.replace(r"\s", "", regex=True)
+        good = rest.str.fullmatch(r"\d{10}(-\d{3})?").to_numpy(dtype=bool)
+        values[other] = rest.where(good).to_numpy()
+        ok[other] = good
+    if not ok.all():
+        values = values.where(ok)
     return values, pd.Series(~ok & nonblank, index=text.index)
 
 
@@ -435,6 +452,7 @@ class ChunkResult:
     accepted: pd.DataFrame               # parsed, typed columns (field keys) + `_row`
     quarantined: pd.DataFrame            # the rows as they came + `_row`, `ly_do` (vi), `reason` (en)
     reasons: Counter                     # reason code -> rows
+    seconds: dict[str, float] = field(default_factory=dict)  # parse, checks (pandera), quarantine
 
 
 def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
@@ -502,7 +520,7 @@ def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
         else:  # free text
             values = s.where(s.str.len() > 0)
         if f.required:
-            blank = _np(pc.equal(pc.utf8_length(_arrow(s)), 0))
+            blank = _np(pc.equal(pc.binary_length(_arrow(s)), 0))
             if native is not None:
                 blank &= native.isna().to_numpy()
             code[blank & (code == 0)] = _CODE["missing"]
@@ -526,6 +544,7 @@ def _key_hashes(frame: pd.DataFrame, t: Template) -> tuple[np.ndarray, np.ndarra
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=bool)
     table = pa_.Table.from_pandas(frame[list(t.key)], preserve_index=False)
     con = duckdb.connect(":memory:", config={"threads": 2})
+    con.execute("SET enable_progress_bar = false")
     try:
         con.register("keys", table)
         cols = ", ".join(f'"{k}"' for k in t.key)
@@ -547,10 +566,9 @@ def _first_occurrence(hashes: np.ndarray, seen: np.ndarray) -> np.ndarray:
     repeat = np.zeros(len(hashes), dtype=bool)
     if len(hashes) > 1:
         repeat[order[1:][sorted_h[1:] == sorted_h[:-1]]] = True
-    if len(seen):
-        pos = np.searchsorted(seen, hashes)
-        pos = np.minimum(pos, len(seen) - 1)
-        repeat |= seen[pos] == hashes
+    if len(seen):  # look up in sorted order: a merge-like walk instead of random probes
+        pos = np.minimum(np.searchsorted(seen, sorted_h), len(seen) - 1)
+        repeat[order[seen[pos] == sorted_h]] = True
     return ~repeat
 
 
@@ -559,8 +577,33 @@ def _remember(seen: np.ndarray, hashes: np.ndarray) -> np.ndarray:
     return np.sort(np.concatenate([seen, np.sort(hashes)]), kind="stable")
 
 
-def build_schema(ctx: Context, hashes: np.ndarray, usable: np.ndarray) -> pa.DataFrameSchema:
-    """The pandera schema of a template's parsed frame (see the module docstring for what it checks)."""
+def _rule_columns(t: Template) -> list[str]:
+    cols: list[str] = []
+    for rule in t.rules:
+        if isinstance(rule, AtMost):
+            cols += [rule.part, rule.whole]
+        elif isinstance(rule, SumEquals):
+            cols += [rule.total, *rule.parts]
+        elif isinstance(rule, RateMatches):
+            cols += [rule.rate, rule.num, rule.den]
+        elif isinstance(rule, RequiredWhen):
+            cols += [rule.target, rule.column, f"_parse_{rule.target}"]
+    keys = {f.key for f in t.fields}
+    if {"birth_year", "period"} <= keys:
+        cols += ["birth_year", "period"]
+    if "commune_name" in keys:
+        cols += ["commune", "_name_code"]
+    return list(dict.fromkeys(cols))
+
+
+def build_schemas(ctx: Context, first: np.ndarray) -> tuple[pa.DataFrameSchema, pa.DataFrameSchema]:
+    """The pandera schemas of a template's parsed frame: cell checks, and row rules over a narrow frame.
+
+    Cell checks are column checks (parse codes, types, ranges, CCCD province, duplicates of the key via its
+    hash column `_key`); cross-column rules are DataFrame checks run on only the columns they read, so a
+    file where every row breaks a rule still reports quickly (pandera lists failing rows column by column).
+    `first` marks the rows whose key is seen for the first time.
+    """
     t = ctx.template
     columns: dict[str, pa.Column] = {}
     for f in t.fields:
@@ -579,63 +622,94 @@ def build_schema(ctx: Context, hashes: np.ndarray, usable: np.ndarray) -> pa.Dat
         elif f.kind == "cccd":
             checks.append(pa.Check(cccd_province_ok, name="bad_cccd_province"))
         columns[f.key] = pa.Column(dtype, checks=checks, nullable=True, required=True)
-        columns[f"_parse_{f.key}"] = pa.Column(checks=pa.Check(lambda s: s == 0, name="parse"), nullable=False)
-    frame_checks: list[pa.Check] = []
+        columns[f"_parse_{f.key}"] = pa.Column("int8", pa.Check(lambda s: s == 0, name="parse"), nullable=False)
+    columns["_key"] = pa.Column("uint64", pa.Check(lambda s, first=first: pd.Series(first, index=s.index),
+                                                   name=f"duplicate|{','.join(t.key)}"))
+    cells = pa.DataFrameSchema(columns, strict=False, name=t.code)
+
+    row_checks: list[pa.Check] = []
     for rule in t.rules:
         if isinstance(rule, AtMost):
-            frame_checks.append(pa.Check(
+            row_checks.append(pa.Check(
                 lambda df, r=rule: ~(df[r.part] > df[r.whole]), name=f"at_most|{rule.part}|{rule.whole}"))
         elif isinstance(rule, SumEquals):
-            frame_checks.append(pa.Check(
+            row_checks.append(pa.Check(
                 lambda df, r=rule: ~((df[r.total] - df[list(r.parts)].sum(axis=1, min_count=len(r.parts))).abs() > 0.5),
                 name=f"sum|{rule.total}|{','.join(rule.parts)}"))
         elif isinstance(rule, RateMatches):
-            frame_checks.append(pa.Check(
+            row_checks.append(pa.Check(
                 lambda df, r=rule: ~((df[r.rate] - 100 * df[r.num] / df[r.den].where(df[r.den] > 0)).abs() > r.tolerance),
                 name=f"rate_match|{rule.rate}|{rule.num},{rule.den}"))
         elif isinstance(rule, RequiredWhen):
-            frame_checks.append(pa.Check(
+            row_checks.append(pa.Check(
                 lambda df, r=rule: ~(df[r.column].isin(list(r.values)).fillna(False) & df[r.target].isna()
                                      & (df[f"_parse_{r.target}"] == 0)),
                 name=f"required_when|{rule.target}|{rule.column}"))
-    if "birth_year" in columns and "period" in columns:
-        frame_checks.append(pa.Check(
+    keys = {f.key for f in t.fields}
+    if {"birth_year", "period"} <= keys:
+        row_checks.append(pa.Check(
             lambda df: ~((df["period"].dt.year - df["birth_year"]).lt(15) | (df["period"].dt.year - df["birth_year"]).gt(100)),
             name="age_range"))
-    first = np.ones(len(hashes), dtype=bool)
-    if usable.any():
-        first[usable] = _first_occurrence(hashes[usable], ctx.seen_keys)
-    frame_checks.append(pa.Check(lambda df, first=first: pd.Series(first, index=df.index),
-                                 name=f"duplicate|{','.join(t.key)}"))
-    frame_checks.append(pa.Check(
-        lambda df: ~(df["_name_code"].notna() & df["commune"].notna() & (df["_name_code"] != df["commune"]))
-        if "_name_code" in df.columns else pd.Series(True, index=df.index), name="name_mismatch"))
-    return pa.DataFrameSchema(columns, checks=frame_checks, strict=False, name=t.code)
+    if "commune_name" in keys:
+        row_checks.append(pa.Check(
+            lambda df: ~(df["_name_code"].notna() & df["commune"].notna() & (df["_name_code"] != df["commune"])),
+            name="name_mismatch"))
+    rows = pa.DataFrameSchema({c: pa.Column(nullable=True) for c in _rule_columns(t)}, checks=row_checks,
+                              strict=True, name=f"{t.code}_rules")
+    return cells, rows
 
 
-def _explain(failures: pd.DataFrame, ctx: Context) -> pd.DataFrame:
-    """pandera failure cases -> one row per failing (row, reason code, vi, en)."""
-    if failures["index"].isna().any():  # a check that crashed or a dtype error: a bug, never a silent pass
+def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
+    """pandera's failure cases (lazy: every failure of every row), or an empty frame."""
+    try:
+        schema.validate(frame, lazy=True)
+    except SchemaErrors as err:
+        return err.failure_cases
+    return pd.DataFrame({"check": [], "column": [], "failure_case": [], "index": []})
+
+
+@dataclass
+class Explained:
+    """Failing rows and their reasons: `rows` (row label) and `reason` (index into `texts`) arrays."""
+
+    rows: np.ndarray
+    reason: np.ndarray
+    texts: list[tuple[str, str, str]]  # (code, vi, en)
+
+    def codes(self) -> np.ndarray:
+        return np.array([c for c, _, _ in self.texts], dtype=object)[self.reason] if len(self.rows) else np.array([])
+
+
+def _explain(failures: pd.DataFrame, ctx: Context) -> Explained:
+    """pandera failure cases -> (row, reason) pairs, with each distinct reason's text in vi and en once."""
+    if len(failures) and failures["index"].isna().any():  # a crashed check or a dtype error: a bug, never a pass
         broken = failures[failures["index"].isna()].head(3).to_dict("records")
         raise RuntimeError(f"validation of {ctx.template.code} failed internally: {broken}")
     header = ctx.header_of
     q = lambda key: f"“{header.get(key, key)}”"  # noqa: E731
-    parts = []
+    texts: list[tuple[str, str, str]] = []
+    rows: list[np.ndarray] = []
+    reasons: list[np.ndarray] = []
 
     def add(group: pd.DataFrame, code: str, names: dict[str, str]) -> None:
         if code not in REASONS:
             code = "bad_text"
-        parts.append(pd.DataFrame({"index": group["index"].to_numpy(dtype=np.int64), "code": code,
-                                   "vi": reason_text(code, "vi", **names), "en": reason_text(code, "en", **names)}))
+        texts.append((code, reason_text(code, "vi", **names), reason_text(code, "en", **names)))
+        idx = np.unique(group["index"].to_numpy(dtype=np.int64))
+        rows.append(idx)
+        reasons.append(np.full(len(idx), len(texts) - 1, dtype=np.int32))
 
-    is_parse = failures["check"].astype(str).eq("parse")
+    is_parse = failures["check"].astype(str).eq("parse").to_numpy()
     for (column, case), group in failures[is_parse].groupby(["column", "failure_case"], sort=False):
         add(group, PARSE_CODES[int(case)], {"col": q(str(column)[len("_parse_"):])})
-    for (check, column), group in failures[~is_parse].groupby(["check", "column"], dropna=False, sort=False):
+    cell_checks = ("negative", "not_integer", "rate_range", "period_range", "bad_cccd_province")
+    for check, group in failures[~is_parse].groupby("check", sort=False):
         check = str(check)
-        if check in ("negative", "not_integer", "rate_range", "period_range", "bad_cccd_province"):
-            add(group, check, {"col": q(str(column))})
+        if check in cell_checks:  # a column check: one reason per column
+            for column, part in group.groupby("column", sort=False):
+                add(part, check, {"col": q(str(column))})
             continue
+        column = group["column"].iloc[0]
         code, *args = check.split("|")
         a = args[0].split(",") if args else []
         b = args[1].split(",") if len(args) > 1 else []
@@ -650,43 +724,57 @@ def _explain(failures: pd.DataFrame, ctx: Context) -> pd.DataFrame:
         else:
             names = {"col": q(str(column))}
         add(group, code, names)
-    if not parts:
-        return pd.DataFrame({"index": pd.Series([], dtype=np.int64), "code": [], "vi": [], "en": []})
-    return pd.concat(parts, ignore_index=True)
+    if not rows:
+        return Explained(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int32), texts)
+    # A DataFrame check reports a failing row once per column it read: keep one (row, reason) pair.
+    all_rows, all_reasons = np.concatenate(rows), np.concatenate(reasons)
+    pairs = np.unique(np.stack([all_rows, all_reasons.astype(np.int64)], axis=1), axis=0)
+    return Explained(pairs[:, 0], pairs[:, 1].astype(np.int32), texts)
 
 
 def validate_chunk(chunk: RawChunk, ctx: Context) -> ChunkResult:
     """Parse and validate one chunk: accepted typed rows, quarantined raw rows with reasons."""
     t = ctx.template
+    clock = time.perf_counter()
     parsed = parse_chunk(chunk, ctx)
+    parse_s = time.perf_counter() - clock
+    clock = time.perf_counter()
     hashes, usable = _key_hashes(parsed, t)
-    schema = build_schema(ctx, hashes, usable)
-    reasons = Counter()
-    try:
-        schema.validate(parsed, lazy=True)
-        explained = pd.DataFrame(columns=["index", "code", "vi", "en"])
-    except SchemaErrors as err:
-        explained = _explain(err.failure_cases, ctx)
+    first = np.ones(len(hashes), dtype=bool)
+    if usable.any():
+        first[usable] = _first_occurrence(hashes[usable], ctx.seen_keys)
+    parsed["_key"] = hashes
+    cells, rules = build_schemas(ctx, first)
+    failures = pd.concat([_failures(cells, parsed), _failures(rules, parsed[list(rules.columns)])], ignore_index=True)
+    explained = _explain(failures, ctx)
     if usable.any():
         ctx.seen_keys = _remember(ctx.seen_keys, hashes[usable])
-    bad_index = pd.Index(explained["index"].unique())
-    accepted = parsed.drop(index=bad_index)
-    accepted = accepted[[f.key for f in t.fields]].assign(_row=accepted.index.to_numpy(dtype=np.int64))
-    quarantined = _quarantine_rows(chunk, ctx, explained, bad_index)
-    for code, n in explained.drop_duplicates(["index", "code"])["code"].value_counts().items():
-        reasons[code] += int(n)
+    check_s = time.perf_counter() - clock
+    clock = time.perf_counter()
+    bad = np.unique(explained.rows)
+    keep = ~np.isin(parsed.index.to_numpy(), bad) if len(bad) else np.ones(len(parsed), dtype=bool)
+    accepted = parsed.loc[keep, [f.key for f in t.fields]]
+    accepted = accepted.assign(_row=accepted.index.to_numpy(dtype=np.int64))
+    quarantined = _quarantine_rows(chunk, ctx, explained, bad)
+    reasons = Counter()
+    if len(explained.rows):
+        codes, counts = np.unique(explained.codes(), return_counts=True)
+        reasons.update({str(c): int(n) for c, n in zip(codes, counts)})
     if chunk.bad_lines:
         reasons["wrong_field_count"] += len(chunk.bad_lines)
-    return ChunkResult(accepted=accepted, quarantined=quarantined, reasons=reasons)
+    return ChunkResult(accepted=accepted, quarantined=quarantined, reasons=reasons,
+                       seconds={"parse": parse_s, "checks": check_s, "quarantine": time.perf_counter() - clock})
 
 
-def _quarantine_rows(chunk: RawChunk, ctx: Context, explained: pd.DataFrame, bad_index: pd.Index) -> pd.DataFrame:
-    raw = chunk.text.loc[bad_index].copy() if len(bad_index) else chunk.text.iloc[0:0].copy()
+def _quarantine_rows(chunk: RawChunk, ctx: Context, explained: Explained, bad: np.ndarray) -> pd.DataFrame:
+    raw = chunk.text.loc[bad].copy() if len(bad) else chunk.text.iloc[0:0].copy()
     for header, key in ctx.mapping.items():
         if ctx.template.field(key).kind == "cccd" and header in raw.columns:
             raw[header] = mask_cccd(raw[header])
     raw.insert(0, "_row", raw.index.to_numpy(dtype=np.int64))
-    raw = raw.join(_join_reasons(explained), how="left")
+    if len(bad):
+        vi, en = _join_reasons(explained, raw.index.to_numpy(dtype=np.int64))
+        raw["ly_do"], raw["reason"] = vi, en
     if chunk.bad_lines:
         vi, en = REASONS["wrong_field_count"]
         lines = pd.DataFrame({"_row": [n if n is not None else -1 for n, _ in chunk.bad_lines],
@@ -696,15 +784,21 @@ def _quarantine_rows(chunk: RawChunk, ctx: Context, explained: pd.DataFrame, bad
     return raw.reset_index(drop=True)
 
 
-def _join_reasons(explained: pd.DataFrame) -> pd.DataFrame:
-    """One line of reasons per row ("a | b"), fast when most rows have a single reason."""
-    unique = explained.drop_duplicates(["index", "code"])
-    counts = unique["index"].value_counts()
-    single = unique[unique["index"].map(counts) == 1].set_index("index")[["vi", "en"]]
-    multi = unique[unique["index"].map(counts) > 1]
-    joined = multi.groupby("index", sort=False).agg(vi=("vi", " | ".join), en=("en", " | ".join))
-    both = pd.concat([single, joined])
-    return both.rename(columns={"vi": "ly_do", "en": "reason"})
+def _join_reasons(explained: Explained, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One line of reasons per quarantined row ("a | b"); rows with a single reason need no Python loop."""
+    vi_text = np.array([v for _, v, _ in explained.texts], dtype=object)
+    en_text = np.array([e for _, _, e in explained.texts], dtype=object)
+    order = np.argsort(explained.rows, kind="stable")
+    sorted_rows, sorted_reason = explained.rows[order], explained.reason[order]
+    starts = np.searchsorted(sorted_rows, rows, side="left")
+    ends = np.searchsorted(sorted_rows, rows, side="right")
+    vi = vi_text[sorted_reason[starts]]
+    en = en_text[sorted_reason[starts]]
+    for i in np.flatnonzero(ends - starts > 1):
+        ids = sorted_reason[starts[i]:ends[i]]
+        vi[i] = " | ".join(vi_text[ids])
+        en[i] = " | ".join(en_text[ids])
+    return vi, en
 
 
 def _mask_line(text: str, ctx: Context) -> str:

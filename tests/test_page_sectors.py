@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import sectors as S
 from indicators.queries import Scope
-from ui.format import fmt_delta, fmt_number, fmt_value
+from ui.format import fmt_delta, fmt_number, fmt_percent_of, fmt_value
 from ui.i18n import t
 
 UNTIL = pd.Timestamp("2026-10-01")
@@ -26,20 +26,25 @@ def selectbox(at, key_label: str):
     return next(s for s in at.selectbox if s.label == key_label)
 
 
-def expected_metrics(warehouse, scope: Scope, grain: str = "month", until: pd.Timestamp = UNTIL, lang: str = "vi") -> dict:
-    totals = S.sector_totals(S.sector_table(warehouse, scope, *S.period_window(grain, until)))
-    return {
-        t("sec_m_employed", lang): fmt_number(totals["employed"], lang),
-        t("sec_m_bhxh_compulsory", lang): fmt_number(totals["bhxh_compulsory"], lang),
-        t("sec_m_bhxh_new", lang): fmt_number(totals["bhxh_new"], lang),
-        t("sec_m_bhxh_lost", lang): fmt_number(totals["bhxh_lost"], lang),
-        t("sec_m_net_change", lang): fmt_delta(totals["net_change"], "", lang),
-        t("sec_m_coverage", lang): fmt_value(totals["coverage"], "%", "%", lang),
-        t("sec_m_vacancies", lang): fmt_number(totals["vacancies"], lang),
-        t("sec_m_job_seekers", lang): fmt_number(totals["job_seekers"], lang),
-        t("sec_m_gap", lang): fmt_delta(totals["gap"], "", lang),
-        t("sec_m_ratio", lang): fmt_number(totals["ratio"], lang, 2),
+def expected_metrics(warehouse, scope: Scope, grain: str = "month", until: pd.Timestamp = UNTIL,
+                     lang: str = "vi") -> dict:
+    """The page's ten headline figures, computed here from the warehouse and formatted independently."""
+    figures = S.sector_figures(warehouse, scope, *S.period_window(grain, until))
+    totals, hidden = figures.totals, figures.hidden_totals
+    formats = {
+        "employed": lambda v: fmt_number(v, lang), "bhxh_compulsory": lambda v: fmt_number(v, lang),
+        "coverage": lambda v: fmt_value(v, "%", "%", lang), "bhxh_new": lambda v: fmt_number(v, lang),
+        "bhxh_lost": lambda v: fmt_number(v, lang), "net_change": lambda v: fmt_delta(v, "", lang) or "–",
+        "vacancies": lambda v: fmt_number(v, lang), "job_seekers": lambda v: fmt_number(v, lang),
+        "gap": lambda v: fmt_delta(v, "", lang) or "–", "ratio": lambda v: fmt_number(v, lang, 2),
     }
+    inputs = {"coverage": {"employed", "bhxh_compulsory"}, "net_change": {"bhxh_new", "bhxh_lost"},
+              "gap": {"vacancies", "job_seekers"}, "ratio": {"vacancies", "job_seekers"}}
+    out = {}
+    for key, fmt in formats.items():
+        gone = totals[key] is None and inputs.get(key, {key}) & hidden
+        out[t(f"sec_m_{key}", lang)] = t("sec_hidden", lang) if gone else fmt(totals[key])
+    return out
 
 
 def test_city_page_shows_sectors_demand_supply_forecast_and_heat_map(warehouse):
@@ -164,3 +169,36 @@ def test_english_year_view(warehouse):
 def test_early_period_has_no_forecast_but_no_error():
     at = run(den="2020-06")
     assert sum("chưa dự báo được" in i.value for i in at.info) == 2
+
+
+def test_the_public_sees_city_aggregates_but_no_commune_detail(monkeypatch, warehouse):
+    monkeypatch.setenv("HANOI_DEV_USER", "congchung@example.vn")  # a viewer in config/access.toml
+    at = run()
+    assert metrics(at) == expected_metrics(warehouse, Scope())
+    denied = [i.value for i in at.info if "chỉ được xem số liệu tổng hợp" in i.value]
+    assert len(denied) == 2  # where the demand is, and the heat map
+    assert len(at.get("plotly_chart")) == 5
+    assert not any(d.label == t("download_csv", "vi") for d in at.get("download_button"))
+
+
+def test_a_commune_official_sees_only_their_own_commune_rows(monkeypatch, warehouse):
+    monkeypatch.setenv("HANOI_DEV_USER", "canbo.hoaxa@hanoi.gov.vn")  # commune official of 10417
+    at = run()
+    where = at.dataframe[0].value
+    assert list(where["Xã, phường"]) == ["Xã Hòa Xá (10417)"]
+    full = S.sector_demand_by_commune(warehouse, S.priority_sectors(), UNTIL, UNTIL).set_index("commune_code")
+    assert where[t("sec_col_share", "vi")].iloc[0] == fmt_percent_of(full.loc["10417", "share_of_city"], "vi")
+    assert any("1/1 xã, phường" in c.value for c in at.caption)  # the heat map: their commune alone
+
+
+def test_small_counts_of_people_are_hidden_not_shown(warehouse):
+    at = run(xa="10417", nganh="B,R")  # two small sectors of a rural commune
+    shown = metrics(at)
+    assert shown == expected_metrics(warehouse, Scope(communes=("10417",), sectors=("B", "R")))
+    assert shown["Tăng mới"] == "ẩn" and shown["Tăng/giảm thuần"] == "ẩn"
+    assert shown["Lao động có việc làm"] != "ẩn"  # large enough to show
+    assert any("quy tắc bảo mật số nhỏ" in c.value for c in at.caption)
+    table = at.dataframe[-1].value.set_index("Ngành (VSIC)")
+    for column in ("Lao động có việc làm", "Người tham gia BHXH bắt buộc", "Tăng mới", "Giảm", "Người tìm việc (cung)"):
+        for cell in table[column]:
+            assert cell == "ẩn" or cell == "–" or int(cell.replace(".", "")) == 0 or int(cell.replace(".", "")) >= 10

@@ -148,6 +148,14 @@ def test_demand_by_commune_for_the_map(warehouse):
         S.sector_demand_by_commune(warehouse, ["ZZ"], *Q3)
 
 
+def test_demand_by_commune_can_return_only_some_communes_with_city_shares(warehouse):
+    whole = S.sector_demand_by_commune(warehouse, ["C"], *Q3).set_index("commune_code")
+    own = S.sector_demand_by_commune(warehouse, ["C"], *Q3, communes=("10417",)).set_index("commune_code")
+    assert list(own.index) == ["10417"]
+    pd.testing.assert_series_equal(own.loc["10417"], whole.loc["10417"])
+    assert S.sector_demand_by_commune(warehouse, ["C"], *Q3, communes=()).empty
+
+
 def test_demand_concentrates_where_the_sector_is(warehouse):
     manufacturing = S.sector_demand_by_commune(warehouse, ["C"], *Q3).set_index("commune_code")["share_of_city"]
     digital = S.sector_demand_by_commune(warehouse, ["J"], *Q3).set_index("commune_code")["share_of_city"]

@@ -127,7 +127,7 @@ def refuse_unallowed_commune(codes: list[str], key: str = "xa") -> None:
 
 def show_access_notices(lang: str) -> None:
     for code in st.session_state.pop("_access_notices", []):
-        st.warning(t("commune_not_allowed", lang, code=code), icon="🔒")
+        st.warning(t("commune_not_allowed", lang, code=code), icon=":material/lock:")
 
 
 def role_label(principal: Principal, lang: str) -> str:
@@ -146,5 +146,5 @@ def render_identity(lang: str) -> None:
             else:
                 st.button(t("sign_in", lang), on_click=st.login, key="_sign_in")
     if identity.method == DEV:
-        st.warning(t("dev_mode_banner", lang, user=principal.user, role=role_label(principal, lang)), icon="🛠️")
+        st.warning(t("dev_mode_banner", lang, user=principal.user, role=role_label(principal, lang)), icon=":material/construction:")
     show_access_notices(lang)

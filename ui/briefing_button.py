@@ -63,7 +63,7 @@ def render_briefing_button(view: View) -> None:
     version = data.version()
     wh = data.warehouse(version)
     periods = available_periods(wh.data_until)
-    with st.popover(t("briefing_button", lang), icon="📄"):
+    with st.popover(t("briefing_button", lang), icon=":material/description:"):
         if not periods:
             st.info(t("briefing_no_periods", lang))
             return

@@ -81,8 +81,9 @@ def add_boundary_line(fig: go.Figure, lang: str) -> None:
     x = BOUNDARY_CHANGE.strftime("%Y-%m-%d")
     fig.add_shape(type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
                   line=dict(color="#7b1fa2", width=1.5, dash="dot"), name="boundary_change")
+    # anchored to the left of the line: a label reaching past the data would stretch the time axis
     fig.add_annotation(x=x, y=1, xref="x", yref="paper", text=t("ch_boundary", lang), showarrow=False,
-                       xanchor="left", yanchor="bottom", font=dict(size=10, color="#7b1fa2"))
+                       xanchor="right", yanchor="bottom", font=dict(size=10, color="#7b1fa2"))
 
 
 def add_target(fig: go.Figure, ind: Indicator, target: Target | None, lang: str, divisor: int = 1,
@@ -152,7 +153,7 @@ def trend_figure(ind: Indicator, lines: list[TrendLine], grain: str, lang: str, 
             fig.add_trace(go.Scatter(
                 x=prov["period"], y=prov["value"], mode="markers", name=t("ch_provisional", lang),
                 legendgroup="provisional", showlegend=not provisional_shown,
-                marker=dict(symbol="circle-open", size=12, line=dict(width=2, color=colour)),
+                marker=dict(symbol="circle-open", size=12, color=colour, line=dict(width=2, color=colour)),
                 customdata=_hover(prov, ind, grain, lang, line.name), hovertemplate="%{customdata[0]}<extra></extra>",
             ))
             provisional_shown = True

@@ -423,6 +423,165 @@ STRINGS: dict[str, dict[str, str]] = {
               "showing {until}, and the trend rule for earlier months.",
     },
     # --- data page & pipeline (issue 5) ---
+    "page_data": {"vi": "Dữ liệu & phương pháp", "en": "Data & methodology"},
+    "dp_title": {"vi": "Dữ liệu & phương pháp", "en": "Data & methodology"},
+    "dp_caption": {
+        "vi": "Phiên bản {version} · công bố lúc {published} · dữ liệu đến {until}",
+        "en": "Version {version} · published {published} · data up to {until}",
+    },
+    "dp_demo_only": {
+        "vi": "Phiên bản này chỉ có **dữ liệu minh họa (demo)**: chưa có tệp số liệu thật nào được nạp. "
+              "Nạp tệp bằng `python -m pipeline ingest …` rồi `python -m pipeline publish`.",
+        "en": "This version holds **demonstration data only**: no real data file has been ingested yet. "
+              "Ingest files with `python -m pipeline ingest …`, then `python -m pipeline publish`.",
+    },
+    "dp_mixed": {
+        "vi": "Phiên bản này có **{rows} dòng số liệu thật** từ {sources} nguồn; ở cùng chỉ tiêu × xã × tháng, "
+              "số liệu thật thay cho số liệu minh họa.",
+        "en": "This version holds **{rows} rows of real data** from {sources} sources; for the same measure × "
+              "commune × month, real data replaces the demonstration data.",
+    },
+    "dp_tab_sources": {"vi": "Nguồn & kiểm tra", "en": "Sources & checks"},
+    "dp_tab_freshness": {"vi": "Độ mới số liệu", "en": "Freshness"},
+    "dp_tab_methods": {"vi": "Phương pháp tính", "en": "Methodology"},
+    "dp_tab_downloads": {"vi": "Tải dữ liệu", "en": "Downloads"},
+    "dp_tab_templates": {"vi": "Biểu mẫu nhập liệu", "en": "Data-entry templates"},
+    "dp_rules": {
+        "vi": "Mỗi tệp được kiểm tra theo biểu mẫu của nguồn (“đúng, đủ, sạch, sống”): kiểu dữ liệu, mã xã, kỳ báo cáo, "
+              "khoảng giá trị, tử số ≤ mẫu số, tổng khớp, trùng lặp, định dạng CCCD. Dòng lỗi được cách ly kèm lý do; "
+              "số dòng nhận vào luôn bằng số dòng được nhận cộng số dòng bị cách ly.",
+        "en": "Every file is checked against its source's template (correct, complete, clean, live): types, commune "
+              "codes, periods, ranges, numerator ≤ denominator, totals, duplicates, CCCD format. Bad rows are "
+              "quarantined with their reasons; rows in always equal rows accepted plus rows quarantined.",
+    },
+    "dp_files": {"vi": "Tệp đã nạp", "en": "Files ingested"},
+    "dp_rows_in": {"vi": "Dòng nhận vào", "en": "Rows in"},
+    "dp_rows_accepted": {"vi": "Dòng được nhận", "en": "Rows accepted"},
+    "dp_rows_quarantined": {"vi": "Dòng bị cách ly", "en": "Rows quarantined"},
+    "dp_no_ingest": {
+        "vi": "Chưa có tệp nào được nạp vào phiên bản này.",
+        "en": "No file has been ingested into this version.",
+    },
+    "dp_col_source": {"vi": "Nguồn (biểu mẫu)", "en": "Source (template)"},
+    "dp_col_agency": {"vi": "Cơ quan cung cấp", "en": "Supplying agency"},
+    "dp_col_files": {"vi": "Số tệp", "en": "Files"},
+    "dp_col_share": {"vi": "Tỷ lệ cách ly", "en": "Quarantined share"},
+    "dp_col_last": {"vi": "Lần nạp gần nhất", "en": "Last ingest"},
+    "dp_col_reasons": {"vi": "Lý do cách ly chính", "en": "Main quarantine reasons"},
+    "dp_col_file": {"vi": "Tệp", "en": "File"},
+    "dp_col_result": {"vi": "Kết quả", "en": "Result"},
+    "dp_col_message": {"vi": "Thông báo", "en": "Message"},
+    "dp_col_periods": {"vi": "Kỳ số liệu", "en": "Periods"},
+    "dp_file_log": {"vi": "Nhật ký nạp từng tệp", "en": "Ingest log, file by file"},
+    "dp_status_ingested": {"vi": "Đã nhận", "en": "Ingested"},
+    "dp_status_partial": {"vi": "Nhận một phần", "en": "Partly ingested"},
+    "dp_status_rejected": {"vi": "Bị từ chối", "en": "Rejected"},
+    "dp_status_duplicate_file": {"vi": "Tệp trùng", "en": "Duplicate file"},
+    "dp_status_empty": {"vi": "Không có dòng số liệu", "en": "No data rows"},
+    "dp_reconcile_title": {"vi": "Đối soát đăng ký lao động với BHXH bắt buộc", "en": "Labour register vs compulsory BHXH"},
+    "dp_reconcile_caption": {
+        "vi": "Tháng {month}, toàn thành phố. Ghép theo số định danh đã mã hóa một chiều (CCCD không được lưu); chỉ công bố "
+              "số tổng hợp, ô nhỏ hơn {k} người bị ẩn.",
+        "en": "{month}, whole city. Matched on the keyed hash of the personal ID (CCCDs are never stored); aggregates "
+              "only, cells under {k} people are hidden.",
+    },
+    "dp_rec_should": {"vi": "Thuộc diện BHXH bắt buộc nhưng chưa tham gia", "en": "Must be insured but are not"},
+    "dp_rec_unregistered": {"vi": "Tham gia BHXH nhưng chưa đăng ký lao động", "en": "Insured but not in the register"},
+    "dp_rec_dropped": {"vi": "Dừng đóng BHXH khi vẫn làm việc", "en": "Left BHXH while still employed"},
+    "dp_rec_employers": {"vi": "Đơn vị có dấu hiệu chậm, trốn đóng", "en": "Employers paying late or evading"},
+    "dp_no_reconcile": {
+        "vi": "Chưa có đối soát: cần nạp cả dữ liệu đăng ký lao động và danh sách người tham gia BHXH.",
+        "en": "No reconciliation yet: both the labour register and the BHXH participant extract must be ingested.",
+    },
+    "dp_fresh_caption": {
+        "vi": "Kỳ dự kiến là kỳ gần nhất đã quá hạn công bố của nguồn (tần suất và số ngày sau kỳ) tính đến {today}.",
+        "en": "The expected period is the latest one past its source's publication deadline (cadence and days after "
+              "the period) as of {today}.",
+    },
+    "dp_fresh_late_warning": {
+        "vi": "{n} chỉ tiêu đang chậm so với lịch công bố của nguồn: {names}.",
+        "en": "{n} indicators are late against their source's cadence: {names}.",
+    },
+    "dp_fresh_all_on_time": {"vi": "Mọi chỉ tiêu đều cập nhật đúng lịch.", "en": "Every indicator is up to date."},
+    "dp_fresh_on_time": {"vi": "✅ Đúng hạn", "en": "✅ On time"},
+    "dp_fresh_late": {"vi": "⚠️ Trễ {n} kỳ", "en": "⚠️ Late by {n} periods"},
+    "dp_fresh_no_data": {"vi": "— Chưa có số liệu", "en": "— No data"},
+    "dp_fresh_demo": {"vi": "minh họa", "en": "demo"},
+    "dp_col_frequency": {"vi": "Tần suất", "en": "Frequency"},
+    "dp_col_last_period": {"vi": "Kỳ mới nhất", "en": "Latest period"},
+    "dp_col_expected": {"vi": "Kỳ dự kiến", "en": "Expected period"},
+    "dp_col_freshness": {"vi": "Độ mới", "en": "Freshness"},
+    "dp_col_data": {"vi": "Loại số liệu", "en": "Data"},
+    "dp_freq_monthly": {"vi": "Hằng tháng", "en": "Monthly"},
+    "dp_freq_quarterly": {"vi": "Hằng quý", "en": "Quarterly"},
+    "dp_freq_annual": {"vi": "Hằng năm", "en": "Annual"},
+    "dp_data_real": {"vi": "Thật", "en": "Real"},
+    "dp_data_demo": {"vi": "Minh họa", "en": "Demo"},
+    "dp_methods_caption": {
+        "vi": "Mọi chỉ tiêu là tổng tử số chia tổng mẫu số trên cùng địa bàn và kỳ (không lấy trung bình các tỷ lệ), "
+              "nên xã, thành phố, tháng, quý và năm luôn khớp nhau.",
+        "en": "Every indicator is the sum of its numerator over the sum of its denominator for the same area and "
+              "period (rates are never averaged), so communes, the city, months, quarters and years always agree.",
+    },
+    "dp_pick_indicator": {"vi": "Xem chi tiết chỉ tiêu", "en": "Indicator details"},
+    "dp_numerator": {"vi": "Tử số", "en": "Numerator"},
+    "dp_denominator": {"vi": "Mẫu số", "en": "Denominator"},
+    "dp_no_denominator": {"vi": "(không có — chỉ tiêu là tổng số)", "en": "(none — the indicator is a count)"},
+    "dp_frequency": {"vi": "Tần suất", "en": "Frequency"},
+    "dp_lowest_geo": {"vi": "Địa bàn thấp nhất của nguồn", "en": "Lowest geography of the source"},
+    "dp_geo_commune": {"vi": "xã, phường", "en": "commune"},
+    "dp_geo_district": {"vi": "quận, huyện (cũ)", "en": "district (former)"},
+    "dp_geo_province": {"vi": "thành phố", "en": "city"},
+    "dp_caveats": {"vi": "Lưu ý", "en": "Caveats"},
+    "dp_no_caveats": {"vi": "Không có", "en": "None"},
+    "dp_unit": {"vi": "Đơn vị", "en": "Unit"},
+    "dp_download_table": {"vi": "Bảng", "en": "Table"},
+    "dp_download_measure": {"vi": "Chỉ tiêu gốc (tử số, mẫu số)", "en": "Measure (numerator or denominator)"},
+    "dp_download_year": {"vi": "Năm", "en": "Year"},
+    "dp_download_rows": {
+        "vi": "{rows} dòng; {hidden} giá trị bị ẩn (số người nhỏ hơn {k} và ô ẩn bổ sung để không suy ngược được).",
+        "en": "{rows} rows; {hidden} values hidden (counts of people under {k}, and complementary cells so they "
+              "cannot be worked back out).",
+    },
+    "dp_download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
+    "dp_download_xlsx": {"vi": "Tải XLSX", "en": "Download XLSX"},
+    "dp_download_parquet": {"vi": "Tải Parquet", "en": "Download Parquet"},
+    "dp_xlsx_too_big": {
+        "vi": "Bảng quá lớn cho Excel ({rows} dòng): hãy chọn ít hơn hoặc tải CSV/Parquet.",
+        "en": "Too large for Excel ({rows} rows): narrow it down or download CSV/Parquet.",
+    },
+    "dp_preview": {"vi": "Xem trước (200 dòng đầu)", "en": "Preview (first 200 rows)"},
+    "dp_table_facts": {"vi": "Số liệu gốc theo xã × ngành × tháng", "en": "Facts by commune × sector × month"},
+    "dp_table_reconciliation": {"vi": "Đối soát đăng ký lao động – BHXH", "en": "Register vs BHXH reconciliation"},
+    "dp_table_coverage": {"vi": "Phạm vi số liệu theo chỉ tiêu gốc", "en": "Coverage by measure"},
+    "dp_table_ingest_log": {"vi": "Nhật ký nạp tệp", "en": "Ingest log"},
+    "dp_table_quarantine_reasons": {"vi": "Lý do cách ly theo tệp", "en": "Quarantine reasons by file"},
+    "dp_table_plans": {"vi": "Kế hoạch năm của xã, phường", "en": "Communes' yearly plans"},
+    "dp_table_methodology": {"vi": "Phương pháp tính các chỉ tiêu", "en": "Indicator methodology"},
+    "dp_table_freshness": {"vi": "Độ mới các chỉ tiêu", "en": "Indicator freshness"},
+    "dp_table_other": {"vi": "Bảng “{name}”", "en": "Table “{name}”"},
+    "dp_templates_caption": {
+        "vi": "Tải biểu mẫu Excel, điền số liệu vào trang “Du lieu” (giữ nguyên dòng tiêu đề), rồi gửi cho đơn vị "
+              "quản lý dữ liệu. Trang “Huong dan” giải thích từng cột; trang “Danh muc” có mã 126 xã, phường và mã ngành.",
+        "en": "Download the Excel form, fill in the “Du lieu” sheet (keep the header row) and send it to the data "
+              "team. The “Huong dan” sheet explains every column; “Danh muc” lists the 126 commune codes and sectors.",
+    },
+    "dp_template_download": {"vi": "Tải biểu mẫu XLSX", "en": "Download the XLSX form"},
+    "dp_template_meta": {
+        "vi": "Nguồn: {agency} · {cadence}, hạn nộp {days} ngày sau kỳ · mã biểu mẫu `{code}`",
+        "en": "Source: {agency} · {cadence}, due {days} days after the period · template code `{code}`",
+    },
+    "dp_template_person": {
+        "vi": "Dữ liệu cá nhân: số CCCD được mã hóa một chiều (HMAC-SHA256 có khóa bí mật) ngay khi đọc và không bao "
+              "giờ được lưu; chỉ nạp được khi đã cấu hình khóa.",
+        "en": "Personal data: the CCCD is replaced by a keyed hash (HMAC-SHA256) as it is read and never stored; "
+              "ingest needs the key to be configured.",
+    },
+    "dp_col_header": {"vi": "Cột", "en": "Column"},
+    "dp_col_required": {"vi": "Bắt buộc", "en": "Required"},
+    "dp_col_note": {"vi": "Hướng dẫn", "en": "Guidance"},
+    "dp_col_example": {"vi": "Ví dụ", "en": "Example"},
+    "dp_rules_of_template": {"vi": "Quy tắc kiểm tra giữa các cột", "en": "Cross-column rules"},
     # --- sectors & supply-demand (issue 7) ---
     "page_sectors": {"vi": "Ngành kinh tế & cung–cầu lao động", "en": "Sectors & labour supply–demand"},
     "sec_title": {"vi": "Ngành kinh tế & cung–cầu lao động", "en": "Economic sectors & labour supply–demand"},
@@ -539,10 +698,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "sec_heatmap_measure": {"vi": "Chỉ tiêu", "en": "Measure"},
     "sec_heatmap_all": {"vi": "Hiển thị tất cả xã, phường", "en": "Show every commune"},
     "sec_heatmap_caption": {
-        "vi": "{measure}: {shown}/{total} xã, phường có giá trị lớn nhất. Ô trống: không có số liệu hoặc được ẩn vì quá nhỏ.",
-        "en": "{measure}: the top {shown} of {total} communes. Blank cells: no data, or hidden because too small.",
+        "vi": "{measure}: {shown}/{total} xã, phường có giá trị lớn nhất (▶: địa bàn đang chọn). Ô trống: không có số liệu.",
+        "en": "{measure}: {shown} of {total} communes, the largest first (▶: the chosen area). Blank cells: no data.",
     },
     "sec_table": {"vi": "Bảng số liệu theo ngành (tải về được)", "en": "Sector table (downloadable)"},
+    "sec_hidden": {"vi": "ẩn", "en": "hidden"},
+    "sec_suppressed_note": {
+        "vi": "“ẩn”: số người dưới 10, hoặc số được ẩn kèm để không suy ngược ra được từ tổng (quy tắc bảo mật số nhỏ).",
+        "en": "“hidden”: fewer than 10 people, or a figure hidden with it so it cannot be worked back from a total "
+              "(the small-count rule).",
+    },
+    "sec_heatmap_hidden": {
+        "vi": "Một số ô để trống theo quy tắc bảo mật số nhỏ (dưới 10 người).",
+        "en": "Some cells are left blank under the small-count rule (fewer than 10 people).",
+    },
     # --- access, audit, wall, briefings (issue 6) ---
     "access_file_error": {
         "vi": "Tệp phân quyền không hợp lệ, ứng dụng dừng để không lộ dữ liệu: {error}",

@@ -1,9 +1,9 @@
-"""Plotly figures of the Sectors page: stocks and flows by sector, demand against supply, the forecast fan
-and the sector x commune heat map.
+"""Plotly figures and display tables of the Sectors page: stocks and flows by sector, demand against
+supply, the forecast fan, the sector x commune heat map, and the formatted tables beside them.
 
-Why a module: the page should read as a description, and every figure needs the same vi-VN number
-separators (1.234,5), month labels and priority-sector highlighting. Figures take tables that are already
-computed (and already suppressed); nothing here queries or computes statistics.
+Why a module: the page should read as a description, and every figure and table needs the same vi-VN
+number separators (1.234,5), month labels and priority-sector highlighting. Everything here takes tables
+that are already computed; nothing queries the warehouse or computes statistics.
 """
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.format import fmt_delta, fmt_month, fmt_number, fmt_percent_of, fmt_value
 from ui.i18n import t
 
 SEPARATORS = {"vi": ",.", "en": ".,"}
@@ -113,12 +114,13 @@ def forecast_fan(frame: pd.DataFrame, measure: str, lang: str, history_months: i
                         hovertemplate="%{x|" + month + "}: %{y:,.0f} – %{customdata:,.0f}<extra>" + name + "</extra>")
     fig.add_scatter(x=history["period"], y=history["value"], mode="lines", line=dict(color=colour, width=2),
                     name=t("sec_observed", lang), hovertemplate="%{x|" + month + "}: %{y:,.0f}<extra></extra>")
-    fig.add_scatter(x=future["period"], y=future["value"], mode="lines+markers",
+    joined = pd.concat([history.tail(1), future])  # the dashed line starts from the last observed month
+    fig.add_scatter(x=joined["period"], y=joined["value"], mode="lines+markers",
                     line=dict(color=colour, width=2, dash="dash"), marker=dict(size=5), name=t("sec_forecast", lang),
                     hovertemplate="%{x|" + month + "}: %{y:,.0f}<extra>" + t("sec_forecast", lang) + "</extra>")
     fig.update_xaxes(tickformat=month)
     fig.update_yaxes(tickformat=",.0f", rangemode="tozero")
-    return _layout(fig, lang, 360, title=dict(text=t(f"sec_m_{measure}", lang), font=dict(size=15)))
+    return _layout(fig, lang, 360)
 
 
 def _rgba(hex_colour: str, alpha: float) -> str:
@@ -130,7 +132,7 @@ def heatmap_rows(matrix: pd.DataFrame, top: int | None, marked: str | None,
                  label: Callable[[str], str]) -> tuple[pd.DataFrame, int]:
     """The heat map's grid: communes (labelled) x sectors, the `top` communes by their total (all when
     None) plus the `marked` commune, flagged '▶'. Returns the grid and how many communes there were."""
-    wide = matrix.pivot_table(index="commune_code", columns="sector", values="value", aggfunc="sum", dropna=False)
+    wide = matrix.pivot(index="commune_code", columns="sector", values="value")  # hidden cells stay NaN
     if wide.empty:
         return wide, 0
     order = wide.sum(axis=1, min_count=1).sort_values(ascending=False, na_position="last").index
@@ -144,7 +146,7 @@ def heatmap_rows(matrix: pd.DataFrame, top: int | None, marked: str | None,
 
 
 def sector_heatmap(wide: pd.DataFrame, sector_names: dict[str, str], measure: str, lang: str) -> go.Figure:
-    """Communes (rows, labelled) x sectors (columns): one measure; blank cells are suppressed or missing."""
+    """Communes (rows, labelled) x sectors (columns): one measure; blank cells have no data (NaN)."""
     columns = list(wide.columns)
     hover_names = [[sector_names.get(c, c) for c in columns] for _ in range(len(wide))]
     fig = go.Figure(go.Heatmap(
@@ -155,3 +157,107 @@ def sector_heatmap(wide: pd.DataFrame, sector_names: dict[str, str], measure: st
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=11))
     fig.update_xaxes(side="top", type="category")
     return _layout(fig, lang, max(320, 120 + 20 * len(wide)))
+
+
+# ---------------------------------------------------------------------------------------------- tables
+# Display tables hold formatted text (vi-VN 1.234,5 whatever the browser's locale); the CSV download
+# keeps the raw numbers.
+def _count(value: float | None, lang: str) -> str:
+    return fmt_number(value, lang)
+
+
+def _signed(value: float | None, lang: str) -> str:
+    return fmt_delta(value, "", lang) or "–"
+
+
+def _ratio(value: float | None, lang: str) -> str:
+    return fmt_number(value, lang, 2)
+
+
+def _cells(values, hidden, fmt, lang: str) -> list[str]:
+    """Formatted cells; a value hidden by the small-count rule says so instead of showing a dash."""
+    return [t("sec_hidden", lang) if h and pd.isna(v) else fmt(v, lang) for v, h in zip(values, hidden)]
+
+
+def _flags(table: pd.DataFrame, *measures: str) -> pd.Series:
+    out = pd.Series(False, index=table.index)
+    for m in measures:
+        column = f"{m}_suppressed"
+        if column in table:
+            out |= table[column].astype(bool)
+    return out
+
+
+def sector_metrics(totals: dict[str, float | None], hidden: frozenset[str], lang: str) -> dict[str, tuple[str, str]]:
+    """Metric label -> (formatted value, help) for the page's headline figures, in display order."""
+    def entry(key: str, fmt, inputs: tuple[str, ...] = (), help_key: str | None = None) -> tuple[str, tuple[str, str]]:
+        value = totals[key]
+        is_hidden = value is None and bool(set(inputs or (key,)) & hidden)
+        text = t("sec_hidden", lang) if is_hidden else fmt(value, lang)
+        return t(f"sec_m_{key}", lang), (text, t(help_key, lang) if help_key else "")
+
+    def pct(v: float | None, lang: str) -> str:
+        return fmt_value(v, "%", "%", lang)
+
+    return dict([
+        entry("employed", _count),
+        entry("bhxh_compulsory", _count),
+        entry("coverage", pct, ("employed", "bhxh_compulsory"), "sec_coverage_help"),
+        entry("bhxh_new", _count),
+        entry("bhxh_lost", _count),
+        entry("net_change", _signed, ("bhxh_new", "bhxh_lost")),
+        entry("vacancies", _count),
+        entry("job_seekers", _count),
+        entry("gap", _signed, ("vacancies", "job_seekers"), "sec_gap_help"),
+        entry("ratio", _ratio, ("vacancies", "job_seekers"), "sec_ratio_help"),
+    ])
+
+
+def sector_display_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every per-sector figure of the page, one row per VSIC section, priority sectors starred."""
+    names = table["name_en" if lang == "en" else "name_vi"]
+    out = {t("sec_col_sector", lang): [f"{c} – {n}" for c, n in zip(table["sector"], names)],
+           t("sec_col_priority", lang): ["★" if p else "" for p in table["plan_priority"]]}
+
+    def column(key: str, fmt, *inputs: str) -> None:
+        out[t(f"sec_m_{key}", lang)] = _cells(table[key], _flags(table, *(inputs or (key,))), fmt, lang)
+
+    for measure in ("employed", "bhxh_compulsory", "bhxh_new", "bhxh_lost"):
+        column(measure, _count)
+    column("net_change", _signed, "bhxh_new", "bhxh_lost")
+    column("coverage", lambda v, lg: fmt_value(v, "%", "%", lg), "employed", "bhxh_compulsory")
+    for measure in ("vacancies", "job_seekers"):
+        column(measure, _count)
+    column("gap", _signed, "vacancies", "job_seekers")
+    column("ratio", _ratio, "vacancies", "job_seekers")
+    return pd.DataFrame(out)
+
+
+def where_table(demand: pd.DataFrame, top: int, marked: str | None, label: Callable[[str], str],
+                lang: str) -> pd.DataFrame:
+    """The `top` communes by vacancies (rank, counts, ratio, share of the city), plus `marked` with its rank."""
+    ranked = demand.sort_values(["vacancies", "commune_code"], ascending=[False, True]).reset_index(drop=True)
+    shown = ranked.head(top)
+    if marked and marked not in set(shown["commune_code"]):
+        shown = pd.concat([shown, ranked[ranked["commune_code"] == marked]])
+    return pd.DataFrame({
+        t("sec_col_rank", lang): [fmt_number(i + 1, lang) for i in shown.index],
+        t("sec_col_commune", lang): [("▶ " if c == marked else "") + label(c) for c in shown["commune_code"]],
+        t("sec_m_vacancies", lang): _cells(shown["vacancies"], _flags(shown, "vacancies"), _count, lang),
+        t("sec_m_job_seekers", lang): _cells(shown["job_seekers"], _flags(shown, "job_seekers"), _count, lang),
+        t("sec_m_ratio", lang): _cells(shown["ratio"], _flags(shown, "vacancies", "job_seekers"), _ratio, lang),
+        t("sec_col_share", lang): _cells(shown["share_of_city"], _flags(shown, "vacancies"),
+                                        lambda v, lg: fmt_percent_of(v, lg), lang),
+    })
+
+
+def forecast_table(futures: dict[str, pd.DataFrame], lang: str) -> pd.DataFrame:
+    """Month by month: each measure's central forecast with its 80% and 95% intervals."""
+    first = next(iter(futures.values()))
+    out = pd.DataFrame({t("sec_col_month", lang): [fmt_month(p, lang) for p in first["period"]]})
+    for measure, future in futures.items():
+        label = t(f"sec_m_{measure}", lang)
+        out[label] = [_count(v, lang) for v in future["value"]]
+        out[f"{label} · 80%"] = [f"{_count(a, lang)} – {_count(b, lang)}" for a, b in zip(future["q10"], future["q90"])]
+        out[f"{label} · 95%"] = [f"{_count(a, lang)} – {_count(b, lang)}" for a, b in zip(future["q025"], future["q975"])]
+    return out

@@ -10,7 +10,6 @@ The wall always shows the newest month of the served version (the sidebar's "up 
 from __future__ import annotations
 
 import html
-import time
 
 import pandas as pd
 import streamlit as st
@@ -55,6 +54,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   font-size: 1.3rem; margin: .4rem 0; font-family: system-ui, "Noto Sans", sans-serif; }
 .wall-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: .7rem; }
 .wall-grid.narrow { grid-template-columns: repeat(2, 1fr); }
+.wall-split { display: grid; grid-template-columns: 2fr 3fr; gap: 1.2rem; align-items: start; }
 .wall-tile { background: #132a40; border-radius: 10px; border-left: 10px solid #5b6b7c; padding: .7rem .9rem;
   color: #e8eef5; font-family: system-ui, "Noto Sans", sans-serif; }
 .wall-tile.ok { border-left-color: #2fb36d; } .wall-tile.risk { border-left-color: #f2a93b; }
@@ -69,15 +69,18 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   font-size: .95rem; font-weight: 700; background: #2a3d52; color: #e8eef5; }
 .wall-tile.ok .wall-status { background: #1d5c3c; } .wall-tile.risk .wall-status { background: #6b4a12; }
 .wall-tile.off .wall-status { background: #6e2326; }
-.wall-map svg { max-height: 80vh; }
-.wall-map text { font-size: 15px; }
+.wall-map svg { max-height: 68vh; display: block; margin: 0 auto; }
+.wall-legend { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; justify-content: center; color: #e8eef5;
+  font-size: 1.05rem; font-family: system-ui, "Noto Sans", sans-serif; margin-top: .3rem; }
+.wall-legend i { display: inline-block; width: 1.1rem; height: 1.1rem; margin-right: .4rem; vertical-align: -0.15rem;
+  border: 1px solid #5b6b7c; }
 .wall-note { color: #8fb3d9; font-size: 1rem; font-family: system-ui, "Noto Sans", sans-serif; }
 </style>
 """
 
 
 def _param_notice(key: str, value: str, lang: str) -> None:
-    st.info(t("invalid_param", lang, param=key, value=value), icon="ℹ️")
+    st.info(t("invalid_param", lang, param=key, value=value), icon=":material/info:")
 
 
 def read_rotation(lang: str) -> int:
@@ -136,12 +139,15 @@ def _value_html(row: ScoreRow, lang: str) -> str:
 
 def _change(row: ScoreRow, lang: str) -> str | None:
     """The change on the same period a year earlier (monthly changes of rates are too small to read)."""
-    if row.year_ago is not None:
-        delta = fmt_delta(row.value - row.year_ago, row.indicator.unit, lang)
-        return f"{delta} {t('vs_year_ago', lang)}" if delta else None
-    if row.previous is not None:
-        delta = fmt_delta(row.value - row.previous, row.indicator.unit, lang)
-        return f"{delta} {t('vs_previous', lang)}" if delta else None
+    for other, label in ((row.year_ago, "vs_year_ago"), (row.previous, "vs_previous")):
+        if other is None:
+            continue
+        if row.indicator.unit == "đồng/tháng":  # money in millions, as the tile's value
+            delta = fmt_delta((row.value - other) / 1e6, "", lang)
+            delta = f"{delta} {'triệu đồng' if lang == 'vi' else 'million VND'}" if delta else None
+        else:
+            delta = fmt_delta(row.value - other, row.indicator.unit, lang)
+        return f"{delta} {t(label, lang)}" if delta else None
     return None
 
 
@@ -188,7 +194,7 @@ def _published_at(version: str) -> pd.Timestamp | None:
 def header_html(lang: str, area: str, version: str, data_until: pd.Timestamp, now: pd.Timestamp) -> str:
     published = _published_at(version)
     clock = format_datetime(now, lang, "HH:mm:ss")
-    return (f'<div class="wall-head"><h1>{html.escape(t("wall_title", lang))} · {html.escape(area)}</h1>'
+    return (f'<div class="wall-head" data-version="{html.escape(version)}"><h1>{html.escape(t("wall_title", lang))} · {html.escape(area)}</h1>'
             f'<div class="wall-clock" data-testid="wall-clock"><b>{clock}</b> {format_datetime(now, lang, "dd/MM/yyyy")}<br>'
             f'{html.escape(t("wall_data_as_of", lang, until=fmt_month(data_until, lang), published=format_datetime(published, lang, "HH:mm dd/MM/yyyy")))}'
             f'</div></div>')
@@ -200,7 +206,7 @@ def view_line_html(lang: str, views: tuple[str, ...], current: str, seconds: int
             f' · {html.escape(t("wall_rotation", lang, seconds=seconds))}</div>')
 
 
-def _map(version: str, code: str, grain: str, until: pd.Timestamp, lang: str) -> None:
+def map_html(version: str, code: str, grain: str, until: pd.Timestamp, lang: str) -> str:
     """The map module's geometry and classes drawn as inline SVG: plotly's geo charts fetch a world map
     from a CDN, which an offline operations centre does not have."""
     wh = data.warehouse(version)
@@ -214,36 +220,41 @@ def _map(version: str, code: str, grain: str, until: pd.Timestamp, lang: str) ->
               for c, n, v in zip(values["code"], names, values["value"])}
     labels = map_view.class_labels(classes, decimals_for(ind.unit, 1.0), lang)
     legend = list(zip(classes.colours, labels)) + [(NO_DATA, t("no_data", lang))]
-    svg = map_svg(geo.geojson, fills, titles, legend, width=900, dark=True)
+    svg = map_svg(geo.geojson, fills, titles, [], width=900, dark=True)
+    keys = "".join(f'<span><i style="background:{colour}"></i>{html.escape(label)}</span>' for colour, label in legend)
     caption = geo.caption_vi if lang == "vi" else geo.caption_en
-    st.markdown(f'<div class="wall-note">{html.escape(ind.name(lang))} ({html.escape(ind.unit_label(lang))}) · '
-                f'{html.escape(fmt_period(until, grain, lang))} · {html.escape(caption)}</div>'
-                f'<div class="wall-map" data-testid="wall-map">{svg}</div>', unsafe_allow_html=True)
+    return (f'<div class="wall-note">{html.escape(ind.name(lang))} ({html.escape(ind.unit_label(lang))}) · '
+            f'{html.escape(fmt_period(until, grain, lang))} · {html.escape(caption)}</div>'
+            f'<div class="wall-map" data-testid="wall-map">{svg}</div><div class="wall-legend">{keys}</div>')
+
+
+def _now() -> pd.Timestamp:
+    """The wall's clock (UTC; shown in Hanoi time). A function so a test can move time."""
+    return pd.Timestamp.now(tz="UTC")
 
 
 def wall_frame(lang: str, commune: str | None, area: str, grain: str, seconds: int, views: tuple[str, ...],
                map_kpi: str) -> None:
-    """One refresh of the wall: always the same elements in the same order, so nothing blinks."""
+    """One refresh of the wall: always the same three elements (header, banner, content), each replaced whole,
+    so no refresh and no change of view ever leaves the screen without its tiles."""
     version = data.version()
     wh = data.warehouse(version)
     until = wh.data_until
     scope = Scope(communes=(commune,)) if commune else Scope()
     rows = data.scorecard(version, scope, grain, until, commune or CITY)
-    now = pd.Timestamp.now(tz="UTC")
-    current = views[int(time.time() // seconds) % len(views)]
+    now = _now()
+    current = views[int(now.timestamp() // seconds) % len(views)]
     fresh = data_freshness(until, now.tz_convert("Asia/Ho_Chi_Minh"))
     st.markdown(header_html(lang, area, version, until, now), unsafe_allow_html=True)
-    banner = (f'<div class="wall-stale" data-testid="wall-stale">⚠ {html.escape(t("wall_stale", lang, until=fmt_month(until, lang), expected=fmt_month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
+    banner = (f'<div class="wall-stale" data-testid="wall-stale">{html.escape(t("wall_stale", lang, until=fmt_month(until, lang), expected=fmt_month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
               if fresh.stale else '<div class="wall-fresh"></div>')
     st.markdown(banner + view_line_html(lang, views, current, seconds), unsafe_allow_html=True)
-    if current == "ban-do":
-        tiles, chart = st.columns([2, 3])
-        with tiles:
-            st.markdown(tiles_html(rows_for(current, rows), lang, narrow=True), unsafe_allow_html=True)
-        with chart:
-            _map(version, map_kpi, grain, until, lang)
+    if current == "ban-do":  # tiles and map in the same single block as the other views' tiles
+        content = (f'<div class="wall-split"><div>{tiles_html(rows_for(current, rows), lang, narrow=True)}</div>'
+                   f'<div>{map_html(version, map_kpi, grain, until, lang)}</div></div>')
     else:
-        st.markdown(tiles_html(rows_for(current, rows), lang), unsafe_allow_html=True)
+        content = tiles_html(rows_for(current, rows), lang)
+    st.markdown(content, unsafe_allow_html=True)
 
 
 def render_wall(lang: str, commune: str | None, area: str, grain: str) -> None:
@@ -261,6 +272,6 @@ def render_wall(lang: str, commune: str | None, area: str, grain: str) -> None:
         try:
             wall_frame(lang, commune, area, grain, seconds, views, map_kpi)
         except AccessDenied as denied:  # a fragment rerun does not pass through app.py's handler
-            st.error(denied.message(lang), icon="🔒")
+            st.error(denied.message(lang), icon=":material/lock:")
 
     _refreshing()

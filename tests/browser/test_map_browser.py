@@ -7,12 +7,20 @@ from conftest import screenshot, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
-CHOROPLETH_PATHS = "g.choroplethlayer path.choroplethlocation"
+COUNT_LOCATIONS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  if (!gd || !gd._fullData) return -1;
+  const sub = gd._fullLayout.map && gd._fullLayout.map._subplot;
+  if (!sub || !sub.map || !sub.map.loaded()) return -1;
+  return gd._fullData.reduce((n, t) => n + (t.locations ? t.locations.length : 0), 0);
+}"""
 
 
 def _wait_for_map(page):
-    page.locator(CHOROPLETH_PATHS).nth(125).wait_for(timeout=90_000)
-    return page.locator(CHOROPLETH_PATHS).count()
+    """Wait until MapLibre has drawn the map; returns how many communes the figure holds."""
+    page.locator(".maplibregl-canvas").first.wait_for(timeout=90_000)
+    page.wait_for_function(f"({COUNT_LOCATIONS})() >= 0", timeout=90_000)
+    return page.evaluate(COUNT_LOCATIONS)
 
 
 def test_map_draws_126_communes_and_a_click_opens_the_profile(page, app_url):
@@ -20,9 +28,10 @@ def test_map_draws_126_communes_and_a_click_opens_the_profile(page, app_url):
     assert _wait_for_map(page) == 126
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "map-built-geometry")
-    # click the commune under the centre of one of the paths
-    target = page.locator(CHOROPLETH_PATHS).nth(60)
-    target.click(force=True)
+    # click the centre of the map: inner-city wards are there
+    canvas = page.locator(".maplibregl-canvas").first
+    box = canvas.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.55, box["y"] + box["height"] * 0.5)
     link = page.get_by_text("Mở hồ sơ")
     link.wait_for(timeout=60_000)
     link.click()

@@ -1,0 +1,87 @@
+"""AppTest of the operations-centre wall (Màn hình điều hành): tiles, views, URL options, stale banner."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+from apphelpers import run_app
+
+from indicators.catalogue import load_catalogue
+
+
+@pytest.fixture(autouse=True)
+def _audit_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+
+
+def _html(at) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def _tiles(at) -> list[str]:
+    return re.findall(r'class="wall-tile[^"]*" data-kpi="([a-z_0-9]+)"', _html(at))
+
+
+def _codes(prefixes: tuple[str, ...]) -> list[str]:
+    return [i.code for i in load_catalogue().indicators if i.section[:1] in prefixes]
+
+
+def test_wall_shows_large_tiles_clock_and_hides_the_sidebar():
+    at = run_app("wall", xem="chi-tieu")
+    assert not at.exception
+    assert _tiles(at) == _codes(("A",))
+    page = _html(at)
+    assert "KPI thị trường lao động Hà Nội · Toàn thành phố" in page
+    assert re.search(r'data-testid="wall-clock"><b>\d\d:\d\d:\d\d</b>', page)
+    assert "Số liệu đến tháng 10/2026" in page
+    assert "chuyển màn hình sau mỗi 20 giây" in page
+    css = " ".join(h.proto.body for h in at.get("html"))
+    assert '[data-testid="stSidebar"]' in css and "display: none" in css
+    assert 'class="wall-stale"' not in page
+
+
+def test_each_view_and_the_map_in_english():
+    at = run_app("wall", xem="uu-tien", lang="en", xoay="7")
+    assert not at.exception
+    assert _tiles(at) == _codes(("B", "P"))
+    assert "next view every 7 s" in _html(at)
+    mapped = run_app("wall", xem="ban-do", chi_tieu="trained_share")
+    assert not mapped.exception
+    page = _html(mapped)
+    assert _tiles(mapped) == ["trained_share", "new_jobs", "unemployment_rate", "bhxh_compulsory_share"]
+    assert 'data-testid="wall-map"' in page and page.count("<path d=") >= 126
+    assert "Tỷ lệ lao động qua đào tạo (%)" in page
+
+
+@pytest.mark.parametrize("params, key", [({"xoay": "abc"}, "xoay"), ({"xoay": "1"}, "xoay"),
+                                         ({"xem": "bang-tin"}, "xem"), ({"chi_tieu": "khong_co"}, "chi_tieu")])
+def test_bad_wall_options_give_a_notice_and_the_default(params, key):
+    at = run_app("wall", **params)
+    assert not at.exception
+    assert any(f"“{key}”" in i.value for i in at.info)
+    assert _tiles(at), "the wall still shows its tiles"
+
+
+def test_stale_data_gets_a_banner(monkeypatch):
+    import ui.wall
+
+    monkeypatch.setattr(ui.wall, "_now", lambda: pd.Timestamp("2027-03-20T02:00:00Z"))
+    at = run_app("wall", xem="chi-tieu")
+    assert not at.exception
+    page = _html(at)
+    assert 'class="wall-stale"' in page
+    assert "mới có đến tháng 10/2026, lẽ ra đã có đến tháng 01/2027 (chậm 3 tháng)" in page
+
+
+def test_views_rotate_with_the_clock(monkeypatch):
+    import ui.wall
+
+    start = pd.Timestamp("2026-11-23T01:00:00Z")  # a multiple of 20 s: the first view
+    seen = []
+    for offset in (0, 20, 40, 60):
+        monkeypatch.setattr(ui.wall, "_now", lambda o=offset: start + pd.Timedelta(seconds=o))
+        at = run_app("wall", xem="chi-tieu,uu-tien")
+        seen.append(tuple(_tiles(at)))
+    first, second = tuple(_codes(("A",))), tuple(_codes(("B", "P")))
+    assert seen == [first, second, first, second]
