@@ -32,6 +32,7 @@ pages = [
     st.Page("pages/trends.py", title=t("page_trends", view.lang), icon="📈", url_path="xu-huong"),
     st.Page("pages/forecast.py", title=t("page_forecast", view.lang), icon=":material/online_prediction:", url_path="du-bao"),
     st.Page("pages/wall.py", title=t("page_wall", view.lang), icon=":material/tv:", url_path="man-hinh-tuong"),
+    st.Page("pages/data.py", title=t("page_data", view.lang), icon=":material/database:", url_path="du-lieu"),
     # one line per page, in menu order; each page's title comes from ui/i18n.py
 ]
 if can_admin(principal):  # the audit trail is listed (and reachable) for administrators only

@@ -52,9 +52,10 @@ MIN_GROUP_COMMUNES = 10
 """A commune-type aggregate over fewer communes than this counts as detail."""
 ANONYMOUS = "anonymous"
 DEFAULT_ACCESS_FILE = PROJECT_ROOT / "config" / "access.toml"
-IDENTITY_COLUMNS = ("code", "commune_code", "name_vi", "name_en", "short_name", "type", "area_km2",
-                    "urban", "ref_lat", "ref_lon", "geometry")
-"""Columns of a per-commune frame that describe the place, not its figures (kept when masking)."""
+IDENTITY_COLUMNS = ("code", "commune_code", "geo", "name_vi", "name_en", "short_name", "type", "area_km2",
+                    "urban", "ref_lat", "ref_lon", "geometry", "indicator", "grain", "period_start", "period_end")
+"""Columns of a per-commune frame that describe the place or the question asked, not the figures (kept
+when masking, so callers can still label, group and date the rows)."""
 
 
 class AccessDenied(PermissionError):

@@ -11,7 +11,7 @@ from ui.auth import current_principal
 from ui.context import current_view
 from ui.format import TIMEZONE, fmt_number
 from ui.i18n import t
-from ui.state import seed_from_url, seed_list_from_url, sync_to_url
+from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
 view = current_view()
 lang = view.lang
@@ -32,6 +32,7 @@ periods = ("1", "7", "30", "90", "365")
 seed_from_url("so_ngay", periods, "7")
 seed_list_from_url("nguoi_dung", users)
 seed_list_from_url("hanh_dong", ACTIONS)
+show_url_notices(lang)
 left, middle, right = st.columns([1, 2, 2])
 left.selectbox(t("audit_period", lang), periods, key="so_ngay", format_func=lambda d: t("audit_last_days", lang, n=d))
 middle.multiselect(t("audit_col_user", lang), users, key="nguoi_dung", placeholder=t("audit_all", lang))

@@ -4,6 +4,7 @@ import streamlit as st
 from indicators.queries import CITY
 from store.reference import load_communes, load_lineage, load_targets
 from ui import data
+from ui.audit import download_button
 from ui.context import current_view
 from ui.format import fmt_number
 from ui.i18n import t
@@ -37,8 +38,9 @@ st.caption(t("profile_peers_note", lang, n=len(peer_codes), type=t(f"type_{commu
 table = comparison_table(rows, city_rows, data.all_commune_values(version, view.grain, view.until, view.sectors),
                          code, peer_codes, lang)
 st.dataframe(table, hide_index=True, width="stretch")
-st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
-                   file_name=f"ho-so-{code}-{view.until:%Y-%m}.csv", mime="text/csv")
+download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
+                file_name=f"ho-so-{code}-{view.until:%Y-%m}.csv", mime="text/csv",
+                params={"xa": code, "until": view.until}, rows=len(table))
 
 st.subheader(t("profile_own_plan", lang))
 own = load_targets()[lambda f: f["geo"] == code]

@@ -111,8 +111,11 @@ else:
                           h=horizon, points=int(fc["backtest_points"]), mase=fmt_number(fc["mase"], lang, 2),
                           mase_naive=fmt_number(fc["mase_naive"], lang, 2)))
             card.append(t("fc_card_baseline", lang) if fc["baseline_kept"] else t("fc_card_beats", lang))
-            card.append(t("fc_card_coverage", lang, cov80=fmt_percent_of(fc["coverage80"], lang),
-                          cov95=fmt_percent_of(fc["coverage95"], lang)))
+            coverage = t("fc_card_coverage", lang, cov80=fmt_percent_of(fc["coverage80"], lang),
+                         cov95=fmt_percent_of(fc["coverage95"], lang))
+            if fc["widening"] > 1.005:
+                coverage += " " + t("fc_card_widened", lang, factor=fmt_number(fc["widening"], lang, 2))
+            card.append(coverage)
         card.append(t("fc_card_data", lang, n=int(fc["n_obs"]), unit=t(f"fc_unit_{fc['grain']}", lang),
                       first=fmt_period(fc["first_period"], fc["grain"], lang),
                       last=fmt_period(fc["last_period"], fc["grain"], lang),

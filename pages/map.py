@@ -4,6 +4,7 @@ import streamlit as st
 from indicators.mapclass import distance_to_target, diverging_classes, quantile_classes
 from indicators.targets import target_2030
 from ui import data
+from ui.audit import download_button
 from ui.context import current_view
 from ui.format import decimals_for, fmt_period, fmt_value
 from ui.i18n import t
@@ -85,8 +86,9 @@ with table_col:
        t("col_data_status", lang)]]
     picked = st.dataframe(shown_table, hide_index=True, height=520, on_select="rerun", selection_mode="single-row",
                           key="map_table")
-    st.download_button(t("download_csv", lang), shown_table.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"ban-do-{code}-{view.until:%Y-%m}.csv", mime="text/csv")
+    download_button(t("download_csv", lang), shown_table.to_csv(index=False).encode("utf-8-sig"),
+                    file_name=f"ban-do-{code}-{view.until:%Y-%m}.csv", mime="text/csv",
+                    params={"chi_tieu": code, "until": view.until}, rows=int(table["value"].notna().sum()))
 
 chosen = selected_code(event)
 rows = getattr(getattr(picked, "selection", None), "rows", None)

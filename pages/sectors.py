@@ -47,7 +47,7 @@ scope = Scope(communes=(view.commune,) if view.commune else None, commune_type=c
 geo = t(f"sec_type_{commune_type}", lang) if commune_type else view.geo_name()
 start, end = period_window(view.grain, view.until)
 months = (end.year - start.year) * 12 + end.month - start.month + 1
-span = "" if start == end else t("sec_span", lang, start=fmt_month(start, lang), end=fmt_month(end, lang))
+span = "" if view.grain == "month" else t("sec_span", lang, start=fmt_month(start, lang), end=fmt_month(end, lang))
 st.caption(t("sec_caption", lang, geo=geo, period=fmt_period(start, view.grain, lang, end, months), span=span,
              version=version))
 names = load_sectors().set_index("code")["name_en" if lang == "en" else "name_vi"]
@@ -124,6 +124,8 @@ else:
         col.caption(t("sec_model_line", lang, model=t(f"sec_model_{fc.model}", lang),
                       reason=t(f"sec_reason_{fc.reason}", lang), mase=fmt_number(fc.mase, lang, 2),
                       naive=fmt_number(fc.mase_naive, lang, 2)))
+        if fc.frame.loc[fc.frame["kind"] == "history", "value"].isna().any():  # the series itself has no gaps
+            col.caption(t("sec_history_hidden", lang))
     futures = {m: fc.future for m, fc in forecasts.items() if fc is not None}
     if futures:
         with st.expander(t("sec_forecast_table", lang)):

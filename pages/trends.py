@@ -13,6 +13,7 @@ from indicators.queries import Scope
 from indicators.targets import CITY, target_2030
 from store.reference import load_communes
 from ui import audit, data
+from ui.auth import commune_options
 from ui.charts import TrendLine, place_published, plan_figure, plan_share_figure, trend_figure, value_text
 from ui.context import commune_label, current_view
 from ui.format import fmt_delta, fmt_month, fmt_number, fmt_percent_of
@@ -32,7 +33,7 @@ version = data.version()
 wh = data.warehouse(version)
 catalogue = wh.catalogue
 codes = list(catalogue.codes)
-communes = load_communes()["code"].tolist()
+communes = commune_options(load_communes()["code"].tolist())  # only communes this user may see in detail
 years = list(range(view.until.year, START.year - 1, -1))
 
 # ---- page controls, seeded once from the URL -----------------------------------------------------------

@@ -354,3 +354,69 @@ def test_ingested_vacancy_and_job_seeker_samples_feed_the_sector_page(tmp_path, 
     assert S.data_status(wh, Scope(), month, month) == "official"
     demand = S.sector_demand_by_commune(wh, ["C"], month, month)
     assert demand["share_of_city"].sum() == pytest.approx(1.0)
+
+
+# ------------------------------------------------------------------------- small-count protection
+PEOPLE = ["employed", "bhxh_compulsory", "bhxh_new", "bhxh_lost", "job_seekers"]
+
+
+def _line_ok(values: pd.Series, hidden: pd.Series, k: float = 10) -> bool:
+    """Rule 2 of indicators/suppression.py for one line whose total is shown."""
+    n = int(hidden.sum())
+    return n == 0 or (n >= 2 and values[hidden].sum() >= k) or n == len(values)
+
+
+def test_sector_table_hides_small_counts_of_people_with_complements(warehouse):
+    scope = Scope(communes=("10417",))
+    raw = S.sector_table(warehouse, scope, END, END)
+    figures = S.sector_figures(warehouse, scope, END, END)
+    shown = figures.table
+    assert figures.any_hidden
+    for m in PEOPLE:
+        visible = shown[m].dropna()
+        assert not ((visible > 0) & (visible < 10)).any(), m
+        hidden = shown[f"{m}_{S.FLAG}"]
+        assert shown.loc[hidden, m].isna().all() and _line_ok(raw[m], hidden), m
+        assert ((raw[m] > 0) & (raw[m] < 10) <= hidden).all(), m  # every small count is hidden
+    assert not shown[f"vacancies_{S.FLAG}"].any()  # vacancies count positions, not people
+    pd.testing.assert_series_equal(shown["vacancies"], raw["vacancies"])
+    gone = shown["bhxh_new_suppressed"] | shown["bhxh_lost_suppressed"]
+    assert shown.loc[gone, "net_change"].isna().all() and shown.loc[~gone, "net_change"].notna().all()
+    seekers_gone = shown["job_seekers_suppressed"]
+    assert shown.loc[seekers_gone, ["gap", "ratio"]].isna().all().all()
+    assert figures.totals == S.sector_totals(raw)  # totals come from the true counts and are large here
+
+
+def test_a_small_total_is_hidden_too(warehouse):
+    figures = S.sector_figures(warehouse, Scope(communes=("10417",), sectors=("B",)), END, END)
+    raw = S.sector_totals(S.sector_table(warehouse, Scope(communes=("10417",), sectors=("B",)), END, END))
+    small = {m for m in PEOPLE if raw[m] and 0 < raw[m] < 10}
+    assert small and figures.hidden_totals == small
+    assert all(figures.totals[m] is None for m in small)
+
+
+def test_heat_map_and_demand_by_commune_are_protected(warehouse):
+    for measure in ("bhxh_new", "job_seekers"):
+        raw = S.sector_commune_matrix(warehouse, measure, Scope(commune_type="xa"), END, END)
+        shown = S.protect_matrix(raw, measure)
+        visible = shown["value"].dropna()
+        assert shown[S.FLAG].any() and not ((visible > 0) & (visible < 10)).any()
+        for key in ("sector", "commune_code"):  # every row and column total is public
+            for _, line in shown.assign(raw=raw["value"]).groupby(key):
+                assert _line_ok(line["raw"], line[S.FLAG]), (measure, key)
+    vacancies = S.sector_commune_matrix(warehouse, "vacancies", Scope(), END, END)
+    assert not S.protect_matrix(vacancies, "vacancies")[S.FLAG].any()
+    demand = S.protect_demand(S.sector_demand_by_commune(warehouse, ["J"], END, END))
+    assert demand["job_seekers_suppressed"].any()
+    seekers = demand["job_seekers"].dropna()
+    assert not ((seekers > 0) & (seekers < 10)).any()
+    assert demand.loc[demand["job_seekers_suppressed"], "ratio"].isna().all()
+
+
+def test_forecast_history_of_a_tiny_series_is_protected():
+    index = pd.date_range("2022-01-01", periods=36, freq="MS")
+    frame = pd.DataFrame({"period": index, "kind": "history", "value": np.r_[np.full(30, 40.0), [3, 40, 40, 40, 40, 40]]})
+    shown = S.protect_history(frame, "job_seekers")
+    assert np.isnan(shown.loc[30, "value"]) and shown["value"].isna().sum() >= 2  # and a complement in 2024
+    assert shown["value"].isna().groupby(shown["period"].dt.year).sum().loc[2024] >= 2
+    pd.testing.assert_frame_equal(S.protect_history(frame, "vacancies"), frame)

@@ -159,21 +159,40 @@ def sector_forecast(version_name: str, scope: Scope, until: pd.Timestamp, *,
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
-def commune_values(version_name: str, code: str, grain: str, until: pd.Timestamp,
-                   sectors: tuple[str, ...] = ()) -> pd.DataFrame:
-    """One indicator for all 126 communes in one period (map, ranking, profile ranks)."""
+def _commune_values(version_name: str, code: str, grain: str, until: pd.Timestamp,
+                    sectors: tuple[str, ...] = ()) -> pd.DataFrame:
     from indicators.commune_values import values_by_commune
 
     return values_by_commune(warehouse(version_name), code, grain, until, sectors or None)
 
 
+def commune_values(version_name: str, code: str, grain: str, until: pd.Timestamp,
+                   sectors: tuple[str, ...] = (), *, principal: Principal | None = None) -> pd.DataFrame:
+    """One indicator for all 126 communes in one period (map, ranking, profile ranks); the figures of
+    communes the principal may not see are masked (their rows stay, so the map keeps its outline)."""
+    frame = mask_communes(_who(principal), _commune_values(version_name, code, grain, until, tuple(sectors)))
+    audit.note_read("commune_values", {"indicator": code, "grain": grain, "until": until, "sectors": sectors},
+                    int(frame["value"].notna().sum()))
+    return frame
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
-def all_commune_values(version_name: str, grain: str, until: pd.Timestamp, sectors: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Every indicator for all 126 communes in one period (ranks and peer medians of the profile)."""
+def _all_commune_values(version_name: str, grain: str, until: pd.Timestamp, sectors: tuple[str, ...] = ()) -> pd.DataFrame:
     from indicators.commune_values import all_values_by_commune
 
     wh = warehouse(version_name)
     return all_values_by_commune(wh, list(wh.catalogue.codes), grain, until, sectors or None)
+
+
+def all_commune_values(version_name: str, grain: str, until: pd.Timestamp, sectors: tuple[str, ...] = (), *,
+                       principal: Principal | None = None) -> pd.DataFrame:
+    """Every indicator for all 126 communes in one period (ranks and peer medians of the profile);
+    communes the principal may not see are masked."""
+    frame = _all_commune_values(version_name, grain, until, tuple(sectors))
+    column = "code" if "code" in frame.columns else "commune_code"
+    frame = mask_communes(_who(principal), frame, column)
+    audit.note_read("all_commune_values", {"grain": grain, "until": until, "sectors": sectors}, len(frame))
+    return frame
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -328,7 +347,9 @@ def _freshness(version_name: str, today: pd.Timestamp) -> pd.DataFrame:
     cover = _version_table(version_name, "coverage")
     if cover is None:  # a version published before versions carried their coverage table
         cover = coverage(_version_table(version_name, "facts"))
-    return freshness(cover, warehouse(version_name).catalogue, today)
+    from indicators.catalogue import load_catalogue
+
+    return freshness(cover, load_catalogue(), today)
 
 
 def freshness(version_name: str, today: pd.Timestamp) -> pd.DataFrame:
@@ -380,8 +401,10 @@ def methodology(lang: str) -> pd.DataFrame:
 
 
 def downloadable_tables(version_name: str) -> list[str]:
-    """Every table of the version, plus the derived methodology and freshness tables."""
-    return list(manifest(version_name)["tables"]) + list(DERIVED_TABLES)
+    """Every table of the version plus the derived methodology and freshness tables, light ones first."""
+    light = ["methodology", "freshness", "coverage", "ingest_log", "quarantine_reasons", "reconciliation", "plans", "facts"]
+    present = list(manifest(version_name)["tables"]) + list(DERIVED_TABLES)
+    return [n for n in light if n in present] + [n for n in present if n not in light]
 
 
 def table_years(version_name: str) -> list[int]:

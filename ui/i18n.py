@@ -366,6 +366,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "**How reliable the intervals are:** forecasting the past, the 80% interval held the true value in "
               "**{cov80}** of test periods (ideally about 80%), the 95% interval in **{cov95}**.",
     },
+    "fc_card_widened": {
+        "vi": "Vì vậy các kịch bản mô phỏng đã được nới rộng ×{factor} để khoảng dự báo trung thực hơn.",
+        "en": "The simulated paths were therefore widened ×{factor} so that the intervals are honest.",
+    },
     "fc_card_data": {
         "vi": "**Số liệu dùng:** {n} {unit} từ {first} đến {last}; {basis}; {paths} kịch bản mô phỏng.",
         "en": "**Data used:** {n} {unit} from {first} to {last}; {basis}; {paths} simulated paths.",
@@ -387,8 +391,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "simple model — random walk with drift (next period = last one plus the average change)",
     },
     "fc_model_ets": {
-        "vi": "làm trơn hàm mũ (ETS Holt–Winters, xu hướng tắt dần)",
-        "en": "exponential smoothing (ETS Holt–Winters, damped trend)",
+        "vi": "làm trơn hàm mũ (ETS Holt–Winters, có xu hướng)",
+        "en": "exponential smoothing (ETS Holt–Winters, with trend)",
     },
     "fc_model_arima": {
         "vi": "ARIMA (tự hồi quy trên mức thay đổi, có xu hướng)",
@@ -707,6 +711,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "“ẩn”: số người dưới 10, hoặc số được ẩn kèm để không suy ngược ra được từ tổng (quy tắc bảo mật số nhỏ).",
         "en": "“hidden”: fewer than 10 people, or a figure hidden with it so it cannot be worked back from a total "
               "(the small-count rule).",
+    },
+    "sec_history_hidden": {
+        "vi": "Các tháng bị đứt đoạn trên đường số thực tế được ẩn theo quy tắc bảo mật số nhỏ (dưới 10 người).",
+        "en": "Gaps in the observed line are months hidden under the small-count rule (fewer than 10 people).",
     },
     "sec_heatmap_hidden": {
         "vi": "Một số ô để trống theo quy tắc bảo mật số nhỏ (dưới 10 người).",

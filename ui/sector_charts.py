@@ -53,6 +53,28 @@ def _bar_height(n: int) -> int:
     return max(260, 90 + ROW_HEIGHT * n)
 
 
+def _count_axis(fig: go.Figure, table: pd.DataFrame, measures: tuple[str, ...], symmetric: bool = False) -> None:
+    """Whole-number ticks; a tiny or empty range is widened so ticks never repeat (0, 1, 1, 2)."""
+    values = pd.concat([table[m].abs() for m in measures]).dropna()
+    top = float(values.max()) if len(values) else 0.0
+    fig.update_xaxes(tickformat=",.0f")
+    if top < 10:
+        fig.update_xaxes(range=[-10 if symmetric else 0, 10], dtick=5)
+
+
+def _hidden_marks(fig: go.Figure, table: pd.DataFrame, labels: list[str], measures: tuple[str, ...], lang: str) -> None:
+    """Write "ẩn" where a bar is missing because the small-count rule hid it (never an empty gap that reads 0)."""
+    flags = [f"{m}_suppressed" for m in measures if f"{m}_suppressed" in table]
+    if not flags:
+        return
+    hidden = table[flags].any(axis=1).to_numpy()
+    if not hidden.any():
+        return
+    fig.add_scatter(y=[lb for lb, h in zip(labels, hidden) if h], x=[0] * int(hidden.sum()), mode="text",
+                    text=[t("sec_hidden", lang)] * int(hidden.sum()), textposition="middle right",
+                    textfont=dict(color="#888", size=11), showlegend=False, hoverinfo="skip")
+
+
 def stock_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     """Employed persons and compulsory-BHXH participants per sector at the end of the period."""
     labels, names = _labels(table, lang), _full_names(table, lang)
@@ -61,8 +83,9 @@ def stock_bars(table: pd.DataFrame, lang: str) -> go.Figure:
         fig.add_bar(y=labels, x=table[measure], orientation="h", name=t(f"sec_m_{measure}", lang),
                     marker_color=COLOURS[measure], customdata=names,
                     hovertemplate="%{customdata}<br>%{x:,.0f}<extra>" + t(f"sec_m_{measure}", lang) + "</extra>")
+    _hidden_marks(fig, table, labels, ("employed", "bhxh_compulsory"), lang)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickformat=",.0f")
+    _count_axis(fig, table, ("employed", "bhxh_compulsory"))
     return _layout(fig, lang, _bar_height(len(table)), barmode="group")
 
 
@@ -79,8 +102,10 @@ def flow_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     fig.add_scatter(y=labels, x=table["net_change"], mode="markers", name=t("sec_m_net_change", lang),
                     marker=dict(symbol="diamond", size=9, color=COLOURS["net_change"]), customdata=names,
                     hovertemplate="%{customdata}<br>%{x:+,.0f}<extra>" + t("sec_m_net_change", lang) + "</extra>")
+    _hidden_marks(fig, table, labels, ("bhxh_new", "bhxh_lost"), lang)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickformat=",.0f", zeroline=True, zerolinecolor="#888")
+    fig.update_xaxes(zeroline=True, zerolinecolor="#888")
+    _count_axis(fig, table, ("bhxh_new", "bhxh_lost", "net_change"), symmetric=True)
     return _layout(fig, lang, _bar_height(len(table)), barmode="relative")
 
 
@@ -93,8 +118,9 @@ def supply_demand_bars(table: pd.DataFrame, lang: str) -> go.Figure:
         fig.add_bar(y=labels, x=table[measure], orientation="h", name=t(f"sec_m_{measure}", lang),
                     marker=dict(color=COLOURS[measure], opacity=opacity), customdata=names,
                     hovertemplate="%{customdata}<br>%{x:,.0f}<extra>" + t(f"sec_m_{measure}", lang) + "</extra>")
+    _hidden_marks(fig, table, labels, ("vacancies", "job_seekers"), lang)
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_xaxes(tickformat=",.0f")
+    _count_axis(fig, table, ("vacancies", "job_seekers"))
     return _layout(fig, lang, _bar_height(len(table)), barmode="group")
 
 

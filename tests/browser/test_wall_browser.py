@@ -42,6 +42,12 @@ SAMPLE = """() => ({
 
 
 def _open_wall(page, url: str) -> None:
+    # The first request after a server start to any page but the default one shows Streamlit's "Page not
+    # found" dialog (a `pages/` folder next to app.py makes the very first run use folder-based pages before
+    # st.navigation runs); the app then serves the right page. Open the app once so the wall starts clean.
+    root = url.split("/man-hinh-tuong")[0] + "/"
+    page.goto(root)
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=120_000)
     page.goto(url)
     page.locator(".wall-tile").first.wait_for(timeout=120_000)
 
@@ -75,7 +81,8 @@ def test_wall_rotates_and_survives_a_publish_without_a_blank_frame(wall_page, ap
         publisher.wait(timeout=180)
         new_version = publisher.stdout.read().strip().splitlines()[-1]
     assert publisher.returncode == 0
-    assert all(s["tiles"] >= 4 and s["values"] == s["tiles"] for s in samples), samples
+    bad = [(i, s) for i, s in enumerate(samples) if not (s["tiles"] >= 4 and s["values"] == s["tiles"])]
+    assert bad == []
     assert all(s["exception"] == 0 for s in samples)
     watch = samples[-1]["watch"]
     assert watch["blankMutations"] == 0 and watch["minTiles"] >= 4 and watch["exceptions"] == 0, watch

@@ -1,0 +1,184 @@
+"""Dữ liệu & phương pháp — which data the app serves, how it was checked, how fresh it is, how every KPI is
+computed; downloads of every table (small counts suppressed) and the raw-data templates."""
+import pandas as pd
+import streamlit as st
+
+from indicators.catalogue import load_catalogue
+from indicators.suppression import THRESHOLD
+from pipeline.templates import CADENCE_MONTHS, TEMPLATES, rule_text, template_guide
+from ui import data
+from ui.audit import export_button
+from ui.context import current_view
+from ui.format import fmt_month, fmt_number, format_datetime
+from ui.i18n import STRINGS, t
+
+view = current_view()
+lang = view.lang
+version = data.version()
+manifest = data.manifest(version)
+today = pd.Timestamp.today().normalize()
+catalogue = load_catalogue()
+
+st.title(t("dp_title", lang))
+until = pd.Timestamp(manifest["data_until"] + "-01") if manifest.get("data_until") else None
+st.caption(t("dp_caption", lang, version=version, published=format_datetime(manifest["created_at"], lang, "HH:mm dd/MM/yyyy"),
+             until=fmt_month(until, lang) if until is not None else "–"))
+if manifest.get("real_rows"):
+    st.info(t("dp_mixed", lang, rows=fmt_number(manifest["real_rows"], lang), sources=len(manifest.get("real_sources", []))))
+else:
+    st.info(t("dp_demo_only", lang))
+
+fresh = data.freshness(version, today)
+late = fresh[fresh["status"] == "late"]
+
+tab_sources, tab_fresh, tab_methods, tab_downloads, tab_templates = st.tabs(
+    [t("dp_tab_sources", lang), t("dp_tab_freshness", lang), t("dp_tab_methods", lang), t("dp_tab_downloads", lang),
+     t("dp_tab_templates", lang)])
+
+with tab_sources:
+    st.caption(t("dp_rules", lang))
+    log, reasons = data.ingest_tables(version)
+    cols = st.columns(4)
+    cols[0].metric(t("dp_files", lang), fmt_number(len(log), lang))
+    cols[1].metric(t("dp_rows_in", lang), fmt_number(log["rows_in"].sum(), lang))
+    cols[2].metric(t("dp_rows_accepted", lang), fmt_number(log["accepted"].sum(), lang))
+    cols[3].metric(t("dp_rows_quarantined", lang), fmt_number(log["quarantined"].sum(), lang))
+    if log.empty:
+        st.info(t("dp_no_ingest", lang))
+    else:
+        label = f"label_{lang}"
+        by_source = []
+        for code, part in log[log["template"] != ""].groupby("template", sort=False):
+            tpl = TEMPLATES[code]
+            why = reasons[reasons["template"] == code].groupby(label)["rows"].sum().sort_values(ascending=False).head(3)
+            rows_in = int(part["rows_in"].sum())
+            by_source.append({
+                t("dp_col_source", lang): tpl.name(lang),
+                t("dp_col_files", lang): fmt_number(len(part), lang), t("dp_rows_in", lang): fmt_number(rows_in, lang),
+                t("dp_rows_accepted", lang): fmt_number(part["accepted"].sum(), lang),
+                t("dp_rows_quarantined", lang): fmt_number(part["quarantined"].sum(), lang),
+                t("dp_col_share", lang): f"{fmt_number(100 * part['quarantined'].sum() / rows_in, lang, 1)}%" if rows_in else "–",
+                t("dp_col_last", lang): format_datetime(pd.Timestamp(part["ingested_at"].max()), lang, "HH:mm dd/MM/yyyy"),
+                t("dp_col_reasons", lang): "; ".join(f"{r} ({fmt_number(n, lang)})" for r, n in why.items()) or "–",
+            })
+        st.table(pd.DataFrame(by_source), hide_index=True)  # a static table wraps long names: nothing cut off
+        with st.expander(t("dp_file_log", lang)):
+            files = pd.DataFrame({
+                t("dp_col_file", lang): log["file"],
+                t("dp_col_source", lang): log["template"].map(lambda c: TEMPLATES[c].name(lang) if c in TEMPLATES else "–"),
+                t("dp_col_result", lang): log["status"].map(lambda s: t(f"dp_status_{s}", lang)),
+                t("dp_rows_in", lang): log["rows_in"].map(lambda n: fmt_number(n, lang)),
+                t("dp_rows_accepted", lang): log["accepted"].map(lambda n: fmt_number(n, lang)),
+                t("dp_rows_quarantined", lang): log["quarantined"].map(lambda n: fmt_number(n, lang)),
+                t("dp_col_message", lang): log[f"message_{lang}"],
+            })
+            st.dataframe(files, hide_index=True, width="stretch")
+    st.subheader(t("dp_reconcile_title", lang))
+    rec = data.reconciliation_city(version)
+    if rec is None:
+        st.caption(t("dp_no_reconcile", lang))
+    else:
+        last = rec.sort_values("period").iloc[-1]
+        st.caption(t("dp_reconcile_caption", lang, month=fmt_month(last["period"], lang), k=THRESHOLD))
+        cols = st.columns(2) + st.columns(2)
+        for col, key, column in zip(cols, ("dp_rec_should", "dp_rec_unregistered", "dp_rec_dropped", "dp_rec_employers"),
+                                    ("should_insure_not_insured", "insured_not_registered", "dropped_still_employed",
+                                     "employers_flagged")):
+            col.metric(t(key, lang), fmt_number(last[column], lang))
+
+with tab_fresh:
+    st.caption(t("dp_fresh_caption", lang, today=format_datetime(today, lang, "dd/MM/yyyy")))
+    if late.empty:
+        st.success(t("dp_fresh_all_on_time", lang))
+    else:
+        st.warning(t("dp_fresh_late_warning", lang, n=len(late), names=", ".join(late[f"name_{lang}"])))
+
+    def freshness_label(rec: pd.Series) -> str:
+        if rec["status"] == "no_data":
+            return t("dp_fresh_no_data", lang)
+        text = t("dp_fresh_on_time", lang) if rec["status"] == "on_time" else t("dp_fresh_late", lang, n=int(rec["periods_late"]))
+        return text + (f" ({t('dp_fresh_demo', lang)})" if rec["demo_only"] else "")
+
+    st.table(pd.DataFrame({
+        t("col_indicator", lang): fresh[f"name_{lang}"],
+        t("dp_col_frequency", lang): fresh["frequency"].map(lambda f: t(f"dp_freq_{f}", lang)),
+        t("dp_col_last_period", lang): fresh["last_period"].map(lambda p: fmt_month(p, lang) if pd.notna(p) else "–"),
+        t("dp_col_expected", lang): fresh["expected_period"].map(lambda p: fmt_month(p, lang)),
+        t("dp_col_freshness", lang): fresh.apply(freshness_label, axis=1),
+        t("dp_col_data", lang): fresh["demo_only"].map(lambda d: t("dp_data_demo" if d else "dp_data_real", lang)),
+        t("agency", lang): fresh["agency"],
+    }), hide_index=True)
+
+with tab_methods:
+    st.caption(t("dp_methods_caption", lang))
+    methods = data.methodology(lang)
+    codes = methods["code"].tolist()
+    chosen = st.selectbox(t("dp_pick_indicator", lang), codes, key="dp_indicator",
+                          format_func=lambda c: f"{catalogue.get(c).section} · {catalogue.get(c).name(lang)}")
+    card = methods.set_index("code").loc[chosen]
+    st.markdown(f"**{card['indicator']}** ({card['unit']})  \n{card['definition']}")
+    st.markdown(
+        f"- **{t('dp_numerator', lang)}:** {card['numerator']}\n- **{t('dp_denominator', lang)}:** {card['denominator']}\n"
+        f"- **{t('agency', lang)}:** {card['agency']} — {card['source']}\n- **{t('dp_frequency', lang)}:** {card['frequency']}; "
+        f"{t('dp_lowest_geo', lang).lower()}: {card['lowest_geography']}\n- **{t('dp_caveats', lang)}:** {card['caveats']}\n"
+        f"- **{t('plan_ref', lang)}:** {card['plan_reference']}")
+    st.table(methods[["section", "indicator", "numerator", "denominator", "agency", "frequency"]].rename(columns={
+        "section": "#", "indicator": t("col_indicator", lang), "numerator": t("dp_numerator", lang),
+        "denominator": t("dp_denominator", lang), "agency": t("agency", lang), "frequency": t("dp_frequency", lang)}),
+        hide_index=True)
+
+with tab_downloads:
+    tables = data.downloadable_tables(version)
+    names = {name: t(f"dp_table_{name}", lang) if f"dp_table_{name}" in STRINGS else t("dp_table_other", lang, name=name)
+             for name in tables}
+    table = st.selectbox(t("dp_download_table", lang), tables, format_func=names.get, key="dp_table")
+    measure = year = None
+    if table == "facts":
+        left, right = st.columns(2)
+        label = {m: spec.name_en if lang == "en" else spec.name_vi for m, spec in catalogue.measures.items()}
+        measure = left.selectbox(t("dp_download_measure", lang), sorted(label, key=label.get), key="dp_measure",
+                                 format_func=label.get)
+        year = right.selectbox(t("dp_download_year", lang), data.table_years(version), key="dp_year")
+    frame = data.download_frame(version, table, measure, year, lang, today)
+    hidden = int(frame.filter(like="suppressed").to_numpy().sum()) if len(frame) else 0
+    st.caption(t("dp_download_rows", lang, rows=fmt_number(len(frame), lang), hidden=fmt_number(hidden, lang), k=THRESHOLD))
+    stem = f"{table}-{measure}-{year}" if table == "facts" else table
+    params = {"table": table, "measure": measure, "year": year}
+    cols = st.columns(3)
+    with cols[0]:
+        export_button(t("dp_download_csv", lang), lambda: (data.table_bytes(frame, "csv"), len(frame)), f"{stem}.csv",
+                      "text/csv", params=params, key="dp_csv")
+    with cols[1]:
+        if len(frame) > data.XLSX_MAX_ROWS:
+            st.caption(t("dp_xlsx_too_big", lang, rows=fmt_number(len(frame), lang)))
+        else:
+            export_button(t("dp_download_xlsx", lang), lambda: (data.table_bytes(frame, "xlsx", table), len(frame)),
+                          f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                          params=params, key="dp_xlsx")
+    with cols[2]:
+        export_button(t("dp_download_parquet", lang), lambda: (data.table_bytes(frame, "parquet"), len(frame)),
+                      f"{stem}.parquet", "application/vnd.apache.parquet", params=params, key="dp_parquet")
+    with st.expander(t("dp_preview", lang)):
+        st.dataframe(frame.head(200), hide_index=True, width="stretch")
+
+with tab_templates:
+    st.caption(t("dp_templates_caption", lang))
+    for tpl in TEMPLATES.values():
+        with st.expander(tpl.name(lang)):
+            cadence = {1: "dp_freq_monthly", 3: "dp_freq_quarterly", 12: "dp_freq_annual"}[CADENCE_MONTHS[tpl.cadence]]
+            st.markdown((tpl.description_en if lang == "en" else tpl.description_vi) + "  \n" + t(
+                "dp_template_meta", lang, agency=tpl.agency_en if lang == "en" else tpl.agency_vi,
+                cadence=t(cadence, lang).lower(), days=tpl.due_days, code=tpl.code))
+            if tpl.level == "person":
+                st.warning(t("dp_template_person", lang), icon=":material/shield_person:")
+            guide = template_guide(tpl, lang)
+            st.dataframe(pd.DataFrame({
+                t("dp_col_header", lang): guide["header"] + (" / " + guide["header_en"] if lang == "en" else ""),
+                t("dp_col_required", lang): guide["required"], t("dp_col_note", lang): guide["note"],
+                t("dp_col_example", lang): guide["example"]}), hide_index=True, width="stretch")
+            if tpl.rules:
+                st.markdown(f"**{t('dp_rules_of_template', lang)}:** " + "; ".join(rule_text(tpl, r, lang) for r in tpl.rules))
+            st.download_button(t("dp_template_download", lang), lambda code=tpl.code: data.template_form(code),
+                               file_name=f"{tpl.file_stem()}.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               key=f"dp_form_{tpl.code}", icon=":material/download:")
