@@ -61,6 +61,8 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("du-bao", "forecast", main=f"{PLOTS_DRAWN} >= 1 && {count('[data-testid=stMetric]')} >= 1",
              controls=(Control("chi_tieu", ("bhyt_coverage", "unemployment_rate")),)),
     PageSpec("man-hinh-tuong", "wall", main=f"{count('.wall-tile')} >= 1", controls=(SIDEBAR_AREA,)),
+    PageSpec("du-lieu", "data", main=f"{count('[data-testid=stMetric]')} >= 4",
+             controls=(Control("dp_indicator", ("bhyt_coverage", "unemployment_rate")),)),
     PageSpec("nhat-ky", "audit", main=f"{count('[data-testid=stMetric]')} >= 4 && {count('[data-testid=stDataFrame]')} >= 1",
              controls=(Control("so_ngay", ("30", "7")),)),
 )

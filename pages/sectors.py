@@ -97,8 +97,9 @@ except AccessDenied as denied:  # the public sees city aggregates only
 else:
     if commune_type:
         demand = demand[demand["commune_code"].isin(load_communes().query("type == @commune_type")["code"])]
-    st.dataframe(where_table(demand, WHERE_TOP, view.commune, label, lang), hide_index=True, height="content")
-    if demand[f"job_seekers_{FLAG}"].any():
+    where = where_table(demand, WHERE_TOP, view.commune, label, lang)
+    st.dataframe(where, hide_index=True, height="content")
+    if where.eq(t("sec_hidden", lang)).any(axis=None):
         st.caption(t("sec_suppressed_note", lang))
 
 # ---- 3. forecast for the priority sectors ---------------------------------------------------------

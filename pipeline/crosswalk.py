@@ -144,18 +144,20 @@ def names_to_codes(text: pd.Series, period: pd.Series) -> pd.Series:
 
 @lru_cache(maxsize=1)
 def _split_table() -> pd.DataFrame:
+    """Old code -> its new units, default unit first; internal column names cannot clash with a template's."""
     lineage = load_lineage()
     links = lineage[["old_code", "new_code", "is_default_new_unit"]].copy()
     links = links.sort_values(["old_code", "is_default_new_unit", "new_code"], ascending=[True, False, True])
-    links["rank"] = links.groupby("old_code").cumcount()
-    links["n"] = links.groupby("old_code")["new_code"].transform("size")
-    return links.reset_index(drop=True)
+    links["_rank"] = links.groupby("old_code").cumcount()
+    links["_n"] = links.groupby("old_code")["new_code"].transform("size")
+    return links.rename(columns={"old_code": "_old", "new_code": "_new", "is_default_new_unit": "_default"}) \
+        .reset_index(drop=True)
 
 
 def default_new_unit(old_codes: pd.Series) -> pd.Series:
     """Old code -> the new unit a person from it is counted in (the package's default unit)."""
     links = _split_table()
-    default = links[links["rank"] == 0].set_index("old_code")["new_code"]
+    default = links[links["_rank"] == 0].set_index("_old")["_new"]
     return old_codes.map(default)
 
 
@@ -172,11 +174,10 @@ def split_to_new(frame: pd.DataFrame, commune: str, period: str, counts: list[st
     keep = frame.loc[~old].assign(mapped=False)
     past = frame.loc[old].copy()
     past["_src"] = np.arange(len(past))
-    links = _split_table()
-    merged = past.merge(links, left_on=commune, right_on="old_code", how="left", validate="many_to_many")
-    merged = merged.sort_values(["_src", "rank"], kind="stable")
-    n = merged["n"].to_numpy(dtype=float)
-    rank = merged["rank"].to_numpy(dtype=float)
+    merged = past.merge(_split_table(), left_on=commune, right_on="_old", how="left", validate="many_to_many")
+    merged = merged.sort_values(["_src", "_rank"], kind="stable")
+    n = merged["_n"].to_numpy(dtype=float)
+    rank = merged["_rank"].to_numpy(dtype=float)
     for col in counts:
         v = merged[col].to_numpy(dtype=float)
         base = np.floor(v / n)
@@ -184,7 +185,6 @@ def split_to_new(frame: pd.DataFrame, commune: str, period: str, counts: list[st
         merged[col] = np.where(np.isnan(v), np.nan, base + (rank < remainder))
     for col in decimals:
         merged[col] = merged[col].to_numpy(dtype=float) / n
-    merged[commune] = merged["new_code"].astype("str")
+    merged[commune] = merged["_new"].astype("str")
     merged["mapped"] = True
-    merged = merged.drop(columns=["_src", "old_code", "new_code", "is_default_new_unit", "rank", "n"])
     return pd.concat([keep, merged[keep.columns]], ignore_index=True)

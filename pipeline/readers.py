@@ -82,24 +82,29 @@ def normalise_text(value: str) -> str:
 
 
 # ---- sniffing ---------------------------------------------------------------------------------------
-def _read_sample(path: Path) -> bytes:
+def _read_sample(path: Path) -> tuple[bytes, bytes]:
+    """The first megabyte and, for big files, the last 256 kB (an encoding error can hide at the end)."""
     size = path.stat().st_size
     with path.open("rb") as fh:
         head = fh.read(SAMPLE_BYTES)
+        tail = b""
         if size > 2 * SAMPLE_BYTES:
             fh.seek(size - 256 * 1024)
-            head += b"\n" + fh.read()
-    return head
+            tail = fh.read().lstrip(bytes(range(0x80, 0xC0)))  # start at a character boundary
+    return head, tail
 
 
-def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (BOM), else Windows-1258 if its Vietnamese bytes occur, else 1252."""
+def detect_encoding(sample: bytes, truncated: bool = False) -> str:
+    """UTF-8 (with or without BOM), UTF-16 (BOM), else Windows-1258 if its Vietnamese bytes occur, else 1252.
+
+    `truncated` says the sample is a prefix of the file, so a multi-byte character cut at its end is fine.
+    """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     try:
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=not truncated)
         return "utf-8"
     except UnicodeDecodeError:
         pass
@@ -122,13 +127,14 @@ def _split_lines(text: str, limit: int) -> list[str]:
 
 
 def _sniff_delimiter(lines: list[str]) -> str:
+    """The separator that gives the widest rows (the header is the widest line), then the most regular."""
     best, best_score = ",", (-1, -1)
     for delim in (",", ";", "\t", "|"):
         counts = [len(row) for row in csv.reader(lines, delimiter=delim) if any(c.strip() for c in row)]
         if not counts:
             continue
-        mode = max(set(counts), key=counts.count)
-        score = (counts.count(mode) if mode > 1 else 0, mode)
+        widest = max(counts)
+        score = (widest, counts.count(widest))
         if score > best_score:
             best, best_score = delim, score
     return best
@@ -149,31 +155,33 @@ def _dedupe(headers: list[str]) -> list[str]:
 
 
 def _best_header(rows: list[list[str]], match: Callable[[str], bool]) -> tuple[int, int, list[str]]:
-    """(row index, rows used, headers): the row, or pair of rows (merged group cells), matching best."""
-    best = (0, 1, rows[0] if rows else [])
-    best_score = -1
+    """(row index, rows used, headers): the row, or pair of rows (merged group cells), matching best.
+
+    Scored by the number of *distinct* known headers, so a data row under the header never looks like the
+    second line of a two-row header.
+    """
+    def score(headers: list[str]) -> int:
+        return len({h for h in headers if h and match(h)})
+
+    best, best_score = (0, 1, rows[0] if rows else []), -1
     for i, row in enumerate(rows):
-        single = [c for c in row]
-        score = sum(1 for c in single if c and match(c))
-        if score > best_score:
-            best, best_score = (i, 1, single), score
-        if i + 1 < len(rows):
-            upper, lower = list(row), rows[i + 1]
-            width = max(len(upper), len(lower))
-            upper += [""] * (width - len(upper))
-            lower = list(lower) + [""] * (width - len(lower))
-            filled, last = [], ""
-            for u in upper:  # a merged group header only has a value in its first cell
-                last = u or last
-                filled.append(last)
-            combined = []
-            for u, f, lo in zip(upper, filled, lower):
-                candidates = [f"{f} {lo}".strip(), lo, u, f] if lo else [u, f]
-                pick = next((c for c in candidates if c and match(c)), u or (f"{f} {lo}".strip() if lo else ""))
-                combined.append(pick)
-            score2 = sum(1 for c in combined if c and match(c))
-            if score2 > best_score and any(lower):
-                best, best_score = (i, 2, combined), score2
+        single = list(row)
+        if score(single) > best_score:
+            best, best_score = (i, 1, single), score(single)
+        if i + 1 >= len(rows):
+            continue
+        upper, lower = list(row), list(rows[i + 1])
+        last = max((j for j, u in enumerate(upper) if u), default=-1)
+        width = max(len(upper), len(lower))
+        upper += [""] * (width - len(upper))
+        lower += [""] * (width - len(lower))
+        combined, group = [], ""
+        for j, (u, lo) in enumerate(zip(upper, lower)):
+            group = u or (group if j <= last else "")  # a merged group header has its text in its first cell only
+            candidates = [f"{group} {lo}".strip(), lo, u] if lo else [u]
+            combined.append(next((c for c in candidates if c and match(c)), u or (f"{group} {lo}".strip() if lo else "")))
+        if any(lower) and score(combined) > best_score:
+            best, best_score = (i, 2, combined), score(combined)
     return best
 
 
@@ -188,19 +196,21 @@ def open_raw(path: Path | str, match: Callable[[str], bool]) -> RawFile:
     size = path.stat().st_size
     if size == 0:
         raise ReadError("empty_file", "Tệp rỗng (0 byte)", "The file is empty (0 bytes)")
-    sample = _read_sample(path)
+    sample, tail = _read_sample(path)
     if sample.startswith(b"PK\x03\x04"):
         return _open_xlsx(path, match, size)
     if sample.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError("xls_not_supported", "Tệp Excel 97-2003 (.xls) chưa được hỗ trợ: hãy lưu lại dưới dạng .xlsx hoặc CSV",
                         "Excel 97-2003 (.xls) files are not supported: save as .xlsx or CSV")
-    encoding = detect_encoding(sample)
+    encoding = detect_encoding(sample, truncated=size > len(sample))
+    if encoding == "utf-8" and tail and detect_encoding(tail) != "utf-8":
+        encoding = detect_encoding(sample + tail)  # not UTF-8 after all: a legacy code page
     if _looks_binary(sample, encoding):
         raise ReadError("binary_file", f"Tệp {path.name} không phải tệp văn bản CSV (có dữ liệu nhị phân)",
                         f"{path.name} is not a CSV text file (it contains binary data)")
     text = sample[:SAMPLE_BYTES].decode(encoding, errors="replace")
     lines = _split_lines(text, HEADER_SCAN_ROWS + 1)
-    if lines and len(sample) > SAMPLE_BYTES and not text.endswith("\n"):
+    if lines and size > len(sample) and not text.endswith("\n"):
         lines = lines[:-1]
     if not any(line.strip() for line in lines):
         raise ReadError("empty_file", "Tệp không có dòng tiêu đề nào", "The file has no header line")

@@ -144,3 +144,90 @@ def test_masking_a_per_commune_frame_keeps_places_and_hides_figures(warehouse):
     own = masked[masked["code"] == OWN].iloc[0]
     assert math.isclose(own["value"], frame.loc[frame["code"] == OWN, "value"].iloc[0])
     assert mask_communes(ANALYST, frame) is frame
+
+
+# --- through the app: every page, link, session and download, as a commune official ---------------
+
+from apphelpers import run_app  # noqa: E402
+
+PAGES = ("overview", "map", "commune", "sectors", "trends", "forecast", "data", "wall")
+COMMUNE_COLUMNS = ("code", "commune_code", "geo", "Mã", "Code")
+
+
+def _others_show_no_figures(frame: pd.DataFrame) -> list[str]:
+    """Columns with a figure for a commune other than the official's own (should be none)."""
+    leaks = []
+    for column in [c for c in COMMUNE_COLUMNS if c in frame.columns]:
+        codes = frame[column].astype(str)
+        others = frame[codes.str.fullmatch(r"\d{5}") & (codes != OWN)]
+        for name in others.columns:
+            if name in COMMUNE_COLUMNS or not pd.api.types.is_numeric_dtype(others[name]):
+                continue
+            if others[name].notna().any():
+                leaks.append(f"{column}/{name}")
+    return leaks
+
+
+@pytest.fixture
+def as_official(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANOI_DEV_USER", OFFICIAL.user)
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+    return tmp_path / "audit"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_no_page_shows_another_communes_detail_to_a_commune_official(as_official, page):
+    at = run_app(page, xa=OTHER, so_sanh=OTHER)
+    assert not at.exception, at.exception
+    assert at.session_state["xa"] == "", "the link's commune was refused"
+    assert OTHER not in (at.sidebar.selectbox[0].options if at.sidebar.selectbox else [])
+    for frame in (d.value for d in at.dataframe):
+        assert _others_show_no_figures(frame) == [], page
+    text = " ".join(m.value for m in at.markdown)
+    assert "Ba Đình" not in text or page in ("map", "sectors", "data"), "no profile of another commune"
+    from store.audit import AuditLog
+
+    denied = [e for e in AuditLog(as_official).read().events if e["action"] == "denied"]
+    assert denied and denied[0]["params"] == {"xa": OTHER} and denied[0]["user"] == OFFICIAL.user
+
+
+def test_the_refusal_is_explained_and_the_own_commune_still_opens(as_official):
+    refused = run_app(xa=OTHER)
+    assert any("không được xem số liệu chi tiết của xã/phường 00004" in w.value for w in refused.warning)
+    assert refused.sidebar.selectbox[0].options == ["Toàn thành phố", "Xã Hòa Xá (10417)"]
+    own = run_app("commune", xa=OWN)
+    assert not own.exception and any("Hòa Xá" in t.value for t in own.title)
+    assert [b.label for b in own.download_button], "an official may download their own commune's table"
+
+
+def test_a_tampered_session_is_refused_too(as_official):
+    at = run_app()
+    at.session_state["xa"] = OTHER
+    at.run()
+    assert not at.exception
+    assert at.session_state["xa"] == ""
+    assert any("00004" in w.value for w in at.warning)
+
+
+def test_the_audit_page_is_for_administrators_only(as_official):
+    at = run_app()
+    with pytest.raises(Exception):
+        at.switch_page("pages/audit.py").run()
+
+
+def test_app_accessors_refuse_or_mask_for_a_commune_official(demo_version):
+    from ui import data
+
+    with pytest.raises(AccessDenied):
+        data.scorecard(demo_version, Scope(communes=(OTHER,)), "month", None, OTHER, principal=OFFICIAL)
+    with pytest.raises(AccessDenied):
+        data.kpis(demo_version, ("trained_share",), Scope(communes=(OTHER,)), "year", principal=OFFICIAL)
+    by_commune = data.kpis(demo_version, ("trained_share",), Scope(), "year", by_commune=True, principal=OFFICIAL)
+    assert set(by_commune["commune_code"]) == {OWN}
+    values = data.commune_values(demo_version, "trained_share", "year", pd.Timestamp("2025-12-01"), principal=OFFICIAL)
+    assert values.loc[values["code"] != OWN, "value"].isna().all() and values.loc[values["code"] == OWN, "value"].notna().all()
+    for table in data.downloadable_tables(demo_version):
+        frame = data.download_frame(demo_version, table, principal=OFFICIAL)
+        for column in [c for c in ("commune_code", "geo", "code") if c in frame.columns]:
+            codes = set(frame[column].astype(str))
+            assert {c for c in codes if c.isdigit() and len(c) == 5} <= {OWN}, (table, column)

@@ -114,3 +114,14 @@ def test_real_official_file_when_available(monkeypatch):
     at = _with_boundary(monkeypatch, path)
     assert not at.exception
     assert any(os.path.basename(path) in c.value for c in at.caption)
+
+
+def test_sector_demand_layer_for_priority_sectors():
+    at = run_app(page="map", che_do="nhu_cau", nganh="J,M")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 126
+    value_column = [c for c in table.columns if "chỗ trống" in c][0]
+    shares = table[value_column].dropna()
+    assert 99 <= shares.sum() <= 101  # shares of the city's vacancies add up to 100%
+    assert any("J, M" in c.value for c in at.caption)

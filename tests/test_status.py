@@ -114,7 +114,7 @@ def test_earlier_months_sector_filters_and_other_areas_use_the_trend_rule(with_f
     earlier = build_scorecard(wh, Scope(), "month", wh.data_until - pd.DateOffset(months=1), "city")
     assert all(r.assessment.basis == "trend" for r in earlier)
     by_sector = {r.indicator.code: r for r in build_scorecard(wh, Scope(sectors=("J",)), "month", None, "city")}
-    assert by_sector["bhxh_compulsory_share"].assessment.basis == "trend"  # filtered: not what was forecast
+    assert by_sector["active_enterprises"].assessment.basis == "trend"  # filtered: not what was forecast
     assert by_sector["unemployment_rate"].assessment.basis == "forecast"  # no sector breakdown: all sectors
     wards = build_scorecard(wh, Scope(commune_type="phuong"), "month", None, "city")
     assert all(r.assessment.basis == "trend" for r in wards)

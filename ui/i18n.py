@@ -114,6 +114,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "map_mode": {"vi": "Tô màu theo", "en": "Colour by"},
     "map_mode_level": {"vi": "Mức (thang màu tuần tự)", "en": "Level (sequential scale)"},
     "map_mode_distance": {"vi": "Khoảng cách tới mục tiêu 2030 (thang phân kỳ)", "en": "Distance to the 2030 target (diverging scale)"},
+    "map_mode_demand": {"vi": "Nơi tập trung nhu cầu tuyển dụng của ngành", "en": "Where the sectors' demand is"},
+    "map_demand_unit": {"vi": "% chỗ trống của thành phố", "en": "% of the city's vacancies"},
+    "map_demand_caption": {
+        "vi": "Lớp nhu cầu: tỷ trọng của mỗi xã, phường trong tổng chỗ làm việc trống đăng tuyển của {sectors}.",
+        "en": "Demand layer: each commune's share of the vacancies posted in {sectors}.",
+    },
+    "map_demand_hover": {
+        "vi": "{share} chỗ trống của thành phố<br>{vacancies} chỗ trống · {seekers} người tìm việc",
+        "en": "{share} of the city's vacancies<br>{vacancies} vacancies · {seekers} job seekers",
+    },
     "map_no_target": {
         "vi": "Chỉ tiêu này không có mục tiêu 2030 nên chỉ tô màu theo mức.",
         "en": "This indicator has no 2030 target, so it is coloured by level only.",

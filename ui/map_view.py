@@ -117,3 +117,17 @@ def selected_code(event) -> str | None:
         if code:
             return str(code)
     return None
+
+
+def demand_layer(demand: pd.DataFrame, status: str | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
+    """The sector-demand layer shaped like `values_by_commune`: all 126 communes, value = % of the
+    city's vacancies (NaN where hidden or absent), rank 1 = most demand."""
+    communes = load_communes()[["code", "name_vi", "name_en", "type", "area_km2"]]
+    out = communes.merge(demand, left_on="code", right_on="commune_code", how="left").drop(columns=["commune_code"])
+    out["value"] = out["share_of_city"] * 100
+    out["status"] = status
+    out.loc[out["value"].isna(), "status"] = None
+    out["rank"] = out["value"].rank(ascending=False, method="min")
+    out["period_start"], out["period_end"] = start, end
+    return out
+

@@ -1,0 +1,54 @@
+"""Browser journey: switching the language from the sidebar changes the whole page and the link.
+
+Vietnamese is the default; the sidebar's "English" switch turns titles, KPI names, statuses, month names
+and number formats (2,12% -> 2.12%) to English, writes `lang=en` in the URL, and keeps it on other pages.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import screenshot
+
+pytestmark = pytest.mark.browser
+
+METRICS = '[data-testid="stMetric"]'
+
+
+def _unemployment(page) -> str:
+    card = page.locator(METRICS).nth(4)
+    return card.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_switching_to_english_and_back(page, app_url):
+    page.goto(app_url + "/")
+    page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").wait_for(timeout=120_000)
+    page.locator(METRICS).nth(24).wait_for(timeout=60_000)
+    vi_value = _unemployment(page)
+    assert re.fullmatch(r"\d+,\d+%", vi_value), vi_value
+    assert page.get_by_text("Đúng hướng").first.is_visible()
+    assert page.get_by_text(re.compile(r"Tháng \d\d/20\d\d")).first.is_visible()
+    screenshot(page, "language-overview-vi")
+
+    page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+    page.get_by_text("Overview: labour-market health KPIs").wait_for(timeout=60_000)
+    page.locator(METRICS).nth(24).wait_for(timeout=60_000)
+    assert "lang=en" in page.url
+    en_value = _unemployment(page)
+    assert en_value == vi_value.replace(",", "."), (vi_value, en_value)
+    assert page.get_by_text("Unemployment rate, overall").first.is_visible()
+    assert page.get_by_text("On track").first.is_visible()
+    assert page.get_by_text(re.compile(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 20\d\d")).first.is_visible()
+    assert page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, "language-overview-en")
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Operations wall").click()
+    page.locator(".wall-tile").first.wait_for(timeout=120_000)
+    assert "lang=en" in page.url and "/man-hinh-tuong" in page.url
+    assert page.get_by_text("Hanoi labour-market KPIs").first.is_visible()
+
+    page.goto(app_url + "/?lang=vi")
+    page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").wait_for(timeout=60_000)
+    assert "lang=" not in page.url, "the default language is left out of links"
