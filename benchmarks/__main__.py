@@ -97,7 +97,7 @@ def full(args) -> dict:
 
     def section(name: str, fn):
         if name in skip:
-            report[name] = {"status": "skipped", "reason": "--skip " + name}
+            report.setdefault(name, {"status": "skipped", "reason": "--skip " + name})
             return report[name]
         _log(f"[{name}] ...")
         t0 = time.perf_counter()
@@ -114,7 +114,7 @@ def full(args) -> dict:
 
     if args.reuse_data and current_version() is not None:
         skip |= {"build", "forecast"}
-        report["build"] = {"status": "reused", "version": current_version()}
+        report["build"] = report["forecast"] = {"status": "reused (--reuse-data)", "version": current_version()}
     elif not ({"build"} & skip):
         shutil.rmtree(data_dir, ignore_errors=True)
     section("build", lambda: pipeline_perf.build_warehouse(args.end))
@@ -197,7 +197,10 @@ def main(argv: list[str] | None = None) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, indent=2, ensure_ascii=False, default=str), encoding="utf-8")
     if args.full:
-        _log(f"report: {out}")
+        from benchmarks.budgets import markdown
+
+        out.with_suffix(".md").write_text(markdown(report["budget_check"]), encoding="utf-8")
+        _log(f"report: {out} (budget table: {out.with_suffix('.md')})")
         for row in report["budget_check"]:
             mark = {True: "PASS", False: "FAIL", None: "n/a "}[row["pass"]]
             print(f"{mark}  {row['figure']}: {row['value']} {row['unit']} (budget {row['rule']} {row['budget']})")

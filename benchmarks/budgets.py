@@ -94,3 +94,20 @@ def summary(rows: list[dict]) -> dict:
     return {"passed": sum(r["pass"] is True for r in rows), "failed": sum(r["pass"] is False for r in rows),
             "not_measured": sum(r["pass"] is None for r in rows),
             "failures": [r["figure"] for r in rows if r["pass"] is False]}
+
+
+def markdown(rows: list[dict]) -> str:
+    """The budget check as a Markdown table (docs/performance.md quotes it)."""
+    def fmt(value) -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, float):
+            return f"{value:,.1f}"
+        return f"{value:,}" if isinstance(value, int) else str(value)
+
+    lines = ["| figure | value | budget | result |", "|---|---:|---:|---|"]
+    for r in rows:
+        verdict = {True: "pass", False: "**FAIL**", None: "not measured"}[r["pass"]]
+        note = f" ({r['note']})" if r.get("note") else ""
+        lines.append(f"| {r['figure']}{note} | {fmt(r['value'])} {r['unit']} | {r['rule']} {fmt(r['budget'])} | {verdict} |")
+    return "\n".join(lines) + "\n"

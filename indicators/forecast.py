@@ -235,12 +235,25 @@ class _Arima(Fitted):
         return self._run(h, beta, rng.normal(0.0, self.sigma, (n, h)))
 
 
+def _ses_path(z: np.ndarray, alpha: float) -> np.ndarray:
+    """Simple exponential smoothing levels l[t] = alpha*z[t] + (1-alpha)*l[t-1], starting from l[-1] = z[0]."""
+    from scipy.signal import lfilter
+
+    return lfilter([alpha], [1.0, -(1.0 - alpha)], z, zi=[(1.0 - alpha) * z[0]])[0]
+
+
+def _ses_sse(alpha: float, z: np.ndarray) -> float:
+    levels = _ses_path(z, alpha)
+    return float(np.sum((z[1:] - levels[:-1]) ** 2))  # the first one-step forecast, z[0], has no error
+
+
 class _Theta(Fitted):
     """The Theta method (Hyndman & Billah 2003), as statsmodels' ThetaModel computes it, theta = 2.
 
     Half the slope of a fitted straight line is added to a simple exponential smoothing (SES) forecast,
-    on additively deseasonalised data for a seasonal series. The SES is fitted with statsmodels'
-    Holt-Winters code rather than ThetaModel's state-space one: same forecast, a tenth of the time.
+    on data deseasonalised additively with statsmodels' `seasonal_decompose` for a seasonal series. The
+    SES smoothing weight minimises the squared one-step errors (as ThetaModel's default does), found with
+    a bounded scalar search over a C-level filter: the same forecast in a fraction of the time.
     The forecast variance is that of SES: a path is the point forecast plus e[k] + alpha * (e[1] + ... +
     e[k-1]), the SES error recursion with the fitted alpha and sigma.
     """
@@ -248,21 +261,21 @@ class _Theta(Fitted):
     name = "theta"
 
     def __init__(self, y: np.ndarray, season: int) -> None:
-        from statsmodels.tsa.holtwinters import SimpleExpSmoothing
+        from scipy.optimize import minimize_scalar
         from statsmodels.tsa.seasonal import seasonal_decompose
 
         self.n, self.s = len(y), season
         self.pattern = np.zeros(max(season, 1))
-        z = y
+        z = np.asarray(y, dtype=float)
         if season > 1:
-            self.pattern = np.asarray(seasonal_decompose(y, model="additive", period=season).seasonal[:season])
-            z = y - np.resize(self.pattern, len(y))
+            self.pattern = np.asarray(seasonal_decompose(z, model="additive", period=season).seasonal[:season])
+            z = z - np.resize(self.pattern, len(z))
         t = np.arange(len(z), dtype=float)
         self.b0 = float(np.polyfit(t, z, 1)[0])
-        ses = SimpleExpSmoothing(z, initialization_method="known", initial_level=float(z[0])).fit()
-        self.alpha = float(min(max(ses.params["smoothing_level"], 1e-3), 1.0))
-        self.level = float(np.asarray(ses.forecast(1))[0])
-        self.sigma = math.sqrt(max(float(ses.sse) / len(z), 0.0))
+        best = minimize_scalar(_ses_sse, bounds=(1e-3, 1.0), args=(z,), method="bounded", options={"xatol": 1e-5})
+        self.alpha = float(best.x)
+        self.level = float(_ses_path(z, self.alpha)[-1])
+        self.sigma = math.sqrt(max(_ses_sse(self.alpha, z) / len(z), 0.0))
         self.slope_se = slope_se(y, season)
         if not (np.isfinite(self.level) and np.isfinite(self.sigma) and np.isfinite(self.b0)):
             raise ValueError("Theta fit failed")

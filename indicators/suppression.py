@@ -196,6 +196,28 @@ def suppress(frame: pd.DataFrame, value: str, lines: Sequence[Lines], threshold:
     return out.drop(columns=[c for c in ("_year",) if c in out.columns])
 
 
+def small_totals(frame: pd.DataFrame, value: str, lines: Sequence[Lines], threshold: float = THRESHOLD,
+                 period: str | None = None) -> pd.DataFrame:
+    """The line totals (margins) below the threshold: a page must hide these totals themselves.
+
+    Complementary suppression protects cells against published totals; a total that is itself a small
+    count of people discloses on its own and is never shown. One row per such total: `dimension` (the
+    index of the line family in `lines`), the line's keys and `total`.
+    """
+    out = frame.copy()
+    if period is not None:
+        out["_year"] = pd.to_datetime(out[period]).dt.year
+    found = []
+    for i, line in enumerate(lines):
+        part = out if line.where is None else out[out[line.where].astype(bool)]
+        keys = list(line.keys)
+        sums = part.groupby(keys, dropna=False)[value].sum().reset_index(name="total") if keys else \
+            pd.DataFrame({"total": [part[value].sum()]})
+        small = sums[(sums["total"] < threshold) & (sums["total"] > 0)]
+        found.append(small.assign(dimension=i))
+    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["dimension", "total"])
+
+
 # ---- the warehouse's tables ---------------------------------------------------------------------------
 def person_measures() -> set[str]:
     """Measures that count people (the ones that are suppressed)."""

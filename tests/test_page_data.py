@@ -1,0 +1,134 @@
+"""AppTest of the Data page (Dữ liệu & phương pháp): version, sources, freshness, methodology, downloads
+(suppressed, narrowed to what a user may see), templates; and a publish picked up without a restart."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from apphelpers import run_app
+
+from indicators.access import Principal
+from indicators.catalogue import load_catalogue
+from indicators.suppression import FLAG, THRESHOLD
+from pipeline.templates import TEMPLATES
+from store.paths import SAMPLES_DIR
+
+
+def captions(at) -> str:
+    return " ".join(c.value for c in at.caption)
+
+
+def test_the_page_describes_the_demo_version(demo_version):
+    at = run_app("data")
+    assert not at.exception, at.exception
+    assert at.title[0].value == "Dữ liệu & phương pháp"
+    assert demo_version in captions(at) and "dữ liệu đến 10/2026" in captions(at)
+    assert any("dữ liệu minh họa" in i.value for i in at.info)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tệp đã nạp"] == "0" and metrics["Dòng bị cách ly"] == "0"
+    assert [t.label for t in at.tabs] == ["Nguồn & kiểm tra", "Độ mới số liệu", "Phương pháp tính", "Tải dữ liệu",
+                                          "Biểu mẫu nhập liệu"]
+    tables = [t.value for t in at.table]
+    freshness = next(t for t in tables if "Độ mới" in t.columns)
+    assert len(freshness) == len(load_catalogue().indicators)
+    methods = next(t for t in tables if "Tử số" in t.columns)
+    assert methods["Tử số"].str.len().gt(0).all()
+    labels = [b.label for b in at.get("download_button")]
+    assert labels.count("Tải biểu mẫu XLSX") == len(TEMPLATES)
+    assert {"Tải CSV", "Tải XLSX", "Tải Parquet"} <= set(labels)
+
+
+def test_methodology_card_and_english(demo_version):
+    at = run_app("data", lang="en")
+    assert not at.exception
+    assert at.title[0].value == "Data & methodology"
+    at.selectbox(key="dp_indicator").set_value("unemployment_rate").run()
+    card = " ".join(m.value for m in at.markdown)
+    assert "Unemployed persons" in card and "Labour force aged 15+" in card and "Sample-survey estimate" in card
+
+
+def test_facts_download_is_suppressed(demo_version):
+    at = run_app("data")
+    at.selectbox(key="dp_table").set_value("facts").run()
+    at.selectbox(key="dp_measure").set_value("bhxh_new").run()
+    assert not at.exception
+    text = captions(at)
+    assert "giá trị bị ẩn" in text
+    hidden = int(text.split("dòng; ")[1].split(" giá trị")[0].replace(".", ""))
+    assert hidden > 0
+    preview = at.dataframe[-1].value
+    assert preview.loc[preview[FLAG], "value"].isna().all()
+
+
+def test_download_frames_hide_small_counts_then_narrow_to_the_users_communes(demo_version):
+    from ui import data
+
+    analyst = Principal("a@x.vn", "analyst")
+    official = Principal("o@x.vn", "commune_official", "10417")
+    full = data.download_frame(demo_version, "facts", "bhxh_new", 2026, principal=analyst)
+    values = full["value"].to_numpy()
+    assert not ((values > 0) & (values < THRESHOLD)).any()  # no small count survives
+    own = data.download_frame(demo_version, "facts", "bhxh_new", 2026, principal=official)
+    assert set(own["commune_code"]) == {"10417"}
+    pd.testing.assert_frame_equal(own.reset_index(drop=True),
+                                  full[full["commune_code"] == "10417"].reset_index(drop=True))  # suppressed city-wide
+    for fmt in ("csv", "xlsx", "parquet"):
+        payload = data.table_bytes(own, fmt)
+        assert len(payload) > 100
+    back = pd.read_parquet(__import__("io").BytesIO(data.table_bytes(own, "parquet")))
+    assert len(back) == len(own)
+
+
+def test_a_commune_official_sees_no_other_commune_in_the_preview(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANOI_DEV_USER", "canbo.hoaxa@hanoi.gov.vn")
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+    at = run_app("data")
+    at.selectbox(key="dp_table").set_value("facts").run()
+    assert not at.exception
+    preview = at.dataframe[-1].value
+    assert set(preview["commune_code"]) <= {"10417", ""}
+
+
+def test_a_publish_is_picked_up_without_a_restart(demo_version, tmp_path, monkeypatch):
+    from store.paths import curated_dir
+
+    root = tmp_path / "curated"
+    shutil.copytree(curated_dir() / "versions" / demo_version, root / "versions" / demo_version)
+    (root / "CURRENT").write_text(demo_version, encoding="utf-8")
+    monkeypatch.setenv("HANOI_DATA_DIR", str(root))
+    at = run_app("data")
+    assert demo_version in captions(at)
+    from pipeline.ingest import ingest_file
+    from pipeline.publish import publish_staged
+
+    ingest_file(SAMPLES_DIR / "bao_cao_xa_2026-09.csv", as_of=pd.Timestamp("2026-10-01"))
+    ingest_file(SAMPLES_DIR / "broken" / "gui_hai_lan.csv", as_of=pd.Timestamp("2026-10-01"))
+    version = publish_staged()
+    at.run()  # the same session, no restart
+    assert not at.exception
+    assert version in captions(at) and demo_version not in captions(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tệp đã nạp"] == "2" and metrics["Dòng được nhận"] == "131" and metrics["Dòng bị cách ly"] == "2"
+    sources = next(t.value for t in at.table if "Lý do cách ly chính" in t.columns)
+    assert "dòng trùng lặp (2)" in sources["Lý do cách ly chính"].iloc[0]
+    assert any("6 dòng số liệu thật" in i.value or "dòng số liệu thật" in i.value for i in at.info)
+
+
+def test_freshness_flags_a_late_source():
+    from pipeline.freshness import expected_period, freshness
+
+    cover = pd.DataFrame({"measure": ["jobs_loans", "unemployed", "population"],
+                          "status": ["preliminary", "estimate", "demo"],
+                          "last_period": pd.to_datetime(["2026-06-01", "2026-09-01", "2026-10-01"])})
+    out = freshness(cover, load_catalogue(), pd.Timestamp("2026-11-23")).set_index("indicator")
+    assert expected_period(pd.Timestamp("2026-11-23"), "monthly", 20) == pd.Timestamp("2026-10-01")
+    assert expected_period(pd.Timestamp("2026-11-19"), "monthly", 20) == pd.Timestamp("2026-09-01")
+    assert expected_period(pd.Timestamp("2026-11-23"), "quarterly", 45) == pd.Timestamp("2026-07-01")
+    assert out.loc["jobs_loans", "status"] == "late" and out.loc["jobs_loans", "periods_late"] == 4
+    assert out.loc["unemployment_rate", "status"] == "on_time"   # quarterly: Q3 data is there
+    assert out.loc["trained_share", "status"] == "no_data"
+    assert not out.loc["jobs_loans", "demo_only"]
+    assert np.isnan(out.loc["trained_share", "periods_late"]) or out.loc["trained_share", "periods_late"] is None

@@ -1,0 +1,160 @@
+"""Small counts are hidden, and no published total lets anyone work a hidden cell back out.
+
+The attack is real: an adversary knows every visible cell and every line total, and that counts are whole
+and non-negative; linear programming gives the smallest and largest value each hidden cell can take.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from indicators.suppression import (FLAG, THRESHOLD, Lines, _line_ids, lines_for, protect, recoverable_cells,
+                                    small_totals, suppress, suppress_facts, suppress_reconciliation, suppress_wide)
+
+
+def attack(values: np.ndarray, sup: np.ndarray, ids: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds an adversary can put on each hidden cell from the public line totals (LP relaxation)."""
+    hidden = np.flatnonzero(sup)
+    a_eq, b_eq = [], []
+    for line in ids:
+        for lid in np.unique(line[line >= 0]):
+            members = np.flatnonzero(line == lid)
+            unknown = [np.searchsorted(hidden, m) for m in members if sup[m]]
+            if not unknown:
+                continue
+            row = np.zeros(len(hidden))
+            row[unknown] = 1
+            a_eq.append(row)
+            b_eq.append(values[members].sum() - values[members[~sup[members]]].sum())
+    lo, hi = np.zeros(len(hidden)), np.zeros(len(hidden))
+    for i in range(len(hidden)):
+        c = np.zeros(len(hidden))
+        c[i] = 1
+        lo[i] = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").fun
+        hi[i] = -linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=(0, None), method="highs").fun
+    return lo, hi
+
+
+def table(rows: int, cols: int, values: list[int]) -> pd.DataFrame:
+    return pd.DataFrame([(r, c, values[(r * cols + c) % len(values)]) for r in range(rows) for c in range(cols)],
+                        columns=["r", "c", "v"])
+
+
+def test_primary_suppression_hides_small_counts_and_keeps_zeros():
+    df = pd.DataFrame({"r": [0, 0, 0, 1, 1, 1], "c": [0, 1, 2, 0, 1, 2], "v": [3, 0, 50, 40, 60, 70]})
+    out = suppress(df, "v", lines_for(["r", "c"]))
+    assert out.loc[0, FLAG] and np.isnan(out.loc[0, "v"])     # 3 < 10
+    assert out.loc[1, "v"] == 0 or out.loc[1, FLAG]          # zeros describe nobody (may be a complement)
+    assert out[FLAG].sum() >= 2                              # never a lone hidden cell in a line
+
+
+@given(rows=st.integers(2, 6), cols=st.integers(2, 6),
+       values=st.lists(st.sampled_from([0, 1, 2, 4, 7, 9, 10, 15, 30, 120]), min_size=4, max_size=36))
+@settings(max_examples=60, deadline=None)
+def test_no_hidden_cell_can_be_recovered_from_row_and_column_totals(rows, cols, values):
+    df = table(rows, cols, values)
+    lines = lines_for(["r", "c"])
+    out = suppress(df, "v", lines)
+    sup = out[FLAG].to_numpy()
+    v = df["v"].to_numpy(dtype=float)
+    primary = (v > 0) & (v < THRESHOLD)
+    assert sup[primary].all()
+    ids = _line_ids(df, lines)
+    assert len(recoverable_cells(sup, ids)) == 0
+    if sup.any():
+        lo, hi = attack(v, sup, ids)
+        hidden = np.flatnonzero(sup)
+        for i, cell in enumerate(hidden):
+            # a hidden cell is never pinned to one value (a zero pinned at 0 describes nobody) — unless a total
+            # of one of its lines is itself under the threshold: such totals are never shown (`small_totals`)
+            assert hi[i] - lo[i] > 1e-6 or v[cell] == 0 or _line_total_small(v, ids, cell), (cell, lo[i], hi[i])
+        small = [i for i, cell in enumerate(hidden) if primary[cell]]
+        for i in small:  # a small cell cannot be bounded below the threshold either
+            assert hi[i] >= THRESHOLD or _line_total_small(v, ids, hidden[i])
+
+
+def _line_total_small(v: np.ndarray, ids: list[np.ndarray], cell: int) -> bool:
+    return any(v[np.flatnonzero(line == line[cell])].sum() < THRESHOLD for line in ids if line[cell] >= 0)
+
+
+def test_a_bridge_between_two_protected_blocks_is_caught():
+    # Cells a,b,c,d form a protected 2x2 block in rows 0-1 / cols 0-1, e,f,g,h another in rows 2-3 / cols 2-3;
+    # the lone cell (0,2) links them: rows and columns all have >= 2 hidden cells, yet (0,2) is determined.
+    sup = np.zeros((4, 4), dtype=bool)
+    for r, c in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 2), (2, 3), (3, 2), (3, 3), (0, 2)]:
+        sup[r, c] = True
+    df = pd.DataFrame([(r, c) for r in range(4) for c in range(4)], columns=["r", "c"])
+    ids = _line_ids(df, lines_for(["r", "c"]))
+    assert 2 in recoverable_cells(sup.ravel(), ids)  # cell (0,2) is index 2
+    fixed = protect(np.full(16, 50.0), sup.ravel(), ids)
+    assert len(recoverable_cells(fixed, ids)) == 0
+
+
+def test_three_dimensions_with_years():
+    rng = np.random.default_rng(1)
+    rows = [(c, s, pd.Timestamp(2026, m, 1), int(rng.choice([0, 2, 5, 12, 40, 90]))) for c in range(4) for s in "AB"
+            for m in range(1, 7)]
+    df = pd.DataFrame(rows, columns=["commune_code", "sector", "period", "value"])
+    lines = lines_for(["commune_code", "sector", "period"], period="period")
+    out = suppress(df, "value", lines, period="period")
+    frame = df.assign(_year=2026)
+    ids = _line_ids(frame, lines)
+    assert len(recoverable_cells(out[FLAG].to_numpy(), ids)) == 0
+    assert out.loc[out[FLAG], "value"].isna().all()
+
+
+def test_facts_protect_people_wages_and_standard_errors(warehouse):
+    facts = warehouse.query("SELECT measure, commune_code, sector, period, value, se FROM facts "
+                            "WHERE measure IN ('bhxh_new', 'wage_bill', 'wage_employees', 'vacancies') "
+                            "AND period >= '2026-01-01' AND commune_code IN ('00004', '00008', '00025', '10417')")
+    out = suppress_facts(facts)
+    people = out[out["measure"] == "bhxh_new"]
+    assert people[FLAG].any() and people.loc[people[FLAG], "value"].isna().all()
+    assert (facts.loc[(facts["measure"] == "bhxh_new"), "value"].pipe(lambda v: (v > 0) & (v < THRESHOLD))
+            <= people[FLAG].to_numpy()).all()
+    assert not out.loc[out["measure"] == "vacancies", FLAG].any()  # positions, not people
+    hidden_workers = out[(out["measure"] == "wage_employees") & out[FLAG]][["commune_code", "sector", "period"]]
+    bills = out[out["measure"] == "wage_bill"].merge(hidden_workers, on=["commune_code", "sector", "period"])
+    assert bills[FLAG].all() and bills["value"].isna().all()  # a wage sum over 3 people is as telling as the 3
+    assert out.loc[out[FLAG], "se"].isna().all()
+
+
+def test_reconciliation_parts_cannot_be_subtracted_from_their_total():
+    frame = pd.DataFrame({
+        "period": pd.Timestamp("2026-09-01"), "commune_code": ["00004", "00004", "00008", "00008"],
+        "sector": ["C", "G", "C", "G"], "register_people": [500, 400, 300, 200], "should_insure": [300, 250, 120, 90],
+        "insured_ok": [297, 240, 100, 85], "should_insure_not_insured": [3, 10, 20, 5], "bhxh_active": [310, 260, 130, 95],
+        "insured_not_registered": [13, 20, 30, 10], "dropped_still_employed": [1, 0, 2, 0], "in_arrears": [0, 0, 0, 0],
+        "employers_flagged": [1, 0, 2, 0]})
+    out = suppress_reconciliation(frame)
+    first = out.iloc[0]
+    assert first[f"should_insure_not_insured_{FLAG}"]
+    assert first[f"insured_ok_{FLAG}"] or first[f"should_insure_{FLAG}"]  # 300 - 297 would give the 3 back
+    assert np.isnan(first["should_insure_not_insured"])
+
+
+def test_suppress_wide_keeps_every_row_and_column():
+    frame = pd.DataFrame({"period": pd.Timestamp("2026-09-01"), "commune_code": ["1", "2", "3"], "sector": "",
+                          "a": [50, 60, 70], "b": [5, 60, 70]})
+    out = suppress_wide(frame, ["period", "commune_code", "sector"], ["a", "b"], ["commune_code"], period="period")
+    assert list(out.columns) == ["period", "commune_code", "sector", "a", "b", f"a_{FLAG}", f"b_{FLAG}"]
+    assert out[f"b_{FLAG}"].sum() >= 2 and len(out) == 3
+
+
+def test_lines_with_where_only_bind_their_cells():
+    df = pd.DataFrame({"k": [1, 1, 1], "col": ["t", "p1", "x"], "v": [20, 4, 5]})
+    df["rel"] = df["col"].isin(["t", "p1"])
+    out = suppress(df, "v", [Lines(("k",), where="rel")])
+    assert out[FLAG].tolist()[:2] == [True, True]  # p1 is small; its total t must go too
+
+
+def test_small_line_totals_are_reported_so_they_are_never_shown():
+    df = pd.DataFrame({"r": [0, 0, 1, 1], "c": [0, 1, 0, 1], "v": [0, 0, 0, 1]})
+    totals = small_totals(df, "v", lines_for(["r", "c"]))
+    found = sorted(map(tuple, totals[["dimension", "r", "c"]].fillna(-1).astype(int).values.tolist()))
+    assert found == [(0, -1, 1), (1, 1, -1)]  # column 1 and row 1 hold one person; zero totals describe nobody
+    assert (totals["total"] < THRESHOLD).all()
