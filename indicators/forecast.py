@@ -188,28 +188,34 @@ class _Ets(Fitted):
         return sims.reshape(h, n).T + rng.normal(0.0, self.slope_se, (n, 1)) * steps
 
 
+def conditional_ar1(d: np.ndarray) -> tuple[float, float, float]:
+    """(constant, phi, sigma^2) of d[t] = c + phi*d[t-1] + e[t] by least squares (AutoReg's estimates)."""
+    regressors = np.column_stack([np.ones(len(d) - 1), d[:-1]])
+    coef, *_ = np.linalg.lstsq(regressors, d[1:], rcond=None)
+    resid = d[1:] - regressors @ coef
+    return float(coef[0]), float(coef[1]), float(resid @ resid / len(resid))
+
+
 class _Arima(Fitted):
     """ARIMA(1,1,0) with drift, or ARIMA(1,0,0)(0,1,0)s with drift for a seasonal series.
 
     Written as d[t] = y[t] - y[t-s] = s*b + u[t], u[t] = phi*u[t-1] + e[t], and estimated by conditional
-    least squares (statsmodels AutoReg on the differences: a hundred times cheaper than the exact
-    likelihood, which matters for 3,000 series). The paths follow that equation with the fitted phi and
-    sigma, and a drift drawn around its estimate with its standard error.
+    least squares: the regression of d[t] on d[t-1] and a constant, exactly statsmodels'
+    `AutoReg(d, lags=1, trend="c")` (a test holds them equal) without its per-call set-up, and a hundred
+    times cheaper than the exact likelihood, which matters for 3,000 series. The paths follow that
+    equation with the fitted phi and sigma, and a drift drawn around its estimate with its standard error.
     """
 
     name = "arima"
     MAX_PHI = 0.98
 
     def __init__(self, y: np.ndarray, season: int) -> None:
-        from statsmodels.tsa.ar_model import AutoReg
-
         self.s = season
         diffs = y[season:] - y[:-season]
-        res = AutoReg(diffs, lags=1, trend="c").fit()
-        const, phi = (float(v) for v in np.asarray(res.params, dtype=float))
+        const, phi, sigma2 = conditional_ar1(diffs)
         if not (np.isfinite(const) and np.isfinite(phi) and abs(phi) < self.MAX_PHI):
             raise ValueError("ARIMA fit is not stationary")
-        self.phi, self.sigma = phi, math.sqrt(max(float(res.sigma2), 0.0))
+        self.phi, self.sigma = phi, math.sqrt(max(sigma2, 0.0))
         mean = const / (1 - phi)
         self.beta = mean / season
         self.beta_se = self.sigma / ((1 - phi) * math.sqrt(len(diffs))) / season

@@ -13,6 +13,7 @@ from indicators.access import (
     authorize_scope, can_admin, can_download, kpi_frame_for, load_access, mask_communes, parse_access,
     principal_for, scorecard_for,
 )
+from indicators.catalogue import load_catalogue
 from indicators.commune_values import values_by_commune
 from indicators.queries import Scope, kpi_frame
 from indicators.scorecard import build_scorecard
@@ -200,13 +201,30 @@ def test_the_refusal_is_explained_and_the_own_commune_still_opens(as_official):
     assert [b.label for b in own.download_button], "an official may download their own commune's table"
 
 
-def test_a_tampered_session_is_refused_too(as_official):
-    at = run_app()
-    at.session_state["xa"] = OTHER
-    at.run()
+def _page_asking_for_another_commune() -> None:
+    """A page that ignores the sidebar and asks the data layer for commune 00004 directly."""
+    import streamlit as st
+
+    from indicators.access import AccessDenied
+    from indicators.queries import Scope
+    from ui import data
+    from ui.auth import establish_principal
+
+    establish_principal()
+    try:
+        rows = data.scorecard(data.version(), Scope(communes=("00004",)), "month", None, "00004")
+        st.metric("leak", str(rows[0].value))
+    except AccessDenied as denied:
+        st.error(denied.message("vi"))
+
+
+def test_a_page_that_bypasses_the_controls_is_refused_by_the_data_layer(as_official):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_page_asking_for_another_commune, default_timeout=120).run()
     assert not at.exception
-    assert at.session_state["xa"] == ""
-    assert any("00004" in w.value for w in at.warning)
+    assert not at.metric, "no figure of the other commune reached the page"
+    assert any("00004" in e.value and "10417" in e.value for e in at.error)
 
 
 def test_the_audit_page_is_for_administrators_only(as_official):
@@ -226,8 +244,11 @@ def test_app_accessors_refuse_or_mask_for_a_commune_official(demo_version):
     assert set(by_commune["commune_code"]) == {OWN}
     values = data.commune_values(demo_version, "trained_share", "year", pd.Timestamp("2025-12-01"), principal=OFFICIAL)
     assert values.loc[values["code"] != OWN, "value"].isna().all() and values.loc[values["code"] == OWN, "value"].notna().all()
+    measure = sorted(load_catalogue().measures)[0]
     for table in data.downloadable_tables(demo_version):
-        frame = data.download_frame(demo_version, table, principal=OFFICIAL)
+        # the facts table is offered one measure and year at a time (the whole of it is ~2 million rows)
+        frame = (data.download_frame(demo_version, table, measure, 2025, principal=OFFICIAL) if table == "facts"
+                 else data.download_frame(demo_version, table, principal=OFFICIAL))
         for column in [c for c in ("commune_code", "geo", "code") if c in frame.columns]:
             codes = set(frame[column].astype(str))
             assert {c for c in codes if c.isdigit() and len(c) == 5} <= {OWN}, (table, column)

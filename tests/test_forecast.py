@@ -141,6 +141,19 @@ def test_ets_forecast_matches_statsmodels(season):
     np.testing.assert_allclose(fitted.forecast(15), np.asarray(fitted.res.forecast(15)), rtol=1e-10)
 
 
+def test_arima_estimates_are_statsmodels_autoreg():
+    from statsmodels.tsa.ar_model import AutoReg
+
+    from indicators.forecast import conditional_ar1
+
+    rng = np.random.default_rng(11)
+    d = 0.5 + np.convolve(rng.normal(0, 1, 80), [1, 0.4], mode="valid")
+    reference = AutoReg(d, lags=1, trend="c").fit()
+    const, phi, sigma2 = conditional_ar1(d)
+    np.testing.assert_allclose([const, phi], np.asarray(reference.params), rtol=1e-10)
+    assert sigma2 == pytest.approx(float(reference.sigma2), rel=1e-10)
+
+
 def test_theta_matches_statsmodels():
     from statsmodels.tsa.forecasting.theta import ThetaModel
 
