@@ -105,7 +105,7 @@ async def _load(url: str, sessions: int, duration: float, think: tuple[float, fl
     records: list[dict] = []
     errors: list[dict] = []
     opened: list[StreamlitSession] = []
-    sampler = _MemorySampler(rss) if rss else None
+    sampler = _MemorySampler(rss) if rss and rss() is not None else None
     if sampler:
         sampler.start()
     started = time.monotonic()

@@ -55,11 +55,13 @@ def _run(at: AppTest) -> tuple[float, list[str]]:
 
 
 def _widget(at: AppTest, key: str):
-    for kind in ("selectbox", "radio", "multiselect"):
-        try:
-            return getattr(at, kind)(key=key)
-        except KeyError:
-            continue
+    """The widget with the app's key, or its per-language twin (`_xa__vi`, ui/context.localized_choice)."""
+    for name in (key, f"_{key}__vi", f"_{key}__en"):
+        for kind in ("selectbox", "radio", "multiselect"):
+            try:
+                return getattr(at, kind)(key=name)
+            except KeyError:
+                continue
     raise KeyError(key)
 
 

@@ -35,9 +35,12 @@ class Server:
     log: Path
     started_ms: float  # process start -> health check answers
 
-    def rss_mb(self) -> float:
-        """Resident memory of the server process and all its children, in MB (psutil)."""
-        import psutil
+    def rss_mb(self) -> float | None:
+        """Resident memory of the server process and all its children, in MB (psutil; None without it)."""
+        try:
+            import psutil
+        except ImportError:  # psutil==7.2.2 is the harness's one extra package (docs/performance.md)
+            return None
 
         try:
             parent = psutil.Process(self.proc.pid)

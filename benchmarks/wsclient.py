@@ -11,6 +11,7 @@ server would send to a browser with an empty cache is counted.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass, field
 
@@ -36,6 +37,12 @@ class Widget:
     @property
     def key(self) -> str:
         return self.id.rsplit("-", 1)[-1] if self.id.startswith("$$ID-") else self.id
+
+    @property
+    def base_key(self) -> str:
+        """The app's key for a per-language widget (`_xa__vi` -> `xa`, ui/context.localized_choice)."""
+        match = re.fullmatch(r"_(.+)__(vi|en)", self.key)
+        return match.group(1) if match else self.key
 
 
 @dataclass
@@ -134,6 +141,7 @@ class StreamlitSession:
                         options = list(getattr(sub, "options", []) or [])
                         w = Widget(el_type, wid, getattr(sub, "label", ""), [str(o) for o in options])
                         widgets[w.key] = w
+                        widgets.setdefault(w.base_key, w)
             elif kind == "script_finished":
                 status = msg.script_finished
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:

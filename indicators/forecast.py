@@ -16,8 +16,8 @@ The candidates (statsmodels where it fits; the simulations are written out from 
 - ets: Holt-Winters exponential smoothing, additive trend (+ additive season for flows);
 - arima: ARIMA(1,1,0) with drift (ARIMA(1,0,0)(0,1,0)m with drift for flows);
 - theta: the Theta method (simple exponential smoothing with half the linear drift).
-Rolling-origin backtest: the last `n_origins` blocks of `horizon` periods are forecast from the data
-before them; errors are scaled by the in-sample error of the naive forecast (MASE). The candidate with
+Rolling-origin backtest: the last `n_origins` blocks of `horizon` periods (12 months, 4 quarters or 1
+year) are forecast from the data before them (the batch uses 3 blocks for the city, 2 for communes); errors are scaled by the in-sample error of the naive forecast (MASE). The candidate with
 the lowest MASE wins only if it beats the naive baseline; otherwise the baseline is kept and says so.
 Paths carry the uncertainty of the fitted slope, and are widened when the backtest errors were larger
 than the model's own spread (never narrowed), so that an 80% interval holds about 80% of outcomes.

@@ -29,6 +29,9 @@ from store.versions import current_version, read_manifest, version_path
 
 PATHS_CITY = 2000
 PATHS_COMMUNE = 500
+ORIGINS_CITY = 3
+ORIGINS_COMMUNE = 2
+"""Backtest origins: the city's 25 series get three, the ~3,000 commune series two (the time budget)."""
 WORKERS = 2
 
 
@@ -38,9 +41,9 @@ def _init_worker() -> None:
     threadpool_limits(limits=1)
 
 
-def _forecast_one(job: tuple[SeriesSpec, pd.Series, Target | None, int]) -> tuple[dict, pd.DataFrame] | None:
-    spec, series, target, n_paths = job
-    result = forecast_series(series, spec, n_paths=n_paths)
+def _forecast_one(job: tuple[SeriesSpec, pd.Series, Target | None, int, int]) -> tuple[dict, pd.DataFrame] | None:
+    spec, series, target, n_paths, n_origins = job
+    result = forecast_series(series, spec, n_paths=n_paths, n_origins=n_origins)
     if result is None:
         return None
     return result.summary(target), result.path_frame()
@@ -66,7 +69,9 @@ def compute_forecasts(wh: Warehouse, communes: list[str] | None = None, include_
     jobs = []
     for spec, series in load_series(wh, communes, include_city):
         target = target_2030(wh.catalogue.get(spec.indicator), spec.geo)
-        jobs.append((spec, series, target, PATHS_CITY if spec.geo == "city" else PATHS_COMMUNE))
+        city = spec.geo == "city"
+        jobs.append((spec, series, target, PATHS_CITY if city else PATHS_COMMUNE,
+                     ORIGINS_CITY if city else ORIGINS_COMMUNE))
     rows: list[dict] = []
     paths: list[pd.DataFrame] = []
     total = len(jobs)

@@ -12,6 +12,7 @@ from indicators.forecast import (
 )
 from indicators.forecast_store import PATHS_TABLE, load_forecasts, load_paths
 from indicators.targets import Target
+from pipeline.forecast_batch import ORIGINS_COMMUNE, PATHS_COMMUNE
 from store.versions import read_manifest
 
 
@@ -86,7 +87,7 @@ def test_a_forecast_is_reproducible_whatever_the_workers(built, warehouse):
     _, forecasts, _ = built
     spec, series = next((s, v) for s, v in load_series(warehouse, ["10417"], include_city=False)
                         if s.indicator == "bhyt_coverage")
-    again = forecast_series(series, spec, n_paths=500).summary(None)
+    again = forecast_series(series, spec, n_paths=PATHS_COMMUNE, n_origins=ORIGINS_COMMUNE).summary(None)
     row = forecasts[(forecasts["geo"] == "10417") & (forecasts["indicator"] == "bhyt_coverage")].iloc[0]
     assert again["model"] == row["model"]
     assert again["value_2030"] == pytest.approx(row["value_2030"])

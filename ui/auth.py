@@ -113,16 +113,30 @@ def commune_options(codes: list[str]) -> list[str]:
 
 
 def refuse_unallowed_commune(codes: list[str], key: str = "xa") -> None:
-    """A link or a session naming a commune the user may not see: drop it, say why, record it."""
+    """A link or a session naming a commune the user may not see: drop it, say why, record it.
+
+    Runs before the URL is read into the controls: the refused link value is marked as already seen
+    (ui.state's last-synced values) so it is not read again, and the session falls back to the city.
+    """
     from ui import audit
+    from ui.state import LAST_KEY
 
     principal = current_principal()
-    asked = st.session_state.get(key) if key in st.session_state else st.query_params.get(key)
-    if not asked or asked not in codes or may_see_commune(principal, asked):
+    refused = []
+    from_url = st.query_params.get(key)
+    if from_url and from_url in codes and not may_see_commune(principal, from_url) \
+            and from_url != st.session_state.get(LAST_KEY, {}).get(key):
+        st.session_state.setdefault(LAST_KEY, {})[key] = from_url
+        refused.append(from_url)
+    in_session = st.session_state.get(key)
+    if in_session and in_session in codes and not may_see_commune(principal, in_session):
+        refused.append(in_session)
+    if not refused:
         return
     st.session_state[key] = ""
-    st.session_state.setdefault("_access_notices", []).append(asked)
-    audit.record("denied", params={key: asked}, principal=principal)
+    for asked in dict.fromkeys(refused):
+        st.session_state.setdefault("_access_notices", []).append(asked)
+        audit.record("denied", params={key: asked}, principal=principal)
 
 
 def show_access_notices(lang: str) -> None:

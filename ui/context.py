@@ -6,6 +6,8 @@ are read by pages through `current_view()`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
@@ -45,9 +47,39 @@ class View:
         return commune_label(self.commune, self.lang) if self.commune else t("whole_city", self.lang)
 
 
+@lru_cache(maxsize=2)
+def _commune_labels(lang: str) -> dict[str, str]:
+    communes = load_communes()
+    names = communes["name_vi" if lang == "vi" else "name_en"]
+    return {code: f"{name} ({code})" for code, name in zip(communes["code"], names)}
+
+
 def commune_label(code: str, lang: str) -> str:
-    row = load_communes().set_index("code").loc[code]
-    return f"{row['name_vi'] if lang == 'vi' else row['name_en']} ({code})"
+    """'Phường Ba Đình (00004)': looked up for 127 options on every run, so the table is built once."""
+    return _commune_labels(lang)[code]
+
+
+def localized_choice(widget: Callable[..., Any], key: str, lang: str, *args: Any, **kwargs: Any) -> Any:
+    """A keyed choice widget (selectbox, multiselect, radio, segmented control) with labels in `lang`.
+
+    Why: Streamlit sends a choice widget's value as its *formatted label*. After a language switch the
+    label held by the browser matches no option, and the next interaction silently resets the choice (a
+    commune, a period, an indicator) to the first option. So the widget lives under a per-language key
+    and mirrors its value into `st.session_state[key]`, the canonical value that pages, the URL sync
+    and tests read. A value set by code (a link, a refused commune) wins over the widget's old value.
+    Pass the widget itself: `localized_choice(st.selectbox, "xa", lang, label, options, format_func=...)`
+    or a container's (`left.selectbox`).
+    """
+    widget_key = f"_{key}__{lang}"
+    if st.session_state.get(widget_key, object()) != st.session_state[key]:
+        st.session_state[widget_key] = st.session_state[key]
+
+    def mirror() -> None:
+        st.session_state[key] = st.session_state[widget_key]
+
+    result = widget(*args, key=widget_key, on_change=mirror, **kwargs)
+    st.session_state[key] = st.session_state[widget_key]
+    return result
 
 
 def render_controls(data_until: pd.Timestamp) -> View:
@@ -67,14 +99,14 @@ def render_controls(data_until: pd.Timestamp) -> View:
         st.segmented_control(t("language", lang), LANGS, key="lang",
                              format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x])
         lang = st.session_state["lang"] or DEFAULT_LANG
-        st.selectbox(t("geo", lang), [""] + codes, key="xa",
-                     format_func=lambda c: t("whole_city", lang) if c == "" else commune_label(c, lang))
-        st.selectbox(t("grain", lang), GRAINS, key="ky", format_func=lambda g: t(f"grain_{g}", lang))
-        st.selectbox(t("until", lang), months, key="den",
-                     format_func=lambda m: fmt_month(pd.Timestamp(m + "-01"), lang))
+        localized_choice(st.selectbox, "xa", lang, t("geo", lang), [""] + codes,
+                         format_func=lambda c: t("whole_city", lang) if c == "" else commune_label(c, lang))
+        localized_choice(st.selectbox, "ky", lang, t("grain", lang), GRAINS, format_func=lambda g: t(f"grain_{g}", lang))
+        localized_choice(st.selectbox, "den", lang, t("until", lang), months,
+                         format_func=lambda m: fmt_month(pd.Timestamp(m + "-01"), lang))
         names = sectors.set_index("code")["name_vi" if lang == "vi" else "name_en"]
-        st.multiselect(t("sectors", lang), sectors["code"].tolist(), key="nganh",
-                       format_func=lambda s: f"{s} – {names[s]}", placeholder=t("sectors_all", lang))
+        localized_choice(st.multiselect, "nganh", lang, t("sectors", lang), sectors["code"].tolist(),
+                         format_func=lambda s: f"{s} – {names[s]}", placeholder=t("sectors_all", lang))
     st.session_state[DEFAULTS_KEY] = {"lang": DEFAULT_LANG, "xa": "", "ky": "month", "den": months[0], "nganh": []}
     view = View(lang=lang, commune=st.session_state["xa"] or None, grain=st.session_state["ky"] or "month",
                 until=pd.Timestamp(st.session_state["den"] + "-01"), sectors=tuple(st.session_state["nganh"]))

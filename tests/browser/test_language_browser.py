@@ -27,7 +27,7 @@ def _unemployment(page) -> str:
 
 
 def test_switching_to_english_and_back(page, app_url):
-    page.goto(app_url + "/")
+    page.goto(app_url + "/?xa=10417")
     page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").wait_for(timeout=120_000)
     page.locator(METRICS).nth(24).wait_for(timeout=60_000)
     vi_value = _unemployment(page)
@@ -54,7 +54,17 @@ def test_switching_to_english_and_back(page, app_url):
     assert page.get_by_text(re.compile(r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) 20\d\d")).first.is_visible()
     assert page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    assert sidebar.get_by_text("Hoa Xa Commune (10417)").first.is_visible(), "the area's label follows the language"
     screenshot(page, "language-overview-en")
+
+    # Another choice after the switch must keep the area (Streamlit matches choices by their labels)
+    sidebar.locator('[data-testid="stSelectbox"]').nth(1).click()
+    page.get_by_role("option", name="Quarter").click()
+    page.wait_for_function("location.href.includes('ky=quarter')", timeout=30_000)
+    page.get_by_text(re.compile(r"Q[1-4] 20\d\d")).first.wait_for(timeout=60_000)
+    assert "xa=10417" in _href(page) and "lang=en" in _href(page)
+    assert sidebar.get_by_text("Hoa Xa Commune (10417)").first.is_visible()
 
     page.locator('[data-testid="stSidebarNav"]').get_by_text("Operations wall").click()
     page.locator(".wall-tile").first.wait_for(timeout=120_000)
