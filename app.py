@@ -12,7 +12,7 @@ from ui.auth import establish_principal, render_identity
 from ui.context import render_controls, sync_controls_to_url
 from ui.i18n import t
 
-st.set_page_config(page_title="KPI thị trường lao động Hà Nội", page_icon="📊", layout="wide")
+st.set_page_config(page_title="KPI thị trường lao động Hà Nội", page_icon=":material/dashboard:", layout="wide")
 st.set_option("client.disableDataExport", True)  # every download goes through an audited button (ui/audit.py)
 principal = establish_principal()  # who is asking: every data read is authorized for them (ui/data.py)
 
@@ -25,11 +25,11 @@ view = render_controls(data.warehouse(version).data_until)
 render_identity(view.lang)
 
 pages = [
-    st.Page("pages/overview.py", title=t("page_overview", view.lang), icon="📊", url_path="tong-quan", default=True),
-    st.Page("pages/map.py", title=t("page_map", view.lang), icon="🗺️", url_path="ban-do"),
-    st.Page("pages/commune.py", title=t("page_commune", view.lang), icon="📍", url_path="ho-so"),
+    st.Page("pages/overview.py", title=t("page_overview", view.lang), icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("pages/map.py", title=t("page_map", view.lang), icon=":material/map:", url_path="ban-do"),
+    st.Page("pages/commune.py", title=t("page_commune", view.lang), icon=":material/location_on:", url_path="ho-so"),
     st.Page("pages/sectors.py", title=t("page_sectors", view.lang), icon=":material/factory:", url_path="nganh-kinh-te"),
-    st.Page("pages/trends.py", title=t("page_trends", view.lang), icon="📈", url_path="xu-huong"),
+    st.Page("pages/trends.py", title=t("page_trends", view.lang), icon=":material/trending_up:", url_path="xu-huong"),
     st.Page("pages/forecast.py", title=t("page_forecast", view.lang), icon=":material/online_prediction:", url_path="du-bao"),
     st.Page("pages/wall.py", title=t("page_wall", view.lang), icon=":material/tv:", url_path="man-hinh-tuong"),
     st.Page("pages/data.py", title=t("page_data", view.lang), icon=":material/database:", url_path="du-lieu"),

@@ -4,4 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup_env.sh
 .venv/bin/python -m pipeline demo --if-missing
-exec .venv/bin/python -m streamlit run app.py --server.headless true --browser.gatherUsageStats false "$@"
+exec .venv/bin/python -m ui.serve run app.py --server.headless true --browser.gatherUsageStats false "$@"

@@ -86,7 +86,7 @@ def start_server(data_dir: Path, audit_dir: Path, log_dir: Path, extra_env: dict
     started = time.perf_counter()
     with log.open("w") as fh:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "ui.serve", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
             cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,

@@ -30,7 +30,7 @@ st.caption(t("profile_facts", lang, type=t(f"type_{commune['type']}", lang), are
 rows = data.scorecard(version, view.scope, view.grain, view.until, code)
 city_rows = data.scorecard(version, CITY, view.grain, view.until, "city")
 if any(r.data_status == "demo" for r in rows):
-    st.warning(t("demo_banner", lang), icon="🧪")
+    st.warning(t("demo_banner", lang), icon=":material/science:")
 
 st.subheader(t("profile_vs", lang))
 peer_codes = data.commune_peers(version, code, view.until)

@@ -37,7 +37,7 @@ forecasts = data.forecasts(version, geo)
 rows = data.scorecard(version, Scope(communes=(view.commune,)) if view.commune else Scope(), "month", None, geo)
 statuses = {r.indicator.code: r.assessment for r in rows}
 if any(r.data_status == "demo" for r in rows):
-    st.warning(t("demo_banner", lang), icon="🧪")
+    st.warning(t("demo_banner", lang), icon=":material/science:")
 if forecasts.empty:
     st.info(t("fc_none", lang))
     with st.expander(t("status_rule", lang)):

@@ -21,7 +21,7 @@ st.caption(t("overview_caption", lang, geo=view.geo_name(), period=t(f"grain_{vi
 render_briefing_button(view)
 
 if any(r.data_status == "demo" for r in rows):
-    st.warning(t("demo_banner", lang), icon="🧪")
+    st.warning(t("demo_banner", lang), icon=":material/science:")
 
 if not any(r.has_data for r in rows):
     st.info(t("no_data_geo", lang, geo=view.geo_name()))

@@ -14,7 +14,9 @@ from indicators.targets import CITY, target_2030
 from store.reference import load_communes
 from ui import audit, data
 from ui.auth import commune_options
-from ui.charts import TrendLine, place_published, plan_figure, plan_share_figure, trend_figure, value_text
+from ui.charts import (
+    TrendLine, complete_periods, place_published, plan_figure, plan_share_figure, trend_figure, value_text,
+)
 from ui.context import commune_label, current_view
 from ui.format import fmt_delta, fmt_month, fmt_number, fmt_percent_of
 from ui.i18n import t
@@ -101,7 +103,7 @@ with tab_trends:
         else:
             frame = data.kpis(version, tuple(chosen), Scope(sectors=sectors), view.grain, START, view.until)
         if (frame["status"] == "demo").any():
-            st.warning(t("demo_banner", lang), icon="🧪")
+            st.warning(t("demo_banner", lang), icon=":material/science:")
         st.caption(t("tr_marks_note", lang))
         published = data.published_figures()
         columns = st.columns(2)
@@ -109,14 +111,14 @@ with tab_trends:
             ind = catalogue.get(code)
             part = frame[frame["indicator"] == code]
             demo = f" ({t('tr_demo_suffix', lang)})" if (part["status"] == "demo").any() else ""
+            part = complete_periods(part, view.grain, ind.kind == "count" and not catalogue.is_stock(code))
             if mode == "so_sanh":
                 lines = [TrendLine(commune_label(c, lang) + demo, part[part["commune_code"] == c]) for c in selected]
-                targets = []
-                for c in selected:
-                    target = target_2030(ind, c)
-                    if target is not None and all(target.threshold != t_.threshold for t_, _ in targets):
-                        targets.append((target, "" if target.inherited or len(selected) == 1 else
-                                        t("tr_target_own", lang, area=commune_label(c, lang))))
+                own = {c: target_2030(ind, c) for c in selected}
+                found = [tg for tg in own.values() if tg is not None]
+                same = len(found) == len(selected) and len({(tg.low, tg.high) for tg in found}) == 1
+                targets = [(found[0], "")] if same else [
+                    (tg, t("tr_target_own", lang, area=commune_label(c, lang))) for c, tg in own.items() if tg is not None]
             else:
                 lines = [TrendLine(area_name() + demo, part)]
                 target = target_2030(ind, CITY)

@@ -45,6 +45,11 @@ def _as_of(text: str | None):
     return None if text is None else pd.Timestamp(text)
 
 
+def _n(value: int) -> str:
+    """Counts the Vietnamese way (1.234.567), as everywhere in the product."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _print_summary(reports: list, dry_run: bool) -> int:
     from pipeline.validate import reason_label
 
@@ -53,14 +58,14 @@ def _print_summary(reports: list, dry_run: bool) -> int:
     print(f"{'Tệp / file':<{width}}  {'biểu mẫu / template':<18}  {'kết quả / status':<15} "
           f"{'dòng / rows':>11} {'nhận / ok':>11} {'cách ly / quarantined':>21}")
     for r in reports:
-        print(f"{r.file:<{width}}  {(r.template or '-'):<18}  {r.status:<15} {r.rows_in:>11,} {r.accepted:>11,} "
-              f"{r.quarantined:>21,}")
+        print(f"{r.file:<{width}}  {(r.template or '-'):<18}  {r.status:<15} {_n(r.rows_in):>11} {_n(r.accepted):>11} "
+              f"{_n(r.quarantined):>21}")
         print(f"{'':<{width}}  → {r.message_vi}")
         print(f"{'':<{width}}    {r.message_en}")
         for vi, en in r.warnings:
             print(f"{'':<{width}}  ! {vi} / {en}")
         if r.quarantined:
-            top = "; ".join(f"{reason_label(c, 'vi')} / {reason_label(c, 'en')}: {n:,}"
+            top = "; ".join(f"{reason_label(c, 'vi')} / {reason_label(c, 'en')}: {_n(n)}"
                             for c, n in list(r.reasons.items())[:5])
             if top:
                 print(f"{'':<{width}}    lý do / reasons: {top}")
@@ -71,8 +76,8 @@ def _print_summary(reports: list, dry_run: bool) -> int:
     bad = sum(r.quarantined for r in reports)
     failed = [r for r in reports if not r.ok]
     print()
-    print(f"Tổng / total: {len(reports)} tệp / files, {rows:,} dòng / rows = {ok:,} "
-          f"{'hợp lệ / valid' if dry_run else 'được nhận / accepted'} + {bad:,} bị cách ly / quarantined; "
+    print(f"Tổng / total: {len(reports)} tệp / files, {_n(rows)} dòng / rows = {_n(ok)} "
+          f"{'hợp lệ / valid' if dry_run else 'được nhận / accepted'} + {_n(bad)} bị cách ly / quarantined; "
           f"{len(failed)} tệp bị từ chối / files rejected")
     if any(r.reasons.get("missing_key") for r in reports):
         return 2
@@ -118,7 +123,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     manifest = read_manifest(version)
     rows = {k: v["rows"] for k, v in manifest["tables"].items()}
     print(f"phiên bản đang dùng / current version: {version}  ({time.perf_counter() - started:.1f} s)")
-    print(f"  dữ liệu thật / real rows: {manifest.get('real_rows', 0):,}; bảng / tables: {rows}")
+    print(f"  dữ liệu thật / real rows: {_n(manifest.get('real_rows', 0))}; bảng / tables: {rows}")
     print("  Ứng dụng tự nhận phiên bản mới ở lần tải trang sau / the app picks it up on its next rerun.")
     return 0
 

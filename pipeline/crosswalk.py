@@ -127,13 +127,19 @@ def resolve_communes(text: pd.Series, period: pd.Series, numbers: pd.Series | No
     encoded = pc.dictionary_encode(pc.fill_null(arr, "") if arr.null_count else arr)
     idx = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
     uniques = encoded.dictionary.to_pylist()
-    combined = idx * 2 + old_era
-    keys, inverse = np.unique(combined, return_inverse=True)
-    resolved = [_resolve_one(uniques[k // 2], bool(k % 2)) for k in keys]
-    code_arr = np.array([r[0] for r in resolved] + [None], dtype=object)
-    reason_arr = np.array([r[1] for r in resolved] + [""], dtype=object)
-    return pd.DataFrame({"code": pd.array(code_arr[inverse], dtype="str"),
-                         "reason": pd.array(reason_arr[inverse], dtype="str")}, index=text.index)
+    combined = idx * 2 + old_era  # one slot per distinct (value, era): a lookup table, no sorting
+    present = np.flatnonzero(np.bincount(combined, minlength=2 * len(uniques)))
+    codes = [None] * (2 * len(uniques))
+    reasons = [""] * (2 * len(uniques))
+    for k in present:
+        codes[k], reasons[k] = _resolve_one(uniques[k // 2], bool(k % 2))
+    code_arr = pa.array(codes, type=pa.string()).take(pa.array(combined))
+    reason_arr = pa.array(reasons, type=pa.string()).take(pa.array(combined))
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    mapper = {pa.string(): dtype}.get
+    return pd.DataFrame({"code": pa.chunked_array([code_arr]).to_pandas(types_mapper=mapper).array,
+                         "reason": pa.chunked_array([reason_arr]).to_pandas(types_mapper=mapper).array},
+                        index=text.index)
 
 
 def names_to_codes(text: pd.Series, period: pd.Series) -> pd.Series:

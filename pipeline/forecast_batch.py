@@ -111,9 +111,12 @@ def publish_forecasts(version: str | None = None, communes: list[str] | None = N
                       progress: Callable[[int, int, float], None] | None = _progress_line) -> tuple[str, dict]:
     """Forecast the given version (default: current) and publish it again with the forecast tables.
 
-    Returns (new version, stats). The new version copies every other table unchanged.
+    Returns (new version, stats). The new version copies every other table unchanged. If another
+    version became current while forecasting (a new publish), nothing is switched: forecasts of older
+    data must not replace newer data.
     """
-    version = version or current_version()
+    start_current = current_version()
+    version = version or start_current
     if version is None:
         raise NoDataError("Chưa có dữ liệu được công bố / No data published yet: python -m pipeline demo")
     manifest = read_manifest(version)
@@ -123,6 +126,9 @@ def publish_forecasts(version: str | None = None, communes: list[str] | None = N
               if name not in (FORECASTS_TABLE, PATHS_TABLE)}
     tables[FORECASTS_TABLE] = forecasts
     tables[PATHS_TABLE] = paths
+    if current_version() != start_current:
+        raise RuntimeError(f"another version ({current_version()}) was published while forecasting {version}: "
+                           "run `python -m pipeline forecast` again / có phiên bản mới trong lúc dự báo: chạy lại")
     meta = {k: v for k, v in manifest.items() if k not in ("version", "created_at", "tables")}
     meta["forecast"] = {**stats, "source_version": manifest.get("forecast", {}).get("source_version", version)}
     label = f"{manifest.get('kind', 'data')}-forecast"

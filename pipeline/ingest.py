@@ -366,8 +366,12 @@ def _summarise(report: FileReport, template: Template, dry_run: bool) -> None:
     verb_en = "valid" if dry_run else "accepted"
     report.message_vi = (f"{template.name_vi}: {_vi(report.accepted)} dòng {verb_vi}, {_vi(report.quarantined)} dòng bị cách ly"
                          + (f" — lý do chính: {top}" if top else ""))
-    report.message_en = (f"{template.name_en}: {report.accepted:,} rows {verb_en}, {report.quarantined:,} rows quarantined"
+    report.message_en = (f"{template.name_en}: {_rows(report.accepted)} {verb_en}, {_rows(report.quarantined)} quarantined"
                          + (f" — main reasons: {top_en}" if top_en else ""))
+
+
+def _rows(n: int) -> str:
+    return f"{n:,} row" + ("" if n == 1 else "s")
 
 
 def _vi(n: int) -> str:

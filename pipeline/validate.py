@@ -560,16 +560,21 @@ def _key_hashes(frame: pd.DataFrame, t: Template) -> tuple[np.ndarray, np.ndarra
 
 
 def _first_occurrence(hashes: np.ndarray, seen: np.ndarray) -> np.ndarray:
-    """True where a key appears for the first time (in this chunk and in `seen`, sorted)."""
-    order = np.argsort(hashes, kind="stable")
-    sorted_h = hashes[order]
-    repeat = np.zeros(len(hashes), dtype=bool)
-    if len(hashes) > 1:
-        repeat[order[1:][sorted_h[1:] == sorted_h[:-1]]] = True
-    if len(seen):  # look up in sorted order: a merge-like walk instead of random probes
-        pos = np.minimum(np.searchsorted(seen, sorted_h), len(seen) - 1)
-        repeat[order[seen[pos] == sorted_h]] = True
-    return ~repeat
+    """True where a key appears for the first time (in this chunk and in `seen`, sorted).
+
+    The common case — no duplicate at all — costs one sort and one merge-like lookup; the rows are only
+    located when something repeats.
+    """
+    ordered = np.sort(hashes)
+    first = np.ones(len(hashes), dtype=bool)
+    if len(hashes) > 1 and (ordered[1:] == ordered[:-1]).any():
+        first &= ~pd.Series(hashes).duplicated(keep="first").to_numpy()
+    if len(seen):
+        pos = np.minimum(np.searchsorted(seen, ordered), len(seen) - 1)
+        hits = ordered[seen[pos] == ordered]
+        if len(hits):
+            first &= ~np.isin(hashes, hits)
+    return first
 
 
 def _remember(seen: np.ndarray, hashes: np.ndarray) -> np.ndarray:

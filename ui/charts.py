@@ -33,6 +33,17 @@ class TrendLine:
     frame: pd.DataFrame
 
 
+def complete_periods(frame: pd.DataFrame, grain: str, flow: bool) -> pd.DataFrame:
+    """Drop the unfinished last quarter or year of a flow count: a sum of one month is not a quarter's.
+
+    Rates and stocks of an unfinished period are still comparable (ratios and averages) and stay.
+    """
+    need = {"quarter": 3, "year": 12}.get(grain)
+    if not flow or need is None or frame.empty:
+        return frame
+    return frame[frame["n_months"] >= need]
+
+
 def _rgba(hex_colour: str, alpha: float) -> str:
     hex_colour = hex_colour.lstrip("#")
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))

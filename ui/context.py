@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable
 
 import pandas as pd
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from indicators.queries import Scope
 from indicators.targets import CITY
@@ -59,27 +59,24 @@ def commune_label(code: str, lang: str) -> str:
     return _commune_labels(lang)[code]
 
 
-def localized_choice(widget: Callable[..., Any], key: str, lang: str, *args: Any, **kwargs: Any) -> Any:
-    """A keyed choice widget (selectbox, multiselect, radio, segmented control) with labels in `lang`.
+def refresh_choice_labels() -> None:
+    """Called when the language changes: set every choice again so the browser gets the new labels.
 
-    Why: Streamlit sends a choice widget's value as its *formatted label*. After a language switch the
-    label held by the browser matches no option, and the next interaction silently resets the choice (a
-    commune, a period, an indicator) to the first option. So the widget lives under a per-language key
-    and mirrors its value into `st.session_state[key]`, the canonical value that pages, the URL sync
-    and tests read. A value set by code (a link, a refused commune) wins over the widget's old value.
-    Pass the widget itself: `localized_choice(st.selectbox, "xa", lang, label, options, format_func=...)`
-    or a container's (`left.selectbox`).
+    Why: Streamlit sends a choice widget's value (selectbox, multiselect, radio, segmented control) as its
+    *formatted label*. After a language switch the browser still holds the old labels, and the next
+    interaction would silently reset every choice on the page (the commune, the period, an indicator)
+    to its first option. Setting a value through session state makes Streamlit send it afresh with the
+    labels of the new language. Values that are not text (buttons, objects) are left alone.
     """
-    widget_key = f"_{key}__{lang}"
-    if st.session_state.get(widget_key, object()) != st.session_state[key]:
-        st.session_state[widget_key] = st.session_state[key]
-
-    def mirror() -> None:
-        st.session_state[key] = st.session_state[widget_key]
-
-    result = widget(*args, key=widget_key, on_change=mirror, **kwargs)
-    st.session_state[key] = st.session_state[widget_key]
-    return result
+    for key in list(st.session_state.keys()):
+        value = st.session_state[key]
+        if key == "lang" or not (isinstance(value, str) or (isinstance(value, list) and value
+                                                          and all(isinstance(v, str) for v in value))):
+            continue
+        try:
+            st.session_state[key] = value
+        except StreamlitAPIException:  # a widget whose value cannot be set (none known today)
+            continue
 
 
 def render_controls(data_until: pd.Timestamp) -> View:
@@ -96,17 +93,17 @@ def render_controls(data_until: pd.Timestamp) -> View:
     seed_list_from_url("nganh", sectors["code"].tolist())
     lang = st.session_state["lang"]
     with st.sidebar:
-        st.segmented_control(t("language", lang), LANGS, key="lang",
+        st.segmented_control(t("language", lang), LANGS, key="lang", on_change=refresh_choice_labels,
                              format_func=lambda x: {"vi": "Tiếng Việt", "en": "English"}[x])
         lang = st.session_state["lang"] or DEFAULT_LANG
-        localized_choice(st.selectbox, "xa", lang, t("geo", lang), [""] + codes,
-                         format_func=lambda c: t("whole_city", lang) if c == "" else commune_label(c, lang))
-        localized_choice(st.selectbox, "ky", lang, t("grain", lang), GRAINS, format_func=lambda g: t(f"grain_{g}", lang))
-        localized_choice(st.selectbox, "den", lang, t("until", lang), months,
-                         format_func=lambda m: fmt_month(pd.Timestamp(m + "-01"), lang))
+        st.selectbox(t("geo", lang), [""] + codes, key="xa",
+                     format_func=lambda c: t("whole_city", lang) if c == "" else commune_label(c, lang))
+        st.selectbox(t("grain", lang), GRAINS, key="ky", format_func=lambda g: t(f"grain_{g}", lang))
+        st.selectbox(t("until", lang), months, key="den",
+                     format_func=lambda m: fmt_month(pd.Timestamp(m + "-01"), lang))
         names = sectors.set_index("code")["name_vi" if lang == "vi" else "name_en"]
-        localized_choice(st.multiselect, "nganh", lang, t("sectors", lang), sectors["code"].tolist(),
-                         format_func=lambda s: f"{s} – {names[s]}", placeholder=t("sectors_all", lang))
+        st.multiselect(t("sectors", lang), sectors["code"].tolist(), key="nganh",
+                       format_func=lambda s: f"{s} – {names[s]}", placeholder=t("sectors_all", lang))
     st.session_state[DEFAULTS_KEY] = {"lang": DEFAULT_LANG, "xa": "", "ky": "month", "den": months[0], "nganh": []}
     view = View(lang=lang, commune=st.session_state["xa"] or None, grain=st.session_state["ky"] or "month",
                 until=pd.Timestamp(st.session_state["den"] + "-01"), sectors=tuple(st.session_state["nganh"]))

@@ -77,5 +77,5 @@ def sync_to_url(defaults: dict[str, object]) -> None:
 def show_url_notices(lang: str) -> None:
     """Tell the user, once, which link values were not understood."""
     for key, value in st.session_state.pop(NOTICES_KEY, []):
-        st.toast(t("invalid_param", lang, param=key, value=value), icon="ℹ️")
+        st.toast(t("invalid_param", lang, param=key, value=value), icon=":material/info:")
         st.info(t("invalid_param", lang, param=key, value=value))

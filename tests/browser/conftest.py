@@ -39,7 +39,7 @@ def start_server(extra_env: dict[str, str] | None = None) -> tuple[str, subproce
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     log = open(SCREENSHOT_DIR / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "ui.serve", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
