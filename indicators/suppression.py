@@ -15,7 +15,9 @@ Rules (threshold k, default 10):
 3. Audit: a cell can still be pinned down by a chain of lines (a "bridge" between two groups of
    suppressed cells). Each connected group of suppressed cells is checked with linear algebra (is the cell
    in the row space of the line equations?) and, where a cell is determined, one more cell is suppressed.
-`recoverable_cells` exposes that audit so tests (and anyone) can check a published table.
+4. Totals: a line total that is itself a small count, or whose line has no visible cell left to hide (a
+   commune with a single sector reported), must not be shown: `small_totals` / `unsafe_lines` list them.
+`recoverable_cells` exposes the audit so tests (and anyone) can check a published table.
 """
 from __future__ import annotations
 
@@ -196,26 +198,55 @@ def suppress(frame: pd.DataFrame, value: str, lines: Sequence[Lines], threshold:
     return out.drop(columns=[c for c in ("_year",) if c in out.columns])
 
 
+def unsafe_lines(values: np.ndarray, sup: np.ndarray, ids: list[np.ndarray], threshold: float = THRESHOLD) -> list[np.ndarray]:
+    """Per line family, the line ids whose *total* must not be shown.
+
+    A total is unsafe when it is itself a small count (0 < total < k), or when its line still breaks rule 2
+    after suppression (one hidden cell, or hidden cells summing to less than k): that happens when a line
+    has no visible cell left to hide, e.g. a commune with a single sector reported.
+    """
+    values = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    out = []
+    for line in ids:
+        inside = line >= 0
+        if not inside.any():
+            out.append(np.empty(0, dtype=np.int64))
+            continue
+        lid, v, h = line[inside], values[inside], sup[inside]
+        size = int(lid.max()) + 1
+        total = np.bincount(lid, weights=v, minlength=size)
+        n_sup = np.bincount(lid, weights=h, minlength=size)
+        sum_sup = np.bincount(lid, weights=v * h, minlength=size)
+        bad = ((total > 0) & (total < threshold)) | (n_sup == 1) | ((n_sup >= 1) & (sum_sup < threshold))
+        out.append(np.flatnonzero(bad))
+    return out
+
+
 def small_totals(frame: pd.DataFrame, value: str, lines: Sequence[Lines], threshold: float = THRESHOLD,
-                 period: str | None = None) -> pd.DataFrame:
-    """The line totals (margins) below the threshold: a page must hide these totals themselves.
+                 period: str | None = None, suppressed: pd.Series | None = None) -> pd.DataFrame:
+    """The line totals (margins) a page must not show, with their keys.
 
     Complementary suppression protects cells against published totals; a total that is itself a small
-    count of people discloses on its own and is never shown. One row per such total: `dimension` (the
-    index of the line family in `lines`), the line's keys and `total`.
+    count of people, or (given the `suppressed` flags) whose line could not be protected, is never shown.
+    One row per such total: `dimension` (the index of the line family in `lines`), the line's keys, `total`.
     """
     out = frame.copy()
     if period is not None:
         out["_year"] = pd.to_datetime(out[period]).dt.year
+    values = out[value].to_numpy(dtype=float)
+    sup = np.zeros(len(out), dtype=bool) if suppressed is None else suppressed.to_numpy(dtype=bool)
+    ids = _line_ids(out, lines)
     found = []
-    for i, line in enumerate(lines):
-        part = out if line.where is None else out[out[line.where].astype(bool)]
+    for i, (line, family, bad) in enumerate(zip(lines, ids, unsafe_lines(values, sup, ids, threshold))):
+        if not len(bad):
+            continue
+        rows = out[np.isin(family, bad)].assign(_line=family[np.isin(family, bad)])
         keys = list(line.keys)
-        sums = part.groupby(keys, dropna=False)[value].sum().reset_index(name="total") if keys else \
-            pd.DataFrame({"total": [part[value].sum()]})
-        small = sums[(sums["total"] < threshold) & (sums["total"] > 0)]
-        found.append(small.assign(dimension=i))
-    return pd.concat(found, ignore_index=True) if found else pd.DataFrame(columns=["dimension", "total"])
+        totals = rows.groupby("_line").agg(total=(value, "sum"), **{k: (k, "first") for k in keys})
+        found.append(totals.reset_index(drop=True).assign(dimension=i))
+    if not found:
+        return pd.DataFrame(columns=["dimension", "total"])
+    return pd.concat(found, ignore_index=True).drop(columns=[c for c in ("_year",) if c in out.columns], errors="ignore")
 
 
 # ---- the warehouse's tables ---------------------------------------------------------------------------

@@ -5,7 +5,6 @@ import streamlit as st
 
 from indicators.catalogue import load_catalogue
 from indicators.suppression import THRESHOLD
-from pipeline.templates import CADENCE_MONTHS, TEMPLATES, rule_text, template_guide
 from ui import data
 from ui.audit import export_button
 from ui.context import current_view
@@ -29,6 +28,7 @@ else:
     st.info(t("dp_demo_only", lang))
 
 fresh = data.freshness(version, today)
+TEMPLATES = data.templates()
 late = fresh[fresh["status"] == "late"]
 
 tab_sources, tab_fresh, tab_methods, tab_downloads, tab_templates = st.tabs(
@@ -165,19 +165,19 @@ with tab_templates:
     st.caption(t("dp_templates_caption", lang))
     for tpl in TEMPLATES.values():
         with st.expander(tpl.name(lang)):
-            cadence = {1: "dp_freq_monthly", 3: "dp_freq_quarterly", 12: "dp_freq_annual"}[CADENCE_MONTHS[tpl.cadence]]
+            cadence = f"dp_freq_{tpl.cadence}"
             st.markdown((tpl.description_en if lang == "en" else tpl.description_vi) + "  \n" + t(
                 "dp_template_meta", lang, agency=tpl.agency_en if lang == "en" else tpl.agency_vi,
                 cadence=t(cadence, lang).lower(), days=tpl.due_days, code=tpl.code))
             if tpl.level == "person":
                 st.warning(t("dp_template_person", lang), icon=":material/shield_person:")
-            guide = template_guide(tpl, lang)
+            guide, rules = data.template_guide(tpl.code, lang)
             st.dataframe(pd.DataFrame({
                 t("dp_col_header", lang): guide["header"] + (" / " + guide["header_en"] if lang == "en" else ""),
                 t("dp_col_required", lang): guide["required"], t("dp_col_note", lang): guide["note"],
                 t("dp_col_example", lang): guide["example"]}), hide_index=True, width="stretch")
-            if tpl.rules:
-                st.markdown(f"**{t('dp_rules_of_template', lang)}:** " + "; ".join(rule_text(tpl, r, lang) for r in tpl.rules))
+            if rules:
+                st.markdown(f"**{t('dp_rules_of_template', lang)}:** " + "; ".join(rules))
             st.download_button(t("dp_template_download", lang), lambda code=tpl.code: data.template_form(code),
                                file_name=f"{tpl.file_stem()}.xlsx",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

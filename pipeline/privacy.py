@@ -132,12 +132,6 @@ def pseudonymise(key: PseudonymKey, ids: pd.Series) -> pd.Series:
     return pd.Series(values.array, index=ids.index)
 
 
-def cccd_format_ok(values: pd.Series) -> pd.Series:
-    """12 digits (vectorised on Arrow strings)."""
-    s = values.astype("str")
-    return (s.str.len() == 12) & s.str.isdigit().fillna(False).astype(bool)
-
-
 def cccd_province_ok(values: pd.Series) -> pd.Series:
     """The first three digits are a province code of birth registration."""
     return values.astype("str").str.slice(0, 3).isin(CCCD_PROVINCES)

@@ -30,7 +30,6 @@ from store.versions import (VersionError, current_version, list_versions, read_m
 
 KEEP_VERSIONS = 5
 LOCK_NAME = ".publish.lock"
-STATUS_RANK = {"official": 0, "preliminary": 1, "estimate": 2, "demo": 3}
 
 
 class PublishError(RuntimeError):

@@ -31,7 +31,7 @@ import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
 from pipeline.crosswalk import fold, names_to_codes, resolve_communes
-from pipeline.privacy import cccd_format_ok, cccd_province_ok, mask_cccd
+from pipeline.privacy import cccd_province_ok, mask_cccd
 from pipeline.readers import RawChunk
 from pipeline.templates import AtMost, Field, RateMatches, RequiredWhen, SumEquals, Template
 from store.reference import load_sectors

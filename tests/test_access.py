@@ -253,3 +253,52 @@ def test_app_accessors_refuse_or_mask_for_a_commune_official(demo_version):
         for column in [c for c in ("commune_code", "geo", "code") if c in frame.columns]:
             codes = set(frame[column].astype(str))
             assert {c for c in codes if c.isdigit() and len(c) == 5} <= {OWN}, (table, column)
+
+
+# --- who the user is (ui/auth.py) ------------------------------------------------------------------
+
+from ui.auth import DEV, OIDC, PROXY, resolve_identity  # noqa: E402
+
+
+def _identity(**overrides):
+    base = dict(oidc_configured=False, oidc_user={}, trust_proxy=False, proxy_header="X-Forwarded-User",
+                headers={}, dev_mode=True, dev_user="dev.analyst")
+    return resolve_identity(**{**base, **overrides})
+
+
+def test_identity_sources_in_order():
+    assert _identity() == (_identity().__class__("dev.analyst", DEV))
+    signed_in = {"is_logged_in": True, "email": "LanhDao@hanoi.gov.vn", "sub": "x"}
+    assert _identity(oidc_configured=True, oidc_user=signed_in).user == "LanhDao@hanoi.gov.vn"
+    assert _identity(oidc_configured=True, oidc_user={"is_logged_in": False}) == \
+        _identity().__class__(None, OIDC), "not signed in: the public, never the dev user"
+    assert _identity(trust_proxy=True, headers={"X-Forwarded-User": " canbo.hoaxa@hanoi.gov.vn "}).user == \
+        "canbo.hoaxa@hanoi.gov.vn"
+    assert _identity(trust_proxy=True, headers={}).user is None
+    assert _identity(trust_proxy=True, headers={}).method == PROXY
+    assert _identity(headers={"X-Forwarded-User": "lanhdao@hanoi.gov.vn"}).user == "dev.analyst", \
+        "an untrusted header is ignored"
+    assert _identity(dev_mode=False).user is None
+
+
+def test_single_sign_on_maps_the_user_to_their_role(tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from apphelpers import APP
+
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x",
+                          "client_id": "x", "client_secret": "x", "server_metadata_url": "http://idp/.well-known"}
+    at.user = {"is_logged_in": True, "email": "CanBo.HoaXa@hanoi.gov.vn"}
+    at.query_params["xa"] = OTHER
+    at.run()
+    assert not at.exception
+    assert at.session_state["xa"] == "" and any("00004" in w.value for w in at.warning)
+    assert not any("Chế độ phát triển" in w.value for w in at.warning), "no development banner under SSO"
+    assert [b.label for b in at.sidebar.button] == ["Đăng xuất"]
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert [b.label for b in at.sidebar.button] == ["Đăng nhập"]
+    assert any("Công chúng" in c.value for c in at.sidebar.caption)
+    assert not [b for b in at.download_button], "the public downloads nothing"

@@ -105,3 +105,58 @@ def test_two_processes_share_one_log(tmp_path):
     read = AuditLog(tmp_path, max_bytes=8_000, keep=100).read()
     assert read.damaged == 0
     assert sorted(e["params"]["i"] for e in read.events) == list(range(60)) + list(range(1000, 1060))
+
+
+# --- the app writes the trail (ui/audit.py) ------------------------------------------------------
+
+from apphelpers import run_app  # noqa: E402
+
+
+@pytest.fixture
+def trail(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+    return lambda: AuditLog(tmp_path / "audit").read().events
+
+
+def test_page_views_filter_changes_and_reads_are_recorded(trail, monkeypatch):
+    monkeypatch.setenv("HANOI_DEV_USER", "phantich@hanoi.gov.vn")
+    at = run_app(ky="year")
+    assert not at.exception
+    events = trail()
+    assert events[0]["action"] == "session_start" and events[0]["params"] == {"method": "dev"}
+    view = next(e for e in events if e["action"] == "page_view")
+    assert (view["user"], view["role"], view["page"], view["params"]) == \
+        ("phantich@hanoi.gov.vn", "analyst", "tong-quan", {"ky": "year"})
+    query = next(e for e in events if e["action"] == "query")
+    assert query["params"]["read"] == "scorecard" and query["params"]["grain"] == "year" and query["rows"] == 25
+    assert view["rows"] >= 25 and view["version"] and view["session"]
+    count = len(events)
+    at.run()  # a rerun that changes nothing writes nothing
+    assert len(trail()) == count
+    at.sidebar.selectbox[0].set_value("10417").run()
+    new = trail()[count:]
+    assert [e["action"] for e in new] == ["query", "filter"]
+    assert new[0]["params"]["scope"]["communes"] == ["10417"] and new[1]["params"] == {"ky": "year", "xa": "10417"}
+
+
+def test_downloads_are_recorded_and_refused_to_the_public(trail, monkeypatch):
+    monkeypatch.setenv("HANOI_DEV_USER", "phantich@hanoi.gov.vn")
+    at = run_app()
+    csv = next(b for b in at.download_button if b.label == "Tải CSV")
+    csv.click().run()
+    download = [e for e in trail() if e["action"] == "download"]
+    assert len(download) == 1
+    assert download[0]["params"]["file"] == "tong-quan-city-2026-10.csv" and download[0]["rows"] == 25
+    monkeypatch.setenv("HANOI_DEV_USER", "congchung@example.vn")
+    public = run_app()
+    assert not public.exception and not [b for b in public.download_button if b.label == "Tải CSV"]
+
+
+def test_the_audit_page_shows_the_trail_to_an_administrator(trail, monkeypatch):
+    monkeypatch.setenv("HANOI_DEV_USER", "dev.analyst")
+    at = run_app("audit", hanh_dong="page_view")
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) >= 1 and set(table["Thao tác"]) == {"Xem trang"}
+    assert "dev.analyst" in set(table["Người dùng"])
+    assert any(m.label == "Số sự kiện" for m in at.metric)

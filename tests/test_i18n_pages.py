@@ -84,3 +84,18 @@ st.markdown(RULE_TEXT[lang])
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
 def test_pages_show_no_literal_words(page):
     assert scan(page.read_text(encoding="utf-8"), page.name) == []
+
+
+def test_currency_dates_and_month_names_follow_the_language():
+    import pandas as pd
+
+    from ui.format import format_currency, format_date, format_datetime, month_name
+
+    assert format_currency(12_400_000, "vi") == "12.400.000\xa0₫"
+    assert format_currency(12_400_000, "en") == "₫12,400,000"
+    assert format_currency(None, "vi") == "–"
+    assert format_date(pd.Timestamp("2026-10-05"), "vi") == "5 tháng 10, 2026"
+    assert format_date(pd.Timestamp("2026-10-05"), "en") == "October 5, 2026"
+    # a UTC moment shown in Hanoi time (UTC+7), the next day after 17:00 UTC
+    assert format_datetime(pd.Timestamp("2026-11-22T23:50:00Z"), "vi") == "06:50:00 23/11/2026"
+    assert month_name(10, "vi") == "tháng 10" and month_name(10, "en") == "October"

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from apphelpers import run_app
 
 from indicators.access import Principal

@@ -407,6 +407,7 @@ def downloadable_tables(version_name: str) -> list[str]:
     return [n for n in light if n in present] + [n for n in present if n not in light]
 
 
+@st.cache_data(max_entries=8, show_spinner=False)
 def table_years(version_name: str) -> list[int]:
     """Years present in the facts (newest first), for slicing the facts download."""
     from store.versions import version_path
@@ -477,6 +478,21 @@ def table_bytes(frame: pd.DataFrame, fmt: str, sheet: str = "du_lieu") -> bytes:
     else:
         raise ValueError(fmt)
     return buffer.getvalue()
+
+
+def templates() -> dict:
+    """The raw-data templates (code -> definition), for the Data page's template tab."""
+    from pipeline.templates import TEMPLATES
+
+    return TEMPLATES
+
+
+def template_guide(code: str, lang: str) -> tuple[pd.DataFrame, list[str]]:
+    """A template's columns explained (header, required, guidance, example) and its cross-column rules."""
+    from pipeline.templates import get_template, rule_text, template_guide as guide
+
+    template = get_template(code)
+    return guide(template, lang), [rule_text(template, r, lang) for r in template.rules]
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

@@ -81,8 +81,8 @@ def test_switching_to_english_and_back(browser, page, app_url):
     assert sidebar.get_by_role("combobox", name="Area").input_value() == "Hoa Xa Commune (10417)"
     assert sidebar.get_by_role("combobox", name="Period type").input_value() == "Quarter"
 
-    # A page's own choice keeps its value too (the forecast page's indicator)
-    page.goto(app_url + "/du-bao?chi_tieu=bhyt_coverage")
+    # A page's own choice keeps its value too (the map page's indicator)
+    page.goto(app_url + "/ban-do?chi_tieu=bhyt_coverage")
     choice = page.locator(".st-key-chi_tieu input")
     choice.wait_for(timeout=120_000)
     assert choice.input_value() == load_catalogue().get("bhyt_coverage").name_vi
@@ -107,3 +107,22 @@ def test_switching_to_english_and_back(browser, page, app_url):
     page.goto(app_url + "/?lang=vi")
     page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").wait_for(timeout=60_000)
     page.wait_for_function("!location.href.includes('lang=')", timeout=30_000)  # the default is left out
+
+
+def test_the_briefing_downloads_in_the_chosen_language(browser, page, app_url, tmp_path):
+    from pypdf import PdfReader
+
+    _warm_up(browser, app_url)
+    page.goto(app_url + "/?lang=en&xa=10417")
+    page.locator(METRICS).nth(24).wait_for(timeout=120_000)
+    page.get_by_role("button", name="Leadership briefing").click()
+    button = page.get_by_role("button", name="Download briefing (PDF)")
+    button.wait_for(timeout=30_000)
+    with page.expect_download(timeout=120_000) as download:
+        button.click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    assert path.name == "bao-cao-2026-6thang-10417-en.pdf"
+    text = " ".join(p.extract_text() for p in PdfReader(path).pages)
+    assert "Six-month report 2026" in text and "Hoa Xa Commune (10417)" in text
+    assert page.locator('[data-testid="stException"]').count() == 0
