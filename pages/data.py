@@ -8,7 +8,7 @@ from indicators.suppression import THRESHOLD
 from ui import data
 from ui.audit import export_button
 from ui.context import current_view
-from ui.format import fmt_month, fmt_number, format_datetime
+from ui.format import fmt_month, fmt_number, fmt_period, format_datetime
 from ui.i18n import STRINGS, t
 
 view = current_view()
@@ -99,11 +99,16 @@ with tab_fresh:
         text = t("dp_fresh_on_time", lang) if rec["status"] == "on_time" else t("dp_fresh_late", lang, n=int(rec["periods_late"]))
         return text + (f" ({t('dp_fresh_demo', lang)})" if rec["demo_only"] else "")
 
+    grain = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
+
+    def period_label(period: pd.Timestamp, frequency: str) -> str:
+        return fmt_period(period, grain[frequency], lang) if pd.notna(period) else "–"
+
     st.table(pd.DataFrame({
         t("col_indicator", lang): fresh[f"name_{lang}"],
         t("dp_col_frequency", lang): fresh["frequency"].map(lambda f: t(f"dp_freq_{f}", lang)),
-        t("dp_col_last_period", lang): fresh["last_period"].map(lambda p: fmt_month(p, lang) if pd.notna(p) else "–"),
-        t("dp_col_expected", lang): fresh["expected_period"].map(lambda p: fmt_month(p, lang)),
+        t("dp_col_last_period", lang): [period_label(p, f) for p, f in zip(fresh["last_period"], fresh["frequency"])],
+        t("dp_col_expected", lang): [period_label(p, f) for p, f in zip(fresh["expected_period"], fresh["frequency"])],
         t("dp_col_freshness", lang): fresh.apply(freshness_label, axis=1),
         t("dp_col_data", lang): fresh["demo_only"].map(lambda d: t("dp_data_demo" if d else "dp_data_real", lang)),
         t("agency", lang): fresh["agency"],

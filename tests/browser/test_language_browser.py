@@ -28,19 +28,7 @@ def _unemployment(page) -> str:
     return card.locator('[data-testid="stMetricValue"]').inner_text()
 
 
-def _warm_up(browser, app_url: str) -> None:
-    """Open the app once in a throwaway context. The very first session after a server start runs with
-    Streamlit's folder-based pages (a `pages/` folder sits next to app.py) until st.navigation has run,
-    which can drop a link's parameters or the first click; real users meet a long-running server."""
-    context = browser.new_context()
-    warm = context.new_page()
-    warm.goto(app_url + "/")
-    warm.locator(METRICS).first.wait_for(timeout=120_000)
-    context.close()
-
-
-def test_switching_to_english_and_back(browser, page, app_url):
-    _warm_up(browser, app_url)
+def test_switching_to_english_and_back(page, app_url):
     page.goto(app_url + "/?xa=10417")
     page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").wait_for(timeout=120_000)
     page.locator(METRICS).nth(24).wait_for(timeout=60_000)
@@ -109,10 +97,9 @@ def test_switching_to_english_and_back(browser, page, app_url):
     page.wait_for_function("!location.href.includes('lang=')", timeout=30_000)  # the default is left out
 
 
-def test_the_briefing_downloads_in_the_chosen_language(browser, page, app_url, tmp_path):
+def test_the_briefing_downloads_in_the_chosen_language(page, app_url, tmp_path):
     from pypdf import PdfReader
 
-    _warm_up(browser, app_url)
     page.goto(app_url + "/?lang=en&xa=10417")
     page.locator(METRICS).nth(24).wait_for(timeout=120_000)
     page.get_by_role("button", name="Leadership briefing").click()

@@ -42,12 +42,6 @@ SAMPLE = """() => ({
 
 
 def _open_wall(page, url: str) -> None:
-    # The first request after a server start to any page but the default one shows Streamlit's "Page not
-    # found" dialog (a `pages/` folder next to app.py makes the very first run use folder-based pages before
-    # st.navigation runs); the app then serves the right page. Open the app once so the wall starts clean.
-    root = url.split("/man-hinh-tuong")[0] + "/"
-    page.goto(root)
-    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=120_000)
     page.goto(url)
     page.locator(".wall-tile").first.wait_for(timeout=120_000)
 
@@ -96,6 +90,7 @@ def test_wall_rotates_and_survives_a_publish_without_a_blank_frame(wall_page, ap
         time.sleep(1)
     assert page.evaluate(SAMPLE)["version"] == new_version, "the wall picked up the new version by itself"
     assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.get_by_text("Page not found").count() == 0, "a deep link opens cleanly, even as a first session"
     assert external == [], "the wall fetches nothing from outside"
     screenshot(page, "wall-after-publish")
 
