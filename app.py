@@ -4,6 +4,8 @@ Run with `streamlit run app.py` (the README's run command builds the demo data f
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from indicators.access import AccessDenied, can_admin
@@ -12,7 +14,10 @@ from ui.auth import establish_principal, render_identity
 from ui.context import render_controls, sync_controls_to_url
 from ui.i18n import t
 
-st.set_page_config(page_title="KPI thị trường lao động Hà Nội", page_icon=":material/dashboard:", layout="wide")
+# The favicon is a local file: a ":material/...:" page or page icon becomes a favicon fetched from
+# fonts.gstatic.com (an IOC network may be offline), and an emoji needs an emoji font the screens lack.
+FAVICON = str(Path(st.__file__).parent / "static" / "favicon.png")
+st.set_page_config(page_title="KPI thị trường lao động Hà Nội", page_icon=FAVICON, layout="wide")
 st.set_option("client.disableDataExport", True)  # every download goes through an audited button (ui/audit.py)
 principal = establish_principal()  # who is asking: every data read is authorized for them (ui/data.py)
 
