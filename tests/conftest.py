@@ -18,6 +18,7 @@ def demo_version(tmp_path_factory: pytest.TempPathFactory) -> str:
     """The version name of the session's demo warehouse (published once per test session)."""
     root = tmp_path_factory.mktemp("curated")
     os.environ["HANOI_DATA_DIR"] = str(root)
+    os.environ.setdefault("HANOI_AUDIT_DIR", str(tmp_path_factory.mktemp("audit")))
     from pipeline.publish import publish_demo
 
     return publish_demo(end=TEST_END_MONTH)

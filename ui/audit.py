@@ -122,13 +122,13 @@ def export_button(label: str, make: Callable[[], tuple[bytes, int]], file_name: 
     if not can_download(principal):
         st.caption(t("download_not_allowed", st.session_state.get("lang") or "vi"))
         return False
-    page, session = st.session_state.get(PAGE_KEY, ""), _session_id()
+    page, session, version = st.session_state.get(PAGE_KEY, ""), _session_id(), current_version()
 
     def build() -> bytes:
         payload, rows = make()
         event = AuditEvent(action="export", user=principal.user, role=principal.role, commune=principal.commune,
                            page=page, params={"file": file_name, **(params or {})}, rows=rows, session=session,
-                           version=current_version())
+                           version=version)
         default_log().append(event)
         return payload
 

@@ -112,4 +112,8 @@ def test_the_briefing_downloads_in_the_chosen_language(page, app_url, tmp_path):
     assert path.name == "bao-cao-2026-6thang-10417-en.pdf"
     text = " ".join(p.extract_text() for p in PdfReader(path).pages)
     assert "Six-month report 2026" in text and "Hoa Xa Commune (10417)" in text
+    from store.audit import default_log  # the server writes where this process would (same environment)
+
+    exports = [e for e in default_log().read().events if e["action"] == "export" and e["params"]["file"] == path.name]
+    assert exports and exports[-1]["params"]["format"] == "pdf" and exports[-1]["rows"] > 0
     assert page.locator('[data-testid="stException"]').count() == 0
