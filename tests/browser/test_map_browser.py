@@ -19,8 +19,10 @@ COUNT_LOCATIONS = """() => {
 def _wait_for_map(page):
     """Wait until MapLibre has drawn the map; returns how many communes the figure holds."""
     page.locator(".maplibregl-canvas").first.wait_for(timeout=90_000)
-    page.wait_for_function(f"({COUNT_LOCATIONS})() >= 0", timeout=90_000)
-    return page.evaluate(COUNT_LOCATIONS)
+    # a rerun may replace the figure at any moment: take the count in the same tick it is read
+    handle = page.wait_for_function(f"(() => {{ const n = ({COUNT_LOCATIONS})(); return n > 0 ? n : false; }})",
+                                    timeout=90_000)
+    return handle.json_value()
 
 
 def test_map_draws_126_communes_and_a_click_opens_the_profile(page, app_url):
