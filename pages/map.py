@@ -26,9 +26,8 @@ MODES = ("muc", "khoang_cach", "nhu_cau")
 MODE_LABELS = {"muc": "map_mode_level", "khoang_cach": "map_mode_distance", "nhu_cau": "map_mode_demand"}
 seed_from_url("che_do", MODES, "muc")
 show_url_notices(lang)
-left, right = st.columns([3, 2])
-left.selectbox(t("indicator", lang), mappable, key="chi_tieu", format_func=lambda c: catalogue.get(c).name(lang))
-right.segmented_control(t("map_mode", lang), MODES, key="che_do", format_func=lambda m: t(MODE_LABELS[m], lang))
+st.selectbox(t("indicator", lang), mappable, key="chi_tieu", format_func=lambda c: catalogue.get(c).name(lang))
+st.segmented_control(t("map_mode", lang), MODES, key="che_do", format_func=lambda m: t(MODE_LABELS[m], lang))
 sync_to_url({"chi_tieu": "unemployment_rate", "che_do": "muc"})
 code = st.session_state["chi_tieu"]
 ind = catalogue.get(code)
