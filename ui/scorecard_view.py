@@ -6,6 +6,7 @@ import streamlit as st
 
 from indicators.scorecard import ScoreRow
 from indicators.targets import Target
+from ui.charts import target_text as chart_target_text
 from ui.format import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
 from ui.i18n import t
 
@@ -27,20 +28,10 @@ def data_status_badge(status: str | None, lang: str) -> str:
 
 def target_text(row: ScoreRow, target: Target | None, lang: str) -> str:
     """'Mục tiêu 2030: ≥ 60%', '< 2,5%', '75–80%', '180.000 người/năm'."""
-    ind = row.indicator
     if target is None:
         return t("no_target", lang)
-    unit, label = ind.unit, ind.unit_label(lang)
-    per_year = t("per_year", lang) if ind.kind == "count" and not ind.unit.startswith("%") and ind.code != "active_enterprises" else ""
-    if target.direction == "lower":
-        text = f"< {fmt_value(target.high, unit, label, lang)}"
-    elif target.low is not None and target.high is not None:
-        low = fmt_value(target.low, unit, label, lang).replace(label, "").strip()
-        text = f"{low}–{fmt_value(target.high, unit, label, lang)}"
-    else:
-        text = f"≥ {fmt_value(target.low, unit, label, lang)}"
     suffix = f" ({t('target_inherited', lang)})" if target.inherited else ""
-    return f"{t('target', lang)}: {text}{per_year}{suffix}"
+    return f"{t('target', lang)}: {chart_target_text(row.indicator, target, lang)}{suffix}"
 
 
 def _delta_colour(direction: str) -> str:
