@@ -118,6 +118,56 @@ def kpi_frames(
             if as_records:
                 return [rec for part in frames for rec in part]
             return pd.concat(frames, ignore_index=True)
+    if _city_series_serves(wh, scope, grains, start, end, by_commune):
+        sql, params = _from_city_series(wh, codes, grains, start, end)
+    else:
+        sql, params = _kpi_sql(wh, codes, scope, grains, start, end, by_commune)
+    return _run(wh, sql, params, as_records)
+
+
+def _run(wh: Warehouse, sql: str, params: list, as_records: bool) -> pd.DataFrame | list[dict]:
+    if as_records:
+        return wh.records(sql, params)
+    out = wh.query(sql, params)
+    for col in ("period", "last_month", "vintage"):
+        out[col] = pd.to_datetime(out[col])
+    return out
+
+
+def _city_series_serves(wh: Warehouse, scope: Scope, grains: Sequence[str], start, end, by_commune: bool) -> bool:
+    """Whether the precomputed city series gives exactly what the full statement would: the whole city, all
+    sectors, from the start of a year (so years and year-to-date are whole) to the end of the data (so the
+    last quarter and year are not cut)."""
+    if by_commune or scope != CITY:
+        return False
+    whole_years = start is None or (pd.Timestamp(start).month == 1 and pd.Timestamp(start).day == 1)
+    to_the_end = end is None or pd.Timestamp(end) >= wh.data_until or set(grains) <= {"month", "ytd"}
+    return whole_years and to_the_end
+
+
+def city_series_sql(wh: Warehouse) -> tuple[str, list]:
+    """The full KPI statement for the whole city, every indicator and grain, over all the data: what the
+    `kpi_city` table holds (built once per warehouse on first use)."""
+    return _kpi_sql(wh, list(wh.catalogue.codes), CITY, tuple(GRAINS), None, None, False)
+
+
+def _from_city_series(wh: Warehouse, codes: Sequence[str], grains: Sequence[str], start, end) -> tuple[str, list]:
+    table = wh.materialize("kpi_city", *city_series_sql(wh))
+    grains = list(dict.fromkeys(grains))
+    clauses = [f"grain IN ({_placeholders(grains)})", f"indicator IN ({_placeholders(codes)})"]
+    params: list = grains + list(codes)
+    if start is not None:
+        clauses.append("period >= ?")
+        params.append(pd.Timestamp(start).to_pydatetime())
+    if end is not None:
+        clauses.append("period <= ?")
+        params.append(pd.Timestamp(end).to_pydatetime())
+    return f"SELECT * FROM {table} WHERE {' AND '.join(clauses)} ORDER BY grain, indicator, period", params
+
+
+def _kpi_sql(wh: Warehouse, codes: Sequence[str], scope: Scope, grains: Sequence[str], start, end,
+             by_commune: bool) -> tuple[str, list]:
+    """The KPI statement itself: counts summed over the scope, then per grain, then divided."""
     table, params, where = _filters(wh, codes, scope, start, end, by_commune)
     geo = "f.commune_code," if by_commune else ""
     geo_b = "b.commune_code," if by_commune else ""
@@ -200,12 +250,7 @@ def kpi_frames(
     LEFT JOIN sources src ON src.source_id = v.source
     ORDER BY v.grain, v.indicator, {geo_v} v.period
     """
-    if as_records:
-        return wh.records(sql, params + list(codes))
-    out = wh.query(sql, params + list(codes))
-    for col in ("period", "last_month", "vintage"):
-        out[col] = pd.to_datetime(out[col])
-    return out
+    return sql, params + list(codes)
 
 
 def kpi_value(

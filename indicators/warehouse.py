@@ -34,6 +34,7 @@ class Warehouse:
         self.catalogue = catalogue or load_catalogue()
         self.manifest = read_manifest(version)
         self._lock = threading.Lock()
+        self._materialized: set[str] = set()
         self._con = duckdb.connect(":memory:", config={"threads": 2})
         self._con.execute("SET enable_progress_bar = false")
         self._load(version_path(version))
@@ -97,6 +98,22 @@ class Warehouse:
             return cursor.execute(sql, params or []).df()
         finally:
             cursor.close()
+
+    def materialize(self, name: str, sql: str, params: list) -> str:
+        """Store a query's result as table `name` once per warehouse (thread-safe); later calls are free.
+
+        For aggregates many requests share (the whole city's KPI series): a lookup in a small table is
+        ~10x cheaper than planning and running the full KPI statement again."""
+        if name not in self._materialized:
+            with self._lock:
+                if name not in self._materialized:
+                    cursor = self._con.cursor()
+                    try:
+                        cursor.execute(f"CREATE OR REPLACE TABLE {name} AS {sql}", params)
+                    finally:
+                        cursor.close()
+                    self._materialized.add(name)
+        return name
 
     def records(self, sql: str, params: list | None = None) -> list[dict]:
         """Run parameterised SQL and return rows as dicts, dates as Timestamps (no DataFrame overhead)."""

@@ -17,6 +17,7 @@ from ui.charts import fan_figure, target_text, value_text
 from ui.context import commune_label, current_view
 from ui.format import fmt_month, fmt_number, fmt_percent_of, fmt_period
 from ui.i18n import t
+from ui.refresh import rerun_when_a_new_version_is_served
 from ui.scorecard_view import status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 
@@ -40,6 +41,7 @@ if any(r.data_status == "demo" for r in rows):
     st.warning(t("demo_banner", lang), icon=":material/science:")
 if forecasts.empty:
     st.info(t("fc_none", lang))
+    rerun_when_a_new_version_is_served(version)
     with st.expander(t("status_rule", lang)):
         st.markdown(RULE_TEXT[lang])
     sync_to_url({"chi_tieu": DEFAULT_KPI})

@@ -154,8 +154,14 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
+    from indicators.forecast_store import has_forecasts
     from pipeline.forecast_batch import publish_forecasts
+    from store.versions import current_version
 
+    current = current_version()
+    if args.if_missing and current is not None and has_forecasts(current):
+        print(f"phiên bản {current} đã có dự báo / already has forecasts")
+        return 0
     communes = None if args.communes == "all" else [] if args.communes == "none" else args.communes.split(",")
     version, stats = publish_forecasts(communes=communes, workers=args.workers)
     print(f"current version: {version} ({stats['forecasts']} forecasts of {stats['series']} series in {stats['seconds']} s)")
@@ -227,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("forecast", help="2030 forecasts of every KPI (city and communes), published as a new version")
     p.add_argument("--communes", default="all", help="all (default), none, or comma-separated commune codes")
     p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when the current version has forecasts")
     p.set_defaults(func=cmd_forecast)
     p = sub.add_parser("template", help="list the templates, or write one as an XLSX form")
     p.add_argument("code", nargs="?", help="template code")

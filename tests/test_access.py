@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 import pytest
@@ -178,14 +179,16 @@ def as_official(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("page", PAGES)
 def test_no_page_shows_another_communes_detail_to_a_commune_official(as_official, page):
-    at = run_app(page, xa=OTHER, so_sanh=OTHER)
+    extra = {"xem": "ban-do"} if page == "wall" else {}  # the wall's map view, not whichever the clock shows
+    at = run_app(page, xa=OTHER, so_sanh=OTHER, **extra)
     assert not at.exception, at.exception
     assert at.session_state["xa"] == "", "the link's commune was refused"
     assert OTHER not in (at.sidebar.selectbox[0].options if at.sidebar.selectbox else [])
     for frame in (d.value for d in at.dataframe):
         assert _others_show_no_figures(frame) == [], page
     text = " ".join(m.value for m in at.markdown)
-    assert "Ba Đình" not in text or page in ("map", "sectors", "data"), "no profile of another commune"
+    assert "Ba Đình" not in text or page in ("map", "sectors", "data", "wall"), "no profile of another commune"
+    assert not re.search(r"Ba Đình: \d", text), "the wall map names every commune but shows no other's figure"
     from store.audit import AuditLog
 
     denied = [e for e in AuditLog(as_official).read().events if e["action"] == "denied"]

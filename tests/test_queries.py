@@ -121,3 +121,40 @@ def test_unknown_indicator_and_grain_are_refused(warehouse):
 def test_values_are_parameters_not_sql(warehouse):
     hostile = Scope(communes=("00004' OR '1'='1",))
     assert kpi_frame(warehouse, ["new_jobs"], hostile, "year").empty
+
+
+def _full_statement(wh, codes, grains, start=None, end=None) -> pd.DataFrame:
+    """The KPI statement run in full, bypassing the precomputed city series."""
+    from indicators import queries
+
+    return queries._run(wh, *queries._kpi_sql(wh, codes, CITY, grains, start, end, False), as_records=False)
+
+
+@pytest.mark.parametrize("grains", [("month",), ("quarter", "year"), ("month", "year", "ytd")])
+def test_the_precomputed_city_series_equals_the_full_statement(warehouse, grains):
+    codes = list(warehouse.catalogue.codes)
+    fast = kpi_frames(warehouse, codes, CITY, grains)
+    pd.testing.assert_frame_equal(fast, _full_statement(warehouse, codes, grains))
+    levels = [c for c in codes if warehouse.catalogue.get(c).kind != "growth"]
+    start, end = pd.Timestamp(2024, 1, 1), warehouse.data_until
+    pd.testing.assert_frame_equal(kpi_frames(warehouse, levels, CITY, grains, start, end),
+                                  _full_statement(warehouse, levels, grains, start, end))
+
+
+def test_growth_from_the_precomputed_series_uses_the_year_before_the_window(warehouse):
+    """The full statement only sees the window's months, so its first year has no growth; the city series
+    was computed over all the data, so its first year compares with the year before."""
+    start = pd.Timestamp(2024, 1, 1)
+    fast = kpi_frame(warehouse, ["productivity_growth"], CITY, "year", start=start).set_index("period")["value"]
+    every_year = kpi_frame(warehouse, ["productivity_growth"], CITY, "year").set_index("period")["value"]
+    assert fast.loc[start] == every_year.loc[start] and not np.isnan(fast.loc[start])
+    cut = _full_statement(warehouse, ["productivity_growth"], ("year",), start).set_index("period")["value"]
+    assert np.isnan(cut.loc[start])
+
+
+def test_a_window_that_ends_before_the_data_is_not_served_from_the_city_series(warehouse):
+    end = pd.Timestamp(2026, 6, 1)
+    year = kpi_frame(warehouse, ["new_jobs"], CITY, "year", end=end).set_index("period")
+    assert year.loc[pd.Timestamp(2026, 1, 1), "n_months"] == 6
+    months = kpi_frame(warehouse, ["new_jobs"], CITY, "month", start=pd.Timestamp(2026, 1, 1), end=end)
+    assert year.loc[pd.Timestamp(2026, 1, 1), "value"] == months["value"].sum()

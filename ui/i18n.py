@@ -310,10 +310,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{area} · forecast from data up to {until} · version {version}",
     },
     "fc_none": {
-        "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu: `python -m pipeline forecast`. "
+        "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu: `python -m pipeline forecast` "
+              "(lần chạy đầu, `./run.sh` tự tính trong nền, vài phút; trang tự cập nhật khi xong). "
               "Trong lúc chờ, trạng thái các chỉ tiêu theo quy tắc xu hướng.",
         "en": "This data version has no forecasts yet. They are computed when data is published: `python -m pipeline "
-              "forecast`. Meanwhile, statuses follow the trend rule.",
+              "forecast` (on the first start `./run.sh` computes them in the background, a few minutes; the page "
+              "updates by itself when they are ready). Meanwhile, statuses follow the trend rule.",
     },
     "fc_kpi": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "fc_no_forecast_kpi": {

@@ -73,8 +73,11 @@ def app_url(demo_version: str) -> str:
     stop_server(proc)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module. Not per session: Playwright's sync API keeps an event loop running in
+    the main thread while it is open, and the tests after the browser folder (the benchmark harness's
+    asyncio websocket client) need that thread free."""
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():

@@ -2,19 +2,21 @@
 
 The wall is opened with a 3-second rotation; a MutationObserver counts, at every DOM change, whether the
 KPI tiles ever vanish or an exception appears, and the test also samples the page every second for 40 s.
-In the middle a new demo version is published into the same warehouse (as the pipeline does), and the
-wall must pick it up by itself without a blank frame or an error.
+In the middle a new demo version is published into the warehouse (as the pipeline does), and the wall must
+pick it up by itself without a blank frame or an error. The test runs its own server over a copy of the
+session's warehouse, so the publish does not change the version the other tests read.
 """
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
-from conftest import ROOT, screenshot
+from conftest import ROOT, screenshot, start_server, stop_server
 
 pytestmark = pytest.mark.browser
 
@@ -53,8 +55,21 @@ def wall_page(browser):
     context.close()
 
 
-def test_wall_rotates_and_survives_a_publish_without_a_blank_frame(wall_page, app_url, demo_version):
+@pytest.fixture
+def own_warehouse(tmp_path, demo_version):
+    """A copy of the session's warehouse and a server of its own over it: (url, data dir)."""
+    from store.paths import curated_dir
+
+    root = tmp_path / "curated"
+    shutil.copytree(curated_dir(), root)
+    url, proc = start_server({"HANOI_DATA_DIR": str(root)})
+    yield url, root
+    stop_server(proc)
+
+
+def test_wall_rotates_and_survives_a_publish_without_a_blank_frame(wall_page, own_warehouse, demo_version):
     page = wall_page
+    app_url, root = own_warehouse
     external: list[str] = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith((app_url, "data:", "blob:")) else None)
     _open_wall(page, app_url + "/man-hinh-tuong?xoay=3")
@@ -65,7 +80,7 @@ def test_wall_rotates_and_survives_a_publish_without_a_blank_frame(wall_page, ap
         if second == 10:  # publish a new demo version while the wall is running
             publisher = subprocess.Popen(
                 [sys.executable, "-c", "from pipeline.publish import publish_demo; print(publish_demo(end='2026-10'))"],
-                cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, text=True)
+                cwd=ROOT, env={**os.environ, "HANOI_DATA_DIR": str(root)}, stdout=subprocess.PIPE, text=True)
         samples.append(page.evaluate(SAMPLE))
         if second % 8 == 0:
             screenshot(page, f"wall-sample-{second:02d}")
