@@ -33,7 +33,7 @@ def plain_warehouse(tmp_path, demo_version):
 def test_the_forecast_page_shows_the_forecasts_as_soon_as_they_are_published(page, plain_warehouse, demo_version):
     url, root = plain_warehouse
     page.goto(url + "/du-bao?chi_tieu=bhxh_compulsory_share")
-    page.get_by_text("chưa có dự báo").first.wait_for(timeout=120_000)
+    page.get_by_text("Phiên bản dữ liệu này chưa có dự báo").first.wait_for(timeout=120_000)
     assert page.locator(".js-plotly-plot").count() == 0
     screenshot(page, "forecast-waiting")
 
@@ -46,7 +46,7 @@ def test_the_forecast_page_shows_the_forecasts_as_soon_as_they_are_published(pag
     page.get_by_text("Xác suất đạt mục tiêu 2030").first.wait_for(timeout=60_000)
     page.locator(".js-plotly-plot").first.wait_for(timeout=30_000)
     assert time.time() - published < 45, "picked up within a few checks of the version"
-    assert page.get_by_text("chưa có dự báo").count() == 0
+    assert page.get_by_text("Phiên bản dữ liệu này chưa có dự báo").count() == 0
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page.get_by_text("Tỷ lệ LLLĐ trong độ tuổi tham gia BHXH bắt buộc").first.is_visible()
     screenshot(page, "forecast-published")
