@@ -38,6 +38,7 @@ import pandas as pd
 
 from indicators.queries import Scope, kpi_frame
 from indicators.scorecard import ScoreRow, build_scorecard
+from indicators.suppression import hide_small_counts
 from indicators.targets import CITY
 from indicators.warehouse import Warehouse
 from store.paths import PROJECT_ROOT
@@ -213,7 +214,8 @@ def kpi_frame_for(
 ) -> pd.DataFrame:
     """`indicators.queries.kpi_frame` as the principal may see it (the scope is authorized first)."""
     allowed = authorize_scope(principal, scope, by_commune)
-    frame = kpi_frame(wh, codes, allowed, grain, start, end, by_commune)
+    frame = hide_small_counts(kpi_frame(wh, codes, allowed, grain, start, end, by_commune),
+                              wh.catalogue)
     return drop_hidden_rows(principal, frame) if by_commune else frame
 
 

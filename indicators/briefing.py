@@ -24,6 +24,7 @@ from indicators.access import AccessDenied, Principal, kpi_frame_for, scorecard_
 from indicators.mapclass import NO_DATA, quantile_classes
 from indicators.queries import Scope
 from indicators.scorecard import ScoreRow
+from indicators.suppression import THRESHOLD
 from indicators.targets import CITY
 from indicators.warehouse import Warehouse
 from store.reference import load_communes
@@ -288,7 +289,7 @@ def _kpi_table(rows: list[ScoreRow], lang: str, fmt: Formatters, period: Briefin
         for row in group:
             ind = row.indicator
             status = row.assessment.status
-            value = fmt.value(row.value, ind, lang) if row.has_data else t("no_data", lang)
+            value = fmt.value(row.value, ind, lang) if row.has_data else t(row.missing_key, lang, k=THRESHOLD)
             year_ago = fmt.value(row.year_ago, ind, lang) if row.year_ago is not None else "–"
             data_status = t("data_" + row.data_status, lang) if row.data_status else t("no_data", lang)
             own_period = fmt.period(row.period, row.grain, lang, row.last_month, row.n_months) if row.has_data else ""

@@ -1,13 +1,16 @@
 """One indicator for all 126 communes in one period: what the map, its ranked table and ranks read.
 
 Communes without data keep their row with value NaN, so callers can draw them as "no data" and list
-them, never drop them or show them as zero.
+them, never drop them or show them as zero. Small counts of people come back hidden (NaN with
+`suppressed` True, see indicators/suppression.py), so no page, export or briefing can show them.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from indicators.queries import Scope, kpi_frame
+from indicators.suppression import FLAG, person_count_indicators, small_people_rule, suppress_commune_values
 from indicators.warehouse import Warehouse
 from store.reference import load_communes
 
@@ -24,7 +27,8 @@ def period_window(grain: str, until: pd.Timestamp) -> tuple[pd.Timestamp, pd.Tim
 
 def all_values_by_commune(wh: Warehouse, codes: list[str], grain: str, until: pd.Timestamp,
                           sectors: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Rows for every (indicator, commune) pair, all 126 communes each, with rank among 126 (1 = best)."""
+    """Rows for every (indicator, commune) pair, all 126 communes each, with rank (1 = best) among the
+    communes whose value is shown."""
     start, end = period_window(grain, until)
     query_grain = "ytd" if grain in ("ytd", "year") else grain
     frame = kpi_frame(wh, codes, Scope(sectors=sectors or None), query_grain, start, end, by_commune=True)
@@ -36,6 +40,12 @@ def all_values_by_commune(wh: Warehouse, codes: list[str], grain: str, until: pd
     lower = out["indicator"].map(lambda c: wh.catalogue.get(c).direction == "lower")
     signed = out["value"].where(lower, -out["value"])  # rank 1 = best whichever the direction
     out["rank"] = signed.groupby(out["indicator"]).rank(method="min")
+    out = suppress_commune_values(out, out["indicator"].isin(person_count_indicators(wh.catalogue)))
+    hidden = small_people_rule(wh.catalogue)  # rates over a handful of people: hidden on their own
+    few = [not s and hidden(i, v, d) for i, v, d, s in zip(out["indicator"], out["value"], out["den"], out[FLAG])]
+    out.loc[few, ["value", "se", "num", "den", "rank"]] = np.nan
+    out.loc[few, FLAG] = True
+    out["rank"] = out.groupby("indicator")["rank"].rank(method="min")  # no gap where a hidden commune was
     out["period_start"], out["period_end"] = start, end
     return out.drop(columns=["commune_code"]).reset_index(drop=True)
 

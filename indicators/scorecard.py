@@ -14,6 +14,7 @@ import pandas as pd
 from indicators.catalogue import Indicator
 from indicators.queries import Scope, kpi_frames
 from indicators.forecast_store import forecast_index
+from indicators.suppression import small_people_rule
 from indicators.status import Assessment, assess_level, assess_yearly_count, combine
 from indicators.targets import CITY, Target, annual_plan, target_2030
 from indicators.warehouse import Warehouse
@@ -45,10 +46,16 @@ class ScoreRow:
     plan: Target | None = None
     ytd: float | None = None
     sector_filtered: bool | None = None  # None: no sector chosen; False: chosen but no breakdown
+    suppressed: bool = False  # the value is a count of fewer than THRESHOLD people, hidden
 
     @property
     def has_data(self) -> bool:
         return self.value is not None
+
+    @property
+    def missing_key(self) -> str:
+        """The UI string that stands in for a missing value: hidden (small count) or no data."""
+        return "suppressed_small" if self.suppressed else "no_data"
 
 
 def _f(value) -> float | None:
@@ -64,7 +71,8 @@ def _pick(records: list[dict], key: str, when: pd.Timestamp) -> float | None:
 
 def _row_for(ind: Indicator, by_grain: dict[str, list[dict]], grain: str, geo: str, wh: Warehouse) -> ScoreRow:
     own_grain = "year" if ind.frequency == "annual" and ind.kind == "growth" else grain
-    series = [r for r in by_grain.get(own_grain, []) if _f(r["value"]) is not None]
+    # A hidden figure (a handful of people) keeps its place: the period is shown, its value is not.
+    series = [r for r in by_grain.get(own_grain, []) if _f(r["value"]) is not None or r.get("suppressed")]
     row = ScoreRow(indicator=ind, grain=own_grain, target=target_2030(ind, geo))
     if not series:
         return row
@@ -76,10 +84,11 @@ def _row_for(ind: Indicator, by_grain: dict[str, list[dict]], grain: str, geo: s
     row.data_status, row.source = current["status"], current["source"]
     row.vintage, row.provisional = current["vintage"], bool(current["provisional"])
     row.mapped_from_old = bool(current["mapped_from_old"])
+    row.suppressed = bool(current.get("suppressed"))
     if len(series) > 1:
         row.previous = _f(series[-2]["value"])
     row.year_ago = _pick(series, key, current[key] - pd.DateOffset(years=1))
-    row.spark = [float(r["value"]) for r in series[-SPARK_PERIODS[own_grain]:]]
+    row.spark = [float("nan") if r["value"] is None else float(r["value"]) for r in series[-SPARK_PERIODS[own_grain]:]]
     if ind.kind == "count" and not wh.catalogue.is_stock(ind.code):
         ytd = by_grain.get("ytd", [])
         month = row.last_month
@@ -111,7 +120,10 @@ def build_scorecard(
     start = pd.Timestamp(until.year - 3, 1, 1)
     records = kpi_frames(wh, codes, scope, grains, start=start, end=until, as_records=True)
     grouped: dict[str, dict[str, list[dict]]] = {}
+    hidden = small_people_rule(wh.catalogue)
     for rec in records:
+        if hidden(rec["indicator"], rec["value"], rec["den"]):
+            rec["value"], rec["se"], rec["suppressed"] = None, None, True
         grouped.setdefault(rec["indicator"], {}).setdefault(rec["grain"], []).append(rec)
     forecasts = forecast_index(wh.version) if _whole_area(scope, geo) else {}
     out = []
@@ -122,6 +134,7 @@ def build_scorecard(
         row.assessment = _with_forecast(row, forecasts.get((ind.code, geo)), until)
         out.append(row)
     return out
+
 
 
 # --- status from the 2030 forecast (issue 4): the rule is indicators/status.py ---

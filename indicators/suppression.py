@@ -316,3 +316,63 @@ def suppress_reconciliation(frame: pd.DataFrame, threshold: float = THRESHOLD) -
     from_columns = [c for c in frame.columns if c not in ("period", "commune_code", "sector")]
     return suppress_wide(frame, ["period", "commune_code", "sector"], from_columns, ["commune_code", "sector", "period"],
                          RECONCILIATION_RELATIONS, threshold, period="period")
+
+
+def person_count_indicators(catalogue) -> set[str]:
+    """KPIs whose value is a count of people (new jobs, trainees...): the ones a map or a scorecard must hide
+    when small. Rates are not counts; sessions and enterprises do not describe people."""
+    return {ind.code for ind in catalogue.indicators
+            if ind.kind == "count" and all(catalogue.measures[m].unit == "persons" for m in ind.numerator)}
+
+
+def suppress_commune_values(frame: pd.DataFrame, people: pd.Series | bool, threshold: float = THRESHOLD) -> pd.DataFrame:
+    """One period's values of all communes (the map, its table, the profile's ranks) as the app shows them.
+
+    `people` marks the rows that count people (a boolean, or one per row). Lines: the city total and the
+    phường / xã totals, which the Overview shows for the same period (per indicator when the frame has an
+    `indicator` column). A hidden commune loses its rank too, since a rank would place it among the others.
+    """
+    by = ("indicator",) if "indicator" in frame.columns else ()
+    eligible = pd.Series(people, index=frame.index) if isinstance(people, bool) else people.reindex(frame.index)
+    lines = [Lines(by), Lines(by + ("type",))]
+    out = suppress(frame, "value", lines, threshold, eligible=eligible.fillna(False).astype(bool))
+    hidden = out[FLAG].to_numpy()
+    for column in ("se", "rank"):
+        if column in out.columns:
+            out.loc[hidden, column] = np.nan
+    return out
+
+
+def small_base_ratio_indicators(catalogue) -> set[str]:
+    """Rates whose denominator counts people (the elderly seeking work who found it): 1 of 3 is a person."""
+    return {ind.code for ind in catalogue.indicators
+            if ind.kind == "ratio" and ind.denominator and all(catalogue.measures[m].unit == "persons" for m in ind.denominator)}
+
+
+def small_people_rule(catalogue, threshold: float = THRESHOLD):
+    """`hidden(indicator, value, den) -> bool`: a count of fewer than `threshold` people, or a rate over
+    fewer than `threshold` people. The one rule for every KPI figure the app shows (zeros describe nobody)."""
+    counts, ratios = person_count_indicators(catalogue), small_base_ratio_indicators(catalogue)
+
+    def hidden(indicator: str, value, den) -> bool:
+        if indicator in counts:
+            return value is not None and value == value and 0 < value < threshold
+        if indicator in ratios:
+            return den is not None and den == den and 0 < den < threshold
+        return False
+
+    return hidden
+
+
+def hide_small_counts(frame: pd.DataFrame, catalogue, threshold: float = THRESHOLD) -> pd.DataFrame:
+    """KPI series (`indicators.queries.kpi_frame` rows) with `small_people_rule` applied: value, numerator,
+    denominator and standard error become NaN and `suppressed` is True. Primary suppression only: a series
+    is read along time, and its public totals are the city's, which are never small."""
+    out = frame.copy()
+    hidden = small_people_rule(catalogue, threshold)
+    small = np.array([hidden(i, v, d) for i, v, d in zip(out["indicator"], out["value"], out["den"])], dtype=bool)
+    out[FLAG] = small
+    for column in ("value", "num", "den", "se"):
+        if column in out.columns:
+            out.loc[small, column] = np.nan
+    return out

@@ -1,4 +1,5 @@
 """Bản đồ — a choropleth of the 126 communes for any KPI, period and sector, with its ranked-table twin."""
+import pandas as pd
 import streamlit as st
 
 from indicators.mapclass import distance_to_target, diverging_classes, quantile_classes
@@ -8,6 +9,7 @@ from ui.audit import download_button
 from ui.context import current_view
 from indicators.commune_values import period_window
 from indicators.queries import Scope
+from indicators.suppression import FLAG, THRESHOLD
 from ui.format import decimals_for, fmt_number, fmt_period, fmt_value
 from ui.i18n import t
 from ui.map_view import boundaries, choropleth, class_labels, demand_layer, selected_code
@@ -61,9 +63,12 @@ if demand_mode:
                     for v, va, se in zip(values["value"], values["vacancies"], values["job_seekers"])]
 else:
     shown_values = [fmt_value(v, unit, unit_label, lang) for v in values["value"]]
+hidden = values[FLAG].fillna(False).astype(bool) if FLAG in values.columns else pd.Series(False, index=values.index)
+hidden_text = t("suppressed_small", lang, k=THRESHOLD)
 hover = [
-    f"<b>{n}</b><br>{shown}<br>{s} · {period}" if v == v else f"<b>{n}</b><br>{t('hover_no_data', lang)} · {period}"
-    for n, v, shown, s in zip(names, values["value"], shown_values, status_text)
+    f"<b>{n}</b><br>{shown}<br>{s} · {period}" if v == v
+    else f"<b>{n}</b><br>{hidden_text if h else t('hover_no_data', lang)} · {period}"
+    for n, v, shown, s, h in zip(names, values["value"], shown_values, status_text, hidden)
 ]
 if distance_mode:
     shown = [distance_to_target(v if v == v else None, target) for v in values["value"]]
@@ -83,11 +88,14 @@ with map_col:
                             config={"displayModeBar": False, "scrollZoom": False})
     st.caption(t("map_caption", lang, boundary=f"{geo.caption_vi if lang == 'vi' else geo.caption_en} ({geo.attribution})",
                  period=period, n=len(classes.colours)))
-    missing = values[values["value"].isna()]
-    if missing.empty:
+    missing = values[values["value"].isna() & ~hidden]
+    if missing.empty and not hidden.any():
         st.caption(t("map_all_have_data", lang))
-    else:
+    if not missing.empty:
         st.caption(t("map_no_data_list", lang, n=len(missing), names=", ".join(missing["name_vi" if lang == "vi" else "name_en"])))
+    if hidden.any():
+        st.caption(t("map_hidden_list", lang, n=int(hidden.sum()), k=THRESHOLD,
+                     names=", ".join(values.loc[hidden, "name_vi" if lang == "vi" else "name_en"])))
 
 with table_col:
     st.subheader(t("map_ranked", lang))
@@ -97,7 +105,8 @@ with table_col:
         **{t("col_rank", lang): table["rank"], t("col_commune", lang): table["name_vi" if lang == "vi" else "name_en"],
            t("col_type", lang): table["type"].map(lambda x: t(f"type_{x}", lang)),
            value_column: table["value"].round(2),
-           t("col_data_status", lang): table["status"].map(lambda s: t(f"data_{s}", lang) if isinstance(s, str) else t("no_data", lang))}
+           t("col_data_status", lang): [hidden_text if hidden[i] else t(f"data_{s}", lang) if isinstance(s, str)
+                                        else t("no_data", lang) for i, s in zip(table.index, table["status"])]}
     )[["code", t("col_rank", lang), t("col_commune", lang), t("col_type", lang), value_column,
        t("col_data_status", lang)]]
     picked = st.dataframe(shown_table, hide_index=True, height=520, on_select="rerun", selection_mode="single-row",

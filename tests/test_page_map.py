@@ -125,3 +125,15 @@ def test_sector_demand_layer_for_priority_sectors():
     shares = table[value_column].dropna()
     assert 99 <= shares.sum() <= 101  # shares of the city's vacancies add up to 100%
     assert any("J, M" in c.value for c in at.caption)
+
+
+def test_small_counts_of_people_are_hidden_and_listed_not_called_missing():
+    at = run_app(page="map", chi_tieu="jobs_abroad")
+    assert not at.exception
+    hidden = next(c.value for c in at.caption if c.value.startswith("Ẩn để bảo vệ thông tin cá nhân"))
+    n = int(hidden.split("(")[1].split(")")[0])
+    assert n >= 2 and not any(c.value.startswith("Không có số liệu") for c in at.caption)
+    table = at.dataframe[0].value
+    values = table.iloc[:, 4]
+    assert len(table) == 126 and not ((values > 0) & (values < 10)).any()
+    assert (table["Loại số liệu"] == "ẩn (dưới 10 người)").sum() == n == values.isna().sum()

@@ -161,3 +161,88 @@ def test_small_line_totals_are_reported_so_they_are_never_shown():
     unsafe = small_totals(df, "v", lines_for(["r", "c"]), suppressed=out[FLAG])
     assert len(unsafe) >= len(totals)  # after suppression, lines left unprotectable join the list
     assert (totals["total"] < THRESHOLD).all()
+
+
+# --- what the map, the profile and the scorecards show (issue 5: "every aggregate the app can show") ---
+def test_the_map_hides_small_commune_counts_so_the_city_and_type_totals_do_not_give_them_back(warehouse):
+    from indicators.commune_values import values_by_commune
+    from indicators.queries import kpi_frame
+
+    until = warehouse.data_until
+    raw = kpi_frame(warehouse, ["jobs_abroad"], grain="month", start=until, end=until, by_commune=True)
+    raw = raw.set_index("commune_code")["value"]
+    assert ((raw > 0) & (raw < THRESHOLD)).sum() > 10, "the demo has small monthly counts to protect"
+    shown = values_by_commune(warehouse, "jobs_abroad", "month", until)
+    visible = shown["value"].dropna()
+    assert not ((visible > 0) & (visible < THRESHOLD)).any()
+    hidden = shown[FLAG].to_numpy(dtype=bool)
+    assert shown.loc[hidden, "rank"].isna().all()
+    assert sorted(shown["rank"].dropna().unique())[0] == 1 and shown["rank"].max() <= (~hidden).sum()
+    values = raw.reindex(shown["code"]).fillna(0).to_numpy(dtype=float)
+    ids = _line_ids(shown, [Lines(()), Lines(("type",))])
+    lo, hi = attack(values, hidden, ids)
+    for i, cell in enumerate(np.flatnonzero(hidden)):
+        assert hi[i] - lo[i] > 1e-6 or values[cell] == 0
+
+
+def test_rates_and_large_counts_are_not_hidden_on_the_map(warehouse):
+    from indicators.commune_values import values_by_commune
+
+    for code in ("unemployment_rate", "new_jobs", "job_fair_sessions"):  # a rate, big counts, not people
+        shown = values_by_commune(warehouse, code, "month", warehouse.data_until)
+        assert not shown[FLAG].any(), code
+
+
+def test_a_communes_scorecard_hides_its_small_counts_and_says_so(warehouse):
+    from indicators.commune_values import values_by_commune
+    from indicators.queries import Scope
+    from indicators.scorecard import build_scorecard
+
+    shown = values_by_commune(warehouse, "jobs_abroad", "month", warehouse.data_until)
+    code = shown.loc[shown[FLAG], "code"].iloc[0]
+    rows = {r.indicator.code: r for r in build_scorecard(warehouse, Scope(communes=(code,)), geo=code)}
+    row = rows["jobs_abroad"]
+    assert row.suppressed and row.value is None and row.missing_key == "suppressed_small"
+    for figure in [row.previous, row.year_ago, row.ytd, *row.spark]:
+        assert figure is None or np.isnan(figure) or not 0 < figure < THRESHOLD
+    city = {r.indicator.code: r for r in build_scorecard(warehouse, Scope())}
+    assert not city["jobs_abroad"].suppressed and city["jobs_abroad"].value >= THRESHOLD
+
+
+@given(values=st.lists(st.one_of(st.none(), st.floats(0, 40)), min_size=1, max_size=30),
+       dens=st.lists(st.floats(0, 40), min_size=1, max_size=30))
+@settings(max_examples=80, deadline=None)
+def test_series_never_show_a_small_count_of_people_and_leave_everything_else(values, dens):
+    from indicators.catalogue import load_catalogue
+    from indicators.suppression import hide_small_counts
+
+    rows = [(code, v, dens[i % len(dens)]) for i, v in enumerate(values)
+            for code in ("jobs_abroad", "active_enterprises", "elderly_employed_share")]
+    frame = pd.DataFrame(rows, columns=["indicator", "value", "den"])
+    frame["num"] = frame["value"]
+    out = hide_small_counts(frame, load_catalogue())
+    people = out[out["indicator"] == "jobs_abroad"]
+    assert not ((people["value"] > 0) & (people["value"] < THRESHOLD)).any()
+    assert people["num"].isna().equals(people["value"].isna())
+    few = out[out["indicator"] == "elderly_employed_share"]
+    assert few.loc[(frame["den"] > 0) & (frame["den"] < THRESHOLD), "value"].isna().all()
+    others = out["indicator"] == "active_enterprises"  # enterprises, not people: never hidden
+    pd.testing.assert_series_equal(out.loc[others, "value"], frame.loc[others, "value"])
+    kept = ~out[FLAG]
+    pd.testing.assert_series_equal(out.loc[kept, "value"], frame.loc[kept, "value"])
+
+
+def test_a_rate_over_a_handful_of_people_is_hidden_on_the_map_and_the_scorecard(warehouse):
+    from indicators.commune_values import values_by_commune
+    from indicators.queries import Scope, kpi_frame
+    from indicators.scorecard import build_scorecard
+
+    until = warehouse.data_until
+    raw = kpi_frame(warehouse, ["elderly_employed_share"], grain="month", start=until, end=until, by_commune=True)
+    few = raw.loc[(raw["den"] > 0) & (raw["den"] < THRESHOLD), "commune_code"]
+    assert len(few) > 0, "the demo has communes with a handful of elderly job seekers"
+    shown = values_by_commune(warehouse, "elderly_employed_share", "month", until).set_index("code")
+    assert shown.loc[few, "value"].isna().all() and shown.loc[few, FLAG].all()
+    assert shown.loc[~shown.index.isin(few), "value"].notna().any()
+    rows = {r.indicator.code: r for r in build_scorecard(warehouse, Scope(communes=(few.iloc[0],)), geo=few.iloc[0])}
+    assert rows["elderly_employed_share"].suppressed and rows["elderly_employed_share"].value is None

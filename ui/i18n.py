@@ -43,6 +43,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No {year} yearly plan for this area; year to date ({months} months): **{value}** people.",
     },
     "no_data": {"vi": "Không có số liệu", "en": "No data"},
+    "suppressed_small": {"vi": "ẩn (dưới {k} người)", "en": "hidden (fewer than {k} people)"},
     "no_data_geo": {
         "vi": "Chưa có số liệu cho {geo}. Không hiển thị 0 thay cho số liệu còn thiếu.",
         "en": "No data for {geo}. Missing figures are never shown as 0.",
@@ -134,6 +135,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{boundary} · {period} · {n} colour classes (ranges in the legend); grey communes have no data.",
     },
     "map_no_data_list": {"vi": "Không có số liệu ({n}): {names}", "en": "No data ({n}): {names}"},
+    "map_hidden_list": {
+        "vi": "Ẩn để bảo vệ thông tin cá nhân ({n}): số dưới {k} người, và ô bổ sung để không suy ngược được từ "
+              "tổng toàn thành phố hay tổng phường/xã: {names}",
+        "en": "Hidden to protect individuals ({n}): counts below {k} people, and complementary cells so that the "
+              "city or phường/xã totals cannot give them back: {names}",
+    },
     "map_all_have_data": {"vi": "Cả 126 xã, phường đều có số liệu.", "en": "All 126 communes have data."},
     "map_select_hint": {
         "vi": "Bấm vào một xã, phường trên bản đồ hoặc một dòng trong bảng để chọn.",

@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from indicators.scorecard import ScoreRow
+from indicators.suppression import THRESHOLD
 from indicators.targets import Target
 from ui.charts import target_text as chart_target_text
 from ui.format import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
@@ -73,7 +74,8 @@ def render_card(row: ScoreRow, lang: str) -> None:
         # The full name as its own line: a metric label would cut long Vietnamese names short.
         st.markdown(_title(row, lang), help=_help(row, lang))
         if not row.has_data:
-            st.metric(ind.name(lang), t("no_data", lang), label_visibility="collapsed")
+            with st.container(key=f"kpi_missing_{ind.code}"):  # smaller, wrapping type: the words stay whole
+                st.metric(ind.name(lang), t(row.missing_key, lang, k=THRESHOLD), label_visibility="collapsed")
             st.markdown(f"{status_badge(row.assessment.status, lang)} {target_text(row, row.target, lang)}")
             return
         delta = None if row.previous is None else row.value - row.previous
@@ -98,8 +100,16 @@ def render_card(row: ScoreRow, lang: str) -> None:
         st.markdown(data_status_badge(row.data_status, lang))
 
 
+# A metric's value is one large line cut with "…": right for numbers, wrong for "Không có số liệu".
+MISSING_VALUE_CSS = """<style>
+[class*="st-key-kpi_missing_"] [data-testid="stMetricValue"] { font-size: 1.4rem; }
+[class*="st-key-kpi_missing_"] [data-testid="stMetricValue"] * { white-space: normal; overflow: visible; }
+</style>"""
+
+
 def render_scorecard(rows: list[ScoreRow], lang: str) -> None:
     """Cards grouped by section (A: labour market, B: priority groups, P: plan tracking)."""
+    st.html(MISSING_VALUE_CSS)
     for section in ("A", "B", "P"):
         group = [r for r in rows if r.indicator.section.startswith(section)]
         if not group:
@@ -126,7 +136,8 @@ def scorecard_table(rows: list[ScoreRow], lang: str) -> pd.DataFrame:
             t("col_period", lang): fmt_period(row.period, row.grain, lang, row.last_month, row.n_months) if row.has_data else "",
             t("col_target", lang): target_text(row, row.target, lang),
             t("col_status", lang): t("status_" + row.assessment.status, lang),
-            t("col_data_status", lang): t("data_" + row.data_status, lang) if row.data_status else t("no_data", lang),
+            t("col_data_status", lang): (t(row.missing_key, lang, k=THRESHOLD) if row.suppressed
+                                         else t("data_" + row.data_status, lang) if row.data_status else t("no_data", lang)),
             t("col_source", lang): row.source or "",
         })
     return pd.DataFrame(records)

@@ -19,6 +19,7 @@ from indicators.briefing import data_freshness, map_svg
 from indicators.mapclass import NO_DATA, quantile_classes
 from indicators.queries import Scope
 from indicators.scorecard import ScoreRow
+from indicators.suppression import THRESHOLD
 from indicators.targets import CITY
 from store.versions import read_manifest
 from ui import data
@@ -160,7 +161,7 @@ def tile_html(row: ScoreRow, lang: str) -> str:
     target = html.escape(target_text(row, row.target, lang))
     if not row.has_data:
         return (f'<div class="wall-tile {STATUS_CLASS[status]}" data-kpi="{ind.code}"><div class="wall-name">{name}</div>'
-                f'<div class="wall-value nodata">{html.escape(t("no_data", lang))}</div>'
+                f'<div class="wall-value nodata">{html.escape(t(row.missing_key, lang, k=THRESHOLD))}</div>'
                 f'<div class="wall-meta">{target}</div></div>')
     meta = [fmt_period(row.period, row.grain, lang, row.last_month, row.n_months)]
     change = _change(row, lang)

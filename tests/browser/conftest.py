@@ -73,6 +73,21 @@ def app_url(demo_version: str) -> str:
     stop_server(proc)
 
 
+@pytest.fixture
+def own_server(tmp_path, demo_version):
+    """(url, data folder): a server of its own over a copy of the session's warehouse, for a test that
+    publishes into it (the other tests keep reading the session's version)."""
+    import shutil
+
+    from store.paths import curated_dir
+
+    root = tmp_path / "curated"
+    shutil.copytree(curated_dir(), root)
+    url, proc = start_server({"HANOI_DATA_DIR": str(root)})
+    yield url, root
+    stop_server(proc)
+
+
 @pytest.fixture(scope="module")
 def browser():
     """One Chromium per test module. Not per session: Playwright's sync API keeps an event loop running in

@@ -13,25 +13,14 @@ import time
 
 import pytest
 
-from conftest import screenshot, start_server, stop_server
+from conftest import screenshot
 from forecast_helpers import forecast_version
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def plain_warehouse(tmp_path, demo_version):
-    from store.paths import curated_dir
-
-    root = tmp_path / "curated"
-    shutil.copytree(curated_dir(), root)
-    url, proc = start_server({"HANOI_DATA_DIR": str(root)})
-    yield url, root
-    stop_server(proc)
-
-
-def test_the_forecast_page_shows_the_forecasts_as_soon_as_they_are_published(page, plain_warehouse, demo_version):
-    url, root = plain_warehouse
+def test_the_forecast_page_shows_the_forecasts_as_soon_as_they_are_published(page, own_server, demo_version):
+    url, root = own_server
     page.goto(url + "/du-bao?chi_tieu=bhxh_compulsory_share")
     page.get_by_text("Phiên bản dữ liệu này chưa có dự báo").first.wait_for(timeout=120_000)
     assert page.locator(".js-plotly-plot").count() == 0

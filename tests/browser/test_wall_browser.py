@@ -9,14 +9,13 @@ session's warehouse, so the publish does not change the version the other tests 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time
 
 import pytest
 
-from conftest import ROOT, screenshot, start_server, stop_server
+from conftest import ROOT, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -55,21 +54,9 @@ def wall_page(browser):
     context.close()
 
 
-@pytest.fixture
-def own_warehouse(tmp_path, demo_version):
-    """A copy of the session's warehouse and a server of its own over it: (url, data dir)."""
-    from store.paths import curated_dir
-
-    root = tmp_path / "curated"
-    shutil.copytree(curated_dir(), root)
-    url, proc = start_server({"HANOI_DATA_DIR": str(root)})
-    yield url, root
-    stop_server(proc)
-
-
-def test_wall_rotates_and_survives_a_publish_without_a_blank_frame(wall_page, own_warehouse, demo_version):
+def test_wall_rotates_and_survives_a_publish_without_a_blank_frame(wall_page, own_server, demo_version):
     page = wall_page
-    app_url, root = own_warehouse
+    app_url, root = own_server
     external: list[str] = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith((app_url, "data:", "blob:")) else None)
     _open_wall(page, app_url + "/man-hinh-tuong?xoay=3")
