@@ -37,6 +37,16 @@ def _placeholders(values: Sequence) -> str:
     return ", ".join("?" for _ in values)
 
 
+def _add_period(clauses: list[str], params: list, column: str, start, end) -> None:
+    """`column` between start and end (either may be None), as parameters."""
+    if start is not None:
+        clauses.append(f"{column} >= ?")
+        params.append(pd.Timestamp(start).to_pydatetime())
+    if end is not None:
+        clauses.append(f"{column} <= ?")
+        params.append(pd.Timestamp(end).to_pydatetime())
+
+
 def _filters(wh: Warehouse, codes: Sequence[str], scope: Scope, start, end, by_commune: bool) -> tuple[str, list, str]:
     measures = sorted({m for c in codes for m in wh.catalogue.get(c).measures})
     if scope.sectors:
@@ -47,12 +57,7 @@ def _filters(wh: Warehouse, codes: Sequence[str], scope: Scope, start, end, by_c
         table = "facts_city"
     clauses = [f"f.measure IN ({_placeholders(measures)})"]
     params: list = list(measures)
-    if start is not None:
-        clauses.append("f.period >= ?")
-        params.append(pd.Timestamp(start).to_pydatetime())
-    if end is not None:
-        clauses.append("f.period <= ?")
-        params.append(pd.Timestamp(end).to_pydatetime())
+    _add_period(clauses, params, "f.period", start, end)
     if scope.communes is not None:
         clauses.append(f"f.commune_code IN ({_placeholders(scope.communes) or 'NULL'})")
         params += list(scope.communes)
@@ -156,12 +161,7 @@ def _from_city_series(wh: Warehouse, codes: Sequence[str], grains: Sequence[str]
     grains = list(dict.fromkeys(grains))
     clauses = [f"grain IN ({_placeholders(grains)})", f"indicator IN ({_placeholders(codes)})"]
     params: list = grains + list(codes)
-    if start is not None:
-        clauses.append("period >= ?")
-        params.append(pd.Timestamp(start).to_pydatetime())
-    if end is not None:
-        clauses.append("period <= ?")
-        params.append(pd.Timestamp(end).to_pydatetime())
+    _add_period(clauses, params, "period", start, end)
     return f"SELECT * FROM {table} WHERE {' AND '.join(clauses)} ORDER BY grain, indicator, period", params
 
 
