@@ -318,7 +318,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "fc_none": {
         "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu: `python -m pipeline forecast` "
-              "(lần chạy đầu, `./run.sh` tự tính trong nền, vài phút; trang tự cập nhật khi xong). "
+              "(lần chạy đầu, `./run.sh` tự tính trong nền, mất vài phút; trang tự cập nhật khi xong). "
               "Trong lúc chờ, trạng thái các chỉ tiêu theo quy tắc xu hướng.",
         "en": "This data version has no forecasts yet. They are computed when data is published: `python -m pipeline "
               "forecast` (on the first start `./run.sh` computes them in the background, a few minutes; the page "
