@@ -36,9 +36,8 @@ from typing import Sequence
 
 import pandas as pd
 
-from indicators.queries import Scope, kpi_frame
+from indicators.queries import Scope, shown_kpi_frame
 from indicators.scorecard import ScoreRow, build_scorecard
-from indicators.suppression import hide_small_counts
 from indicators.targets import CITY
 from indicators.warehouse import Warehouse
 from store.paths import PROJECT_ROOT
@@ -212,10 +211,9 @@ def kpi_frame_for(
     principal: Principal, wh: Warehouse, codes: Sequence[str], scope: Scope = Scope(), grain: str = "month",
     start: pd.Timestamp | None = None, end: pd.Timestamp | None = None, by_commune: bool = False,
 ) -> pd.DataFrame:
-    """`indicators.queries.kpi_frame` as the principal may see it (the scope is authorized first)."""
+    """`indicators.queries.shown_kpi_frame` as the principal may see it (the scope is authorized first)."""
     allowed = authorize_scope(principal, scope, by_commune)
-    frame = hide_small_counts(kpi_frame(wh, codes, allowed, grain, start, end, by_commune),
-                              wh.catalogue)
+    frame = shown_kpi_frame(wh, codes, allowed, grain, start, end, by_commune)
     return drop_hidden_rows(principal, frame) if by_commune else frame
 
 

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from indicators.queries import Scope, kpi_frame
-from indicators.suppression import FLAG, person_count_indicators, small_people_rule, suppress_commune_values
+from indicators.suppression import FLAG, hide_small_counts, person_count_indicators, suppress_commune_values
 from indicators.warehouse import Warehouse
 from store.reference import load_communes
 
@@ -41,10 +41,8 @@ def all_values_by_commune(wh: Warehouse, codes: list[str], grain: str, until: pd
     signed = out["value"].where(lower, -out["value"])  # rank 1 = best whichever the direction
     out["rank"] = signed.groupby(out["indicator"]).rank(method="min")
     out = suppress_commune_values(out, out["indicator"].isin(person_count_indicators(wh.catalogue)))
-    hidden = small_people_rule(wh.catalogue)  # rates over a handful of people: hidden on their own
-    few = [not s and hidden(i, v, d) for i, v, d, s in zip(out["indicator"], out["value"], out["den"], out[FLAG])]
-    out.loc[few, ["value", "se", "num", "den", "rank"]] = np.nan
-    out.loc[few, FLAG] = True
+    out = hide_small_counts(out, wh.catalogue)  # and rates over a handful of people, on their own
+    out.loc[out[FLAG], "rank"] = np.nan
     out["rank"] = out.groupby("indicator")["rank"].rank(method="min")  # no gap where a hidden commune was
     out["period_start"], out["period_end"] = start, end
     return out.drop(columns=["commune_code"]).reset_index(drop=True)

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.queries import Scope, kpi_frame
-from indicators.suppression import hide_small_counts
+from indicators.queries import Scope, shown_kpi_frame
 from indicators.targets import CITY, annual_plan, target_2030
 from indicators.warehouse import Warehouse
 
@@ -57,8 +56,8 @@ def plan_progress(wh: Warehouse, code: str, year: int, geo: str = CITY) -> pd.Da
     Columns: month (1-12), ytd, ytd_last_year, plan, plan_last_year, share (ytd / plan), share_last_year,
     pace (the plan spread evenly over the months, the line to be above). Months without data are NaN.
     """
-    frame = hide_small_counts(kpi_frame(wh, [code], _scope(geo), "ytd", start=pd.Timestamp(year - 1, 1, 1),
-                                        end=pd.Timestamp(year, 12, 1)), wh.catalogue)
+    frame = shown_kpi_frame(wh, [code], _scope(geo), "ytd", start=pd.Timestamp(year - 1, 1, 1),
+                            end=pd.Timestamp(year, 12, 1))
     frame = frame.assign(year=frame["last_month"].dt.year, month=frame["last_month"].dt.month)
     this = frame[frame["year"] == year].set_index("month")["value"]
     last = frame[frame["year"] == year - 1].set_index("month")["value"]
@@ -100,9 +99,8 @@ def commune_completion(wh: Warehouse, code: str, year: int, month: int) -> pd.Da
     if plans.empty:
         return pd.DataFrame(columns=["commune_code", "ytd", "plan", "share", "ytd_last_year", "plan_last_year",
                                      "share_last_year"])
-    frame = hide_small_counts(kpi_frame(wh, [code], Scope(communes=tuple(sorted(set(plans["commune_code"])))), "ytd",
-                                        start=pd.Timestamp(year - 1, 1, 1), end=pd.Timestamp(year, month, 1),
-                                        by_commune=True), wh.catalogue)
+    frame = shown_kpi_frame(wh, [code], Scope(communes=tuple(sorted(set(plans["commune_code"])))), "ytd",
+                            start=pd.Timestamp(year - 1, 1, 1), end=pd.Timestamp(year, month, 1), by_commune=True)
     at = frame[frame["last_month"].dt.month == month].assign(year=lambda f: f["last_month"].dt.year)
     values = at.pivot_table(index="commune_code", columns="year", values="value")
     plan_by = plans.pivot_table(index="commune_code", columns="year", values="plan")

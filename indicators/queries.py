@@ -12,6 +12,7 @@ from typing import Sequence
 
 import pandas as pd
 
+from indicators.suppression import hide_small_counts
 from indicators.warehouse import Warehouse
 
 GRAINS = {"month": "month", "quarter": "quarter", "year": "year", "ytd": "month"}
@@ -55,6 +56,13 @@ def _filters(wh: Warehouse, codes: Sequence[str], scope: Scope, start, end, by_c
         table = "facts_total"
     else:
         table = "facts_city"
+    clauses, params = measure_and_scope_clauses(measures, scope, start, end)
+    return table, params, " AND ".join(clauses)
+
+
+def measure_and_scope_clauses(measures: Sequence[str], scope: Scope, start, end) -> tuple[list[str], list]:
+    """WHERE clauses on a facts table aliased `f` (measures, period, communes, commune type, sectors) and
+    their parameters: the one filter every query over facts uses (KPIs here, sector tables in sectors.py)."""
     clauses = [f"f.measure IN ({_placeholders(measures)})"]
     params: list = list(measures)
     _add_period(clauses, params, "f.period", start, end)
@@ -67,7 +75,7 @@ def _filters(wh: Warehouse, codes: Sequence[str], scope: Scope, start, end, by_c
     if scope.sectors:
         clauses.append(f"f.sector IN ({_placeholders(scope.sectors)})")
         params += list(scope.sectors)
-    return table, params, " AND ".join(clauses)
+    return clauses, params
 
 
 def kpi_frame(
@@ -89,6 +97,20 @@ def kpi_frame(
     """
     frame = kpi_frames(wh, codes, scope, (grain,), start, end, by_commune)
     return frame.drop(columns="grain")
+
+
+def shown_kpi_frame(
+    wh: Warehouse,
+    codes: Sequence[str],
+    scope: Scope = CITY,
+    grain: str = "month",
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+    by_commune: bool = False,
+) -> pd.DataFrame:
+    """`kpi_frame` as pages, downloads and briefings show it: small counts of people hidden
+    (`indicators.suppression.hide_small_counts`, with a `suppressed` column)."""
+    return hide_small_counts(kpi_frame(wh, codes, scope, grain, start, end, by_commune), wh.catalogue)
 
 
 def kpi_frames(

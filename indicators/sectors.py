@@ -20,7 +20,7 @@ import pandas as pd
 
 from indicators import forecast as kpi_forecast
 from indicators import suppression
-from indicators.queries import Scope
+from indicators.queries import Scope, measure_and_scope_clauses
 from indicators.warehouse import STATUS_ORDER, Warehouse
 from store.reference import load_priority_groups, load_sectors
 
@@ -86,26 +86,12 @@ def period_window(grain: str, until: pd.Timestamp) -> tuple[pd.Timestamp, pd.Tim
 
 
 def _where(scope: Scope, measures: Sequence[str], start, end) -> tuple[str, list]:
-    """WHERE clause and parameters for a scope; sectors are checked against the VSIC allow-list."""
-    clauses = [f"f.measure IN ({', '.join('?' for _ in measures)})"]
-    params: list = [_check_measure(m) for m in measures]
-    if start is not None:
-        clauses.append("f.period >= ?")
-        params.append(_ts(start))
-    if end is not None:
-        clauses.append("f.period <= ?")
-        params.append(_ts(end))
-    if scope.communes is not None:
-        clauses.append(f"f.commune_code IN ({', '.join('?' for _ in scope.communes) or 'NULL'})")
-        params += list(scope.communes)
-    if scope.commune_type is not None:
-        clauses.append("f.ctype = ?")
-        params.append(scope.commune_type)
+    """WHERE clause and parameters for a scope; measures and sectors are checked against their allow-lists,
+    and without chosen sectors only the sector rows count (not the all-sector total rows)."""
     sectors = _check_sectors(scope.sectors)
-    if sectors:
-        clauses.append(f"f.sector IN ({', '.join('?' for _ in sectors)})")
-        params += list(sectors)
-    else:
+    clauses, params = measure_and_scope_clauses([_check_measure(m) for m in measures],
+                                                Scope(scope.communes, scope.commune_type, sectors), start, end)
+    if not sectors:
         clauses.append("f.sector <> ''")
     return " AND ".join(clauses), params
 

@@ -349,29 +349,39 @@ def small_base_ratio_indicators(catalogue) -> set[str]:
             if ind.kind == "ratio" and ind.denominator and all(catalogue.measures[m].unit == "persons" for m in ind.denominator)}
 
 
+def _few(x, threshold: float):
+    """Fewer than `threshold` but not zero (zeros describe nobody); NaN is never few. Scalars or arrays."""
+    return (x > 0) & (x < threshold)
+
+
 def small_people_rule(catalogue, threshold: float = THRESHOLD):
     """`hidden(indicator, value, den) -> bool`: a count of fewer than `threshold` people, or a rate over
-    fewer than `threshold` people. The one rule for every KPI figure the app shows (zeros describe nobody)."""
+    fewer than `threshold` people. The one rule for every KPI figure the app shows (`hide_small_counts` is
+    the same rule over a whole frame)."""
     counts, ratios = person_count_indicators(catalogue), small_base_ratio_indicators(catalogue)
 
     def hidden(indicator: str, value, den) -> bool:
         if indicator in counts:
-            return value is not None and value == value and 0 < value < threshold
+            return value is not None and bool(_few(value, threshold))
         if indicator in ratios:
-            return den is not None and den == den and 0 < den < threshold
+            return den is not None and bool(_few(den, threshold))
         return False
 
     return hidden
 
 
 def hide_small_counts(frame: pd.DataFrame, catalogue, threshold: float = THRESHOLD) -> pd.DataFrame:
-    """KPI series (`indicators.queries.kpi_frame` rows) with `small_people_rule` applied: value, numerator,
-    denominator and standard error become NaN and `suppressed` is True. Primary suppression only: a series
-    is read along time, and its public totals are the city's, which are never small."""
+    """KPI rows (`indicators.queries.kpi_frame`, or the map's values) with `small_people_rule` applied:
+    value, numerator, denominator and standard error become NaN and `suppressed` is True (added to any
+    flags already there). Primary suppression only: a series is read along time, and its public totals
+    are the city's, which are never small."""
     out = frame.copy()
-    hidden = small_people_rule(catalogue, threshold)
-    small = np.array([hidden(i, v, d) for i, v, d in zip(out["indicator"], out["value"], out["den"])], dtype=bool)
-    out[FLAG] = small
+    indicator = out["indicator"]
+    values = out["value"].to_numpy(dtype=float)
+    dens = out["den"].to_numpy(dtype=float)
+    small = ((indicator.isin(person_count_indicators(catalogue)).to_numpy() & _few(values, threshold))
+             | (indicator.isin(small_base_ratio_indicators(catalogue)).to_numpy() & _few(dens, threshold)))
+    out[FLAG] = small | out[FLAG].to_numpy(dtype=bool) if FLAG in out.columns else small
     for column in ("value", "num", "den", "se"):
         if column in out.columns:
             out.loc[small, column] = np.nan

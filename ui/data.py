@@ -9,9 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from indicators.access import Principal, authorize_geo, authorize_scope, drop_hidden_rows, mask_communes
-from indicators.queries import Scope, kpi_frame
+from indicators.queries import Scope, shown_kpi_frame
 from indicators.scorecard import ScoreRow, build_scorecard
-from indicators.suppression import hide_small_counts
 from indicators.warehouse import Warehouse, open_warehouse
 from store.versions import current_version
 from ui import audit
@@ -61,9 +60,7 @@ def scorecard(version_name: str, scope: Scope, grain: str, until: pd.Timestamp |
 @st.cache_data(max_entries=512, show_spinner=False)
 def _kpis(version_name: str, codes: tuple[str, ...], scope: Scope, grain: str, start: pd.Timestamp | None,
           end: pd.Timestamp | None, by_commune: bool) -> pd.DataFrame:
-    wh = warehouse(version_name)
-    return hide_small_counts(kpi_frame(wh, codes, scope, grain, start, end, by_commune),
-                             wh.catalogue)
+    return shown_kpi_frame(warehouse(version_name), codes, scope, grain, start, end, by_commune)
 
 
 def kpis(version_name: str, codes: tuple[str, ...], scope: Scope, grain: str,
