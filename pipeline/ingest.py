@@ -16,7 +16,6 @@ from __future__ import annotations
 import codecs
 import csv
 import fcntl
-import hashlib
 import io
 import json
 import os
@@ -39,6 +38,7 @@ from pipeline.readers import ReadError, open_raw, sniff_summary
 from pipeline.templates import TEMPLATES, Template, get_template
 from pipeline.validate import Context, known_header, rank_templates, reason_label, validate_chunk
 from store.paths import curated_dir
+from store.versions import file_sha256
 
 LOG_NAME = "ingest_log.jsonl"
 
@@ -89,14 +89,6 @@ class FileReport:
 
     def to_json(self) -> dict:
         return asdict(self)
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(4 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_log() -> list[dict]:
@@ -247,7 +239,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     if ignored:
         report.warnings.append((f"Bỏ qua các cột không thuộc biểu mẫu: {', '.join(ignored)}",
                                 f"Ignored columns that are not in the template: {', '.join(ignored)}"))
-    report.sha256 = _sha256(path)
+    report.sha256 = file_sha256(path)
     if not dry_run:
         earlier = [r for r in read_log() if r.get("sha256") == report.sha256 and r.get("template") == chosen.code
                    and r.get("status") in ("ingested", "partial")]

@@ -63,10 +63,11 @@ def read_manifest(version: str) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The file's SHA-256 (hex), read in 4 MB blocks: manifests and the ingest log record it."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
+        for block in iter(lambda: fh.read(4 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
 
@@ -88,7 +89,7 @@ def write_version(tables: dict[str, pd.DataFrame], label: str, meta: dict | None
         for name, frame in tables.items():
             path = staging / f"{name}.parquet"
             frame.to_parquet(path, index=False, row_group_size=122_880)
-            entries[name] = {"file": path.name, "rows": int(len(frame)), "sha256": _sha256(path)}
+            entries[name] = {"file": path.name, "rows": int(len(frame)), "sha256": file_sha256(path)}
         manifest = {
             "version": version,
             "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -110,7 +111,7 @@ def verify_version(version: str) -> dict:
         path = version_path(version) / entry["file"]
         if not path.exists():
             raise VersionError(f"{version}: table {name} is missing")
-        if _sha256(path) != entry["sha256"]:
+        if file_sha256(path) != entry["sha256"]:
             raise VersionError(f"{version}: table {name} does not match its checksum")
     return manifest
 
