@@ -35,6 +35,7 @@ def test_wall_shows_large_tiles_clock_and_hides_the_sidebar():
     assert "KPI thị trường lao động Hà Nội · Toàn thành phố" in page
     assert re.search(r'data-testid="wall-clock"><b>\d\d:\d\d:\d\d</b>', page)
     assert "Số liệu đến tháng 10/2026" in page
+    assert 'data-testid="wall-demo">DỮ LIỆU MINH HỌA (demo) · không phải số liệu chính thức<' in page
     assert "chuyển màn hình sau mỗi 20 giây" in page
     css = " ".join(h.proto.body for h in at.get("html"))
     assert '[data-testid="stSidebar"]' in css and "display: none" in css

@@ -872,6 +872,10 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "page_wall": {"vi": "Màn hình điều hành", "en": "Operations wall"},
     "wall_title": {"vi": "KPI thị trường lao động Hà Nội", "en": "Hanoi labour-market KPIs"},
+    "wall_demo": {
+        "vi": "DỮ LIỆU MINH HỌA (demo) · không phải số liệu chính thức",
+        "en": "DEMONSTRATION DATA (demo) · not official figures",
+    },
     "wall_data_as_of": {
         "vi": "Số liệu đến tháng {until} · công bố lúc {published}",
         "en": "Data up to {until} · published {published}",

@@ -50,6 +50,8 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .wall-head h1 { font-size: 2.1rem; margin: 0; padding: 0; color: #ffffff; font-weight: 700; }
 .wall-clock { font-size: 1.15rem; color: #b9c9da; text-align: right; line-height: 1.45; }
 .wall-clock b { color: #ffffff; font-size: 1.6rem; font-variant-numeric: tabular-nums; }
+.wall-demo { display: inline-block; margin-top: .3rem; padding: .15rem .7rem; border-radius: 6px; background: #f5d76e;
+  color: #3a2a00; font-size: 1.1rem; font-weight: 700; }
 .wall-view { color: #8fb3d9; font-size: 1.05rem; margin: .35rem 0 .5rem; font-family: system-ui, "Noto Sans", sans-serif; }
 .wall-stale { background: #7a4b00; color: #fff3d6; border-left: 8px solid #ffb020; padding: .55rem 1rem;
   font-size: 1.3rem; margin: .4rem 0; font-family: system-ui, "Noto Sans", sans-serif; }
@@ -192,10 +194,15 @@ def _published_at(version: str) -> pd.Timestamp | None:
     return pd.Timestamp(created) if created else None
 
 
-def header_html(lang: str, area: str, version: str, data_until: pd.Timestamp, now: pd.Timestamp) -> str:
+def header_html(lang: str, area: str, version: str, data_until: pd.Timestamp, now: pd.Timestamp,
+                demo: bool = False) -> str:
+    """Title, area and clock; `demo` adds the mark that the figures are demonstration data, which a wall
+    seen from across the room must carry as plainly as the pages do."""
     published = _published_at(version)
     clock = format_datetime(now, lang, "HH:mm:ss")
-    return (f'<div class="wall-head" data-version="{html.escape(version)}"><h1>{html.escape(t("wall_title", lang))} · {html.escape(area)}</h1>'
+    mark = f'<div class="wall-demo" data-testid="wall-demo">{html.escape(t("wall_demo", lang))}</div>' if demo else ""
+    return (f'<div class="wall-head" data-version="{html.escape(version)}"><div><h1>{html.escape(t("wall_title", lang))} · '
+            f'{html.escape(area)}</h1>{mark}</div>'
             f'<div class="wall-clock" data-testid="wall-clock"><b>{clock}</b> {format_datetime(now, lang, "dd/MM/yyyy")}<br>'
             f'{html.escape(t("wall_data_as_of", lang, until=fmt_month(data_until, lang), published=format_datetime(published, lang, "HH:mm dd/MM/yyyy")))}'
             f'</div></div>')
@@ -246,7 +253,8 @@ def wall_frame(lang: str, commune: str | None, area: str, grain: str, seconds: i
     now = _now()
     current = views[int(now.timestamp() // seconds) % len(views)]
     fresh = data_freshness(until, now.tz_convert("Asia/Ho_Chi_Minh"))
-    st.markdown(header_html(lang, area, version, until, now), unsafe_allow_html=True)
+    demo = any(r.data_status == "demo" for r in rows)
+    st.markdown(header_html(lang, area, version, until, now, demo), unsafe_allow_html=True)
     banner = (f'<div class="wall-stale" data-testid="wall-stale">{html.escape(t("wall_stale", lang, until=fmt_month(until, lang), expected=fmt_month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
               if fresh.stale else '<div class="wall-fresh"></div>')
     st.markdown(banner + view_line_html(lang, views, current, seconds), unsafe_allow_html=True)
