@@ -42,7 +42,7 @@ def all_values_by_commune(wh: Warehouse, codes: list[str], grain: str, until: pd
     out["rank"] = signed.groupby(out["indicator"]).rank(method="min")
     out = suppress_commune_values(out, out["indicator"].isin(person_count_indicators(wh.catalogue)))
     out = hide_small_counts(out, wh.catalogue)  # and rates over a handful of people, on their own
-    out.loc[out[FLAG], "rank"] = np.nan
+    out.loc[out[FLAG], "rank"] = np.nan  # a rank would place a hidden commune among the others
     out["rank"] = out.groupby("indicator")["rank"].rank(method="min")  # no gap where a hidden commune was
     out["period_start"], out["period_end"] = start, end
     return out.drop(columns=["commune_code"]).reset_index(drop=True)

@@ -46,7 +46,7 @@ class ScoreRow:
     plan: Target | None = None
     ytd: float | None = None
     sector_filtered: bool | None = None  # None: no sector chosen; False: chosen but no breakdown
-    suppressed: bool = False  # the value is a count of fewer than THRESHOLD people, hidden
+    suppressed: bool = False  # hidden: a count of, or a rate over, fewer than THRESHOLD people
 
     @property
     def has_data(self) -> bool:
@@ -134,7 +134,6 @@ def build_scorecard(
         row.assessment = _with_forecast(row, forecasts.get((ind.code, geo)), until)
         out.append(row)
     return out
-
 
 
 # --- status from the 2030 forecast (issue 4): the rule is indicators/status.py ---

@@ -330,16 +330,14 @@ def suppress_commune_values(frame: pd.DataFrame, people: pd.Series | bool, thres
 
     `people` marks the rows that count people (a boolean, or one per row). Lines: the city total and the
     phường / xã totals, which the Overview shows for the same period (per indicator when the frame has an
-    `indicator` column). A hidden commune loses its rank too, since a rank would place it among the others.
+    `indicator` column). Ranks are the caller's to redo over the communes left visible.
     """
     by = ("indicator",) if "indicator" in frame.columns else ()
     eligible = pd.Series(people, index=frame.index) if isinstance(people, bool) else people.reindex(frame.index)
     lines = [Lines(by), Lines(by + ("type",))]
     out = suppress(frame, "value", lines, threshold, eligible=eligible.fillna(False).astype(bool))
-    hidden = out[FLAG].to_numpy()
-    for column in ("se", "rank"):
-        if column in out.columns:
-            out.loc[hidden, column] = np.nan
+    if "se" in out.columns:
+        out.loc[out[FLAG].to_numpy(), "se"] = np.nan
     return out
 
 
