@@ -56,3 +56,11 @@ def test_sector_filter_says_which_kpis_have_no_breakdown():
     at = run(nganh="J")
     assert not at.exception
     assert any("không có số liệu theo ngành" in c.value for c in at.caption)
+
+
+def test_a_small_count_of_people_says_it_is_hidden_not_missing():
+    at = run(xa="00004")  # Phường Ba Đình: a handful of workers abroad in 10/2026
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["Lao động đi làm việc ở nước ngoài"] == "ẩn (dưới 10 người)"
+    assert values["Tốc độ tăng năng suất lao động"] == "Không có số liệu"

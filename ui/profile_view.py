@@ -5,10 +5,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.scorecard import ScoreRow
-from indicators.suppression import THRESHOLD
 from ui.format import fmt_value
 from ui.i18n import t
-from ui.scorecard_view import target_text
+from ui.scorecard_view import missing_text, target_text
 
 BOUNDARY_CHANGE = pd.Timestamp("2025-07-01")
 
@@ -26,7 +25,7 @@ def comparison_table(commune_rows: list[ScoreRow], city_rows: list[ScoreRow], al
         fmt = lambda v: fmt_value(v, ind.unit, ind.unit_label(lang), lang, compact=True)  # noqa: E731
         records.append({
             t("col_indicator", lang): ind.name(lang),
-            t("col_commune_value", lang): fmt(row.value) if row.has_data else t(row.missing_key, lang, k=THRESHOLD),
+            t("col_commune_value", lang): fmt(row.value) if row.has_data else missing_text(row, lang),
             t("col_city_value", lang): fmt(city[ind.code].value) if ind.code in city else "–",
             t("col_peer_value", lang): fmt(peer_median),
             t("col_rank_of", lang): "–" if own is None or own != own else f"{int(own)}",

@@ -67,6 +67,11 @@ def _help(row: ScoreRow, lang: str) -> str:
     return "\n\n".join(parts)
 
 
+def missing_text(row: ScoreRow, lang: str) -> str:
+    """What stands in for a row's missing value: "hidden (fewer than 10 people)" or "no data"."""
+    return t(row.missing_key, lang, k=THRESHOLD)
+
+
 def render_card(row: ScoreRow, lang: str) -> None:
     """One KPI card: value, change, sparkline, target, status, period and data badge."""
     ind = row.indicator
@@ -75,7 +80,7 @@ def render_card(row: ScoreRow, lang: str) -> None:
         st.markdown(_title(row, lang), help=_help(row, lang))
         if not row.has_data:
             with st.container(key=f"kpi_missing_{ind.code}"):  # smaller, wrapping type: the words stay whole
-                st.metric(ind.name(lang), t(row.missing_key, lang, k=THRESHOLD), label_visibility="collapsed")
+                st.metric(ind.name(lang), missing_text(row, lang), label_visibility="collapsed")
             st.markdown(f"{status_badge(row.assessment.status, lang)} {target_text(row, row.target, lang)}")
             return
         delta = None if row.previous is None else row.value - row.previous
@@ -136,7 +141,7 @@ def scorecard_table(rows: list[ScoreRow], lang: str) -> pd.DataFrame:
             t("col_period", lang): fmt_period(row.period, row.grain, lang, row.last_month, row.n_months) if row.has_data else "",
             t("col_target", lang): target_text(row, row.target, lang),
             t("col_status", lang): t("status_" + row.assessment.status, lang),
-            t("col_data_status", lang): (t(row.missing_key, lang, k=THRESHOLD) if row.suppressed
+            t("col_data_status", lang): (missing_text(row, lang) if row.suppressed
                                          else t("data_" + row.data_status, lang) if row.data_status else t("no_data", lang)),
             t("col_source", lang): row.source or "",
         })

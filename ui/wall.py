@@ -19,13 +19,12 @@ from indicators.briefing import data_freshness, map_svg
 from indicators.mapclass import NO_DATA, quantile_classes
 from indicators.queries import Scope
 from indicators.scorecard import ScoreRow
-from indicators.suppression import THRESHOLD
 from indicators.targets import CITY
 from store.versions import read_manifest
 from ui import data
 from ui.format import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
 from ui.i18n import t
-from ui.scorecard_view import target_text
+from ui.scorecard_view import missing_text, target_text
 
 try:  # the map module is optional for the wall: without it the wall shows tiles only
     from ui import map_view
@@ -163,7 +162,7 @@ def tile_html(row: ScoreRow, lang: str) -> str:
     target = html.escape(target_text(row, row.target, lang))
     if not row.has_data:
         return (f'<div class="wall-tile {STATUS_CLASS[status]}" data-kpi="{ind.code}"><div class="wall-name">{name}</div>'
-                f'<div class="wall-value nodata">{html.escape(t(row.missing_key, lang, k=THRESHOLD))}</div>'
+                f'<div class="wall-value nodata">{html.escape(missing_text(row, lang))}</div>'
                 f'<div class="wall-meta">{target}</div></div>')
     meta = [fmt_period(row.period, row.grain, lang, row.last_month, row.n_months)]
     change = _change(row, lang)
