@@ -15,6 +15,8 @@ Rules (threshold k, default 10):
 3. Audit: a cell can still be pinned down by a chain of lines (a "bridge" between two groups of
    suppressed cells). Each connected group of suppressed cells is checked with linear algebra (is the cell
    in the row space of the line equations?) and, where a cell is determined, one more cell is suppressed.
+   A group that hides a zero is also checked with linear programming, since counts cannot be negative
+   (`pinned_cells`): a total of 0 over hidden cells pins them all, and through them their neighbours.
 4. Totals: a line total that is itself a small count, or whose line has no visible cell left to hide (a
    commune with a single sector reported), must not be shown: `small_totals` / `unsafe_lines` list them.
 `recoverable_cells` exposes the audit so tests (and anyone) can check a published table.
@@ -96,20 +98,15 @@ def _complete(values: np.ndarray, sup: np.ndarray, ids: list[np.ndarray], thresh
     return changed
 
 
-def recoverable_cells(sup: np.ndarray, ids: list[np.ndarray], exact_limit: int = 800) -> np.ndarray:
-    """Indices of suppressed cells whose value follows exactly from the public line sums (linear algebra).
-
-    Works per connected group of suppressed cells (cells linked by sharing a line). Groups up to
-    `exact_limit` cells get an exact null-space test (SVD); larger ones a numerical one: a few random
-    vectors are projected onto the null space with LSQR, and a cell that never moves is reported.
-    """
-    from scipy.sparse import coo_matrix, csr_matrix
+def _groups(sup: np.ndarray, ids: list[np.ndarray]):
+    """Connected groups of suppressed cells (linked by sharing a line), each as (cells, ri, ci, n_lines):
+    the frame indices of its cells and the coordinates of the ones in its line-by-cell 0/1 matrix."""
+    from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
-    from scipy.sparse.linalg import lsqr
 
     hidden = np.flatnonzero(sup)
     if len(hidden) == 0:
-        return np.empty(0, dtype=np.int64)
+        return
     rows, cols, offset = [], [], 0
     for line in ids:
         lid = line[hidden]
@@ -121,8 +118,6 @@ def recoverable_cells(sup: np.ndarray, ids: list[np.ndarray], exact_limit: int =
     n = len(hidden)
     graph = coo_matrix((np.ones(len(r)), (c, r + n)), shape=(n + offset, n + offset))  # cells + lines
     _, label = connected_components(graph, directed=False)
-    found: list[int] = []
-    rng = np.random.default_rng(0)
     for comp in np.unique(label[:n]):
         members = np.flatnonzero(label[:n] == comp)
         in_comp = np.isin(c, members)
@@ -130,21 +125,66 @@ def recoverable_cells(sup: np.ndarray, ids: list[np.ndarray], exact_limit: int =
         if len(line_rows) == 0:
             continue
         ri, ci = np.searchsorted(line_rows, r[in_comp]), np.searchsorted(members, c[in_comp])
-        if len(members) <= exact_limit:
-            a = np.zeros((len(line_rows), len(members)))
+        yield hidden[members], ri, ci, len(line_rows)
+
+
+def recoverable_cells(sup: np.ndarray, ids: list[np.ndarray], exact_limit: int = 800) -> np.ndarray:
+    """Indices of suppressed cells whose value follows exactly from the public line sums (linear algebra).
+
+    Works per connected group of suppressed cells (cells linked by sharing a line). Groups up to
+    `exact_limit` cells get an exact null-space test (SVD); larger ones a numerical one: a few random
+    vectors are projected onto the null space with LSQR, and a cell that never moves is reported.
+    """
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.linalg import lsqr
+
+    found: list[int] = []
+    rng = np.random.default_rng(0)
+    for cells, ri, ci, n_lines in _groups(sup, ids):
+        if len(cells) <= exact_limit:
+            a = np.zeros((n_lines, len(cells)))
             a[ri, ci] = 1.0
             _, sing, vt = np.linalg.svd(a)
             rank = int((sing > 1e-9).sum())
             null = vt[rank:]
-            moves = np.abs(null).max(axis=0) if len(null) else np.zeros(len(members))
+            moves = np.abs(null).max(axis=0) if len(null) else np.zeros(len(cells))
         else:
-            a = csr_matrix((np.ones(len(ri)), (ri, ci)), shape=(len(line_rows), len(members)))
-            moves = np.zeros(len(members))
+            a = csr_matrix((np.ones(len(ri)), (ri, ci)), shape=(n_lines, len(cells)))
+            moves = np.zeros(len(cells))
             for _ in range(3):
-                z = rng.standard_normal(len(members))
-                y = lsqr(a.T, z, atol=1e-12, btol=1e-12, iter_lim=20 * len(line_rows))[0]
+                z = rng.standard_normal(len(cells))
+                y = lsqr(a.T, z, atol=1e-12, btol=1e-12, iter_lim=20 * n_lines)[0]
                 moves = np.maximum(moves, np.abs(z - a.T @ y))
-        found += [int(hidden[members[i]]) for i in np.flatnonzero(moves < 1e-7)]
+        found += [int(cells[i]) for i in np.flatnonzero(moves < 1e-7)]
+    return np.array(sorted(found), dtype=np.int64)
+
+
+def pinned_cells(values: np.ndarray, sup: np.ndarray, ids: list[np.ndarray], lp_limit: int = 400) -> np.ndarray:
+    """Indices of suppressed non-zero cells that the line sums pin to one value once counts are known to be
+    non-negative (linear programming), which `recoverable_cells` alone does not see.
+
+    Only a group holding a hidden zero can have such a cell: when every hidden cell is positive, any
+    direction that keeps the sums moves a cell both ways, so linear algebra already tells the whole story.
+    Groups larger than `lp_limit` cells are not checked (two small LPs per cell; see docs/pipeline.md).
+    """
+    from scipy.optimize import linprog
+
+    values = np.nan_to_num(np.asarray(values, dtype=float), nan=0.0)
+    found: list[int] = []
+    for cells, ri, ci, n_lines in _groups(sup, ids):
+        x = values[cells]
+        if not (x == 0).any() or len(cells) > lp_limit:
+            continue
+        a = np.zeros((n_lines, len(cells)))
+        a[ri, ci] = 1.0
+        b = a @ x  # each line's total minus its visible cells
+        for i in np.flatnonzero(x > 0):
+            c = np.zeros(len(cells))
+            c[i] = 1.0
+            low = linprog(c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+            high = linprog(-c, A_eq=a, b_eq=b, bounds=(0, None), method="highs")
+            if low.status == 0 and high.status == 0 and -high.fun - low.fun < 1e-6:
+                found.append(int(cells[i]))
     return np.array(sorted(found), dtype=np.int64)
 
 
@@ -157,6 +197,8 @@ def protect(values: np.ndarray, primary: np.ndarray, ids: list[np.ndarray], thre
         while _complete(values, sup, ids, threshold):
             pass
         determined = recoverable_cells(sup, ids)
+        if len(determined) == 0:
+            determined = pinned_cells(values, sup, ids)
         if len(determined) == 0:
             return sup
         grew = False

@@ -246,3 +246,15 @@ def test_a_rate_over_a_handful_of_people_is_hidden_on_the_map_and_the_scorecard(
     assert shown.loc[~shown.index.isin(few), "value"].notna().any()
     rows = {r.indicator.code: r for r in build_scorecard(warehouse, Scope(communes=(few.iloc[0],)), geo=few.iloc[0])}
     assert rows["elderly_employed_share"].suppressed and rows["elderly_employed_share"].value is None
+
+
+def test_a_hidden_zero_total_cannot_pin_a_neighbour_through_non_negativity():
+    """Found by hypothesis in a clean run: column 0 all hidden zeros, and since counts are non-negative the
+    row and column totals pinned a hidden 1 to exactly 1, though no equation alone determined it."""
+    df = table(4, 4, [0, 0, 1, 10, 0, 0, 10])
+    lines = lines_for(["r", "c"])
+    out = suppress(df, "v", lines)
+    sup, v, ids = out[FLAG].to_numpy(), df["v"].to_numpy(dtype=float), _line_ids(df, lines)
+    lo, hi = attack(v, sup, ids)
+    for i, cell in enumerate(np.flatnonzero(sup)):
+        assert hi[i] - lo[i] > 1e-6 or v[cell] == 0, (cell, lo[i], hi[i])
