@@ -400,11 +400,11 @@ def small_people_rule(catalogue, threshold: float = THRESHOLD):
     the same rule over a whole frame)."""
     counts, ratios = person_count_indicators(catalogue), small_base_ratio_indicators(catalogue)
 
-    def hidden(indicator: str, value, den) -> bool:
+    def hidden(indicator: str, value, den) -> bool:  # plain comparisons: called per scorecard record
         if indicator in counts:
-            return value is not None and bool(_few(value, threshold))
+            return value is not None and 0 < value < threshold
         if indicator in ratios:
-            return den is not None and bool(_few(den, threshold))
+            return den is not None and 0 < den < threshold
         return False
 
     return hidden
