@@ -8,11 +8,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from indicators.access import AccessDenied, can_admin
+from service.access import AccessDenied, can_admin
 from ui import audit, data
 from ui.auth import establish_principal, render_identity
 from ui.context import render_controls, sync_controls_to_url
-from ui.i18n import t
+from i18n.strings import t
 
 # The favicon is a local file: a ":material/...:" page or page icon becomes a favicon fetched from
 # fonts.gstatic.com (an IOC network may be offline), and an emoji needs an emoji font the screens lack.
@@ -38,7 +38,7 @@ pages = [
     st.Page("pages/forecast.py", title=t("page_forecast", view.lang), icon=":material/online_prediction:", url_path="du-bao"),
     st.Page("pages/wall.py", title=t("page_wall", view.lang), icon=":material/tv:", url_path="man-hinh-tuong"),
     st.Page("pages/data.py", title=t("page_data", view.lang), icon=":material/database:", url_path="du-lieu"),
-    # one line per page, in menu order; each page's title comes from ui/i18n.py
+    # one line per page, in menu order; each page's title comes from i18n/strings.py
 ]
 if can_admin(principal):  # the audit trail is listed (and reachable) for administrators only
     pages.append(st.Page("pages/audit.py", title=t("page_audit", view.lang), icon=":material/receipt_long:", url_path="nhat-ky"))

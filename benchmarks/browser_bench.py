@@ -123,7 +123,7 @@ MAP_CHANGED = ("(() => { const gs = [...document.querySelectorAll('.js-plotly-pl
 
 
 def control_changes(page, traffic: Traffic, base: str, repeats: int = 2) -> list[dict]:
-    from indicators.catalogue import load_catalogue
+    from store.catalogue import load_catalogue
 
     catalogue = load_catalogue()
     out = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from indicators.catalogue import Catalogue
+from store.catalogue import Catalogue
 
 
 def links_frame(catalogue: Catalogue) -> pd.DataFrame:

@@ -2,12 +2,12 @@
 
 - The warehouse (commune x sector x month facts since January 2020) is generated and published by
   `pipeline.publish.publish_demo`, timed.
-- The forecast batch (`pipeline.forecast_batch`, about 3,000 series at full size) takes far longer than
+- The forecast batch (`service.forecast_batch`, about 3,000 series at full size) takes far longer than
   the harness's 10 minutes on two shared cores, so the harness runs it for the city and a sample of
   communes (publishing the result, so the forecast page has data) and reports the measured time and
   throughput, plus the number of series a full batch has; the time of a full batch is only ever given
   as a projection from that measured throughput, labelled so, or measured separately with
-  `python -m pipeline forecast`.
+  `python -m cli forecast`.
 - Ingest throughput and reconciliation time of the full-scale register (~4.5 M rows) and BHXH (~2.3 M
   rows) microdata belong to `benchmarks/pipeline_bench.py` (another module's owner); it is called when it
   exists, otherwise the report says `not_available` and why. No figure is ever made up.
@@ -41,10 +41,10 @@ def forecast_batch(sample_communes: int = 3, workers: int = 2) -> dict:
     try:
         from indicators.forecast import load_series
         from indicators.warehouse import open_warehouse
-        from pipeline.forecast_batch import publish_forecasts
+        from service.forecast_batch import publish_forecasts
         from store.reference import load_communes
     except ImportError as exc:
-        return {"status": NOT_AVAILABLE, "reason": f"pipeline.forecast_batch cannot be imported: {exc}"}
+        return {"status": NOT_AVAILABLE, "reason": f"service.forecast_batch cannot be imported: {exc}"}
     codes = load_communes()["code"].tolist()
     sample = codes[:: max(len(codes) // max(sample_communes, 1), 1)][:sample_communes]
     start = time.perf_counter()
@@ -68,7 +68,7 @@ def forecast_batch(sample_communes: int = 3, workers: int = 2) -> dict:
         "counting_full_batch_seconds": round(count_s, 1),
         "full_batch_projected_seconds": round(full_series / per_s) if per_s else None,
         "note": "full_batch_projected_seconds is a projection (series in a full batch / measured throughput), "
-                "not a measurement; `python -m pipeline forecast` measures the real batch",
+                "not a measurement; `python -m cli forecast` measures the real batch",
     }
 
 

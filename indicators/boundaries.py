@@ -307,8 +307,8 @@ def _load_built() -> dict:
             return json.load(fh)
     except FileNotFoundError as exc:
         raise FileNotFoundError(
-            f"{BUILT_PATH} không có — chạy `python -m pipeline.geo_build` / "
-            f"{BUILT_PATH} is missing — run `python -m pipeline.geo_build`"
+            f"{BUILT_PATH} không có — chạy `python -m cli.geo_build` / "
+            f"{BUILT_PATH} is missing — run `python -m cli.geo_build`"
         ) from exc
 
 

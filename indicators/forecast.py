@@ -21,7 +21,7 @@ year) are forecast from the data before them (the batch uses 3 blocks for the ci
 the lowest MASE wins only if it beats the naive baseline; otherwise the baseline is kept and says so.
 Paths carry the uncertainty of the fitted slope, and are widened when the backtest errors were larger
 than the model's own spread (never narrowed), so that an 80% interval holds about 80% of outcomes.
-No Streamlit here: the batch (`pipeline/forecast_batch.py`) runs this when data is published.
+No Streamlit here: the batch (`service/forecast_batch.py`) runs this when data is published.
 """
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from indicators.catalogue import Catalogue, Indicator
+from store.catalogue import Catalogue, Indicator
 from indicators.queries import Scope, kpi_frame
 from indicators.targets import CITY, Target
 from indicators.warehouse import Warehouse

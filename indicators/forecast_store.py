@@ -1,4 +1,4 @@
-"""Reading the forecast tables of a published version (written by `python -m pipeline forecast`).
+"""Reading the forecast tables of a published version (written by `python -m cli forecast`).
 
 Kept apart from `indicators.forecast` so that the scorecard and the pages can look forecasts up without
 importing statsmodels. A version without forecasts is normal (right after a publish): every reader then

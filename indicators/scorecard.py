@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.catalogue import Indicator
+from store.catalogue import Indicator
 from indicators.queries import Scope, kpi_frames
 from indicators.forecast_store import forecast_index
 from indicators.suppression import small_people_rule

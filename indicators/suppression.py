@@ -294,7 +294,7 @@ def small_totals(frame: pd.DataFrame, value: str, lines: Sequence[Lines], thresh
 # ---- the warehouse's tables ---------------------------------------------------------------------------
 def person_measures() -> set[str]:
     """Measures that count people (the ones that are suppressed)."""
-    from indicators.catalogue import load_catalogue
+    from store.catalogue import load_catalogue
 
     return {code for code, m in load_catalogue().measures.items() if m.unit == "persons"}
 

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from indicators.catalogue import Indicator
+from store.catalogue import Indicator
 from indicators.warehouse import Warehouse
 from store.reference import load_targets
 

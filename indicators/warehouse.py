@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from indicators.catalogue import Catalogue, load_catalogue
+from store.catalogue import Catalogue, load_catalogue
 from store.reference import load_communes, load_sectors
 from store.versions import current_version, read_manifest, version_path
 
@@ -23,7 +23,7 @@ STATUS_ORDER = ("official", "preliminary", "estimate", "demo")
 
 
 class NoDataError(RuntimeError):
-    """Nothing has been published yet: run `python -m pipeline demo` (the run command does it for you)."""
+    """Nothing has been published yet: run `python -m cli demo` (the run command does it for you)."""
 
 
 class Warehouse:
@@ -152,5 +152,5 @@ def open_warehouse(version: str | None = None) -> Warehouse:
     """The warehouse of `version` (default: the current one), opened once per process and version."""
     version = version or current_version()
     if version is None:
-        raise NoDataError("Chưa có dữ liệu được công bố / No data published yet: python -m pipeline demo")
+        raise NoDataError("Chưa có dữ liệu được công bố / No data published yet: python -m cli demo")
     return _open(version)

@@ -4,13 +4,13 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from indicators.access import can_admin
+from service.access import can_admin
 from store.audit import ACTIONS, default_log
 from ui.audit import download_button, event_table, filter_events
 from ui.auth import current_principal
 from ui.context import current_view
-from ui.format import TIMEZONE, fmt_number
-from ui.i18n import t
+from i18n.formats import TIMEZONE, fmt_number
+from i18n.strings import t
 from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
 view = current_view()

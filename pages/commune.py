@@ -6,8 +6,8 @@ from store.reference import load_communes, load_lineage, load_targets
 from ui import data
 from ui.audit import download_button
 from ui.context import current_view
-from ui.format import fmt_number
-from ui.i18n import t
+from i18n.formats import fmt_number
+from i18n.strings import t
 from ui.profile_view import comparison_table, trend_figure
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 

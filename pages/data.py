@@ -3,13 +3,13 @@ computed; downloads of every table (small counts suppressed) and the raw-data te
 import pandas as pd
 import streamlit as st
 
-from indicators.catalogue import load_catalogue
+from store.catalogue import load_catalogue
 from indicators.suppression import THRESHOLD
 from ui import data
 from ui.audit import export_button
 from ui.context import current_view
-from ui.format import fmt_month, fmt_number, fmt_period, format_datetime
-from ui.i18n import STRINGS, t
+from i18n.formats import fmt_month, fmt_number, fmt_period, format_datetime
+from i18n.strings import STRINGS, t
 
 view = current_view()
 lang = view.lang

@@ -2,7 +2,7 @@
 probability of reaching it and the status it implies (the same status as the Overview, from
 `indicators.status`), a plain-words model card, and sortable tables of every KPI and every commune.
 
-Forecasts are computed in batch when data is published (`python -m pipeline forecast`); this page only
+Forecasts are computed in batch when data is published (`python -m cli forecast`); this page only
 reads them. Page control, mirrored in the URL: `chi_tieu` (the KPI shown in the fan chart).
 """
 import pandas as pd
@@ -15,8 +15,8 @@ from indicators.targets import target_2030
 from ui import audit, data
 from ui.charts import fan_figure, target_text, value_text
 from ui.context import commune_label, current_view
-from ui.format import fmt_month, fmt_number, fmt_percent_of, fmt_period
-from ui.i18n import t
+from i18n.formats import fmt_month, fmt_number, fmt_percent_of, fmt_period
+from i18n.strings import t
 from ui.refresh import rerun_when_a_new_version_is_served
 from ui.scorecard_view import status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url

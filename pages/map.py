@@ -10,8 +10,8 @@ from ui.context import current_view
 from indicators.commune_values import period_window
 from indicators.queries import Scope
 from indicators.suppression import FLAG, THRESHOLD
-from ui.format import decimals_for, fmt_number, fmt_period, fmt_value
-from ui.i18n import t
+from i18n.formats import decimals_for, fmt_number, fmt_period, fmt_value
+from i18n.strings import t
 from ui.map_view import boundaries, choropleth, class_labels, demand_layer, selected_code
 from ui.scorecard_view import data_status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url

@@ -6,8 +6,8 @@ from ui import data
 from ui.audit import download_button
 from ui.briefing_button import render_briefing_button
 from ui.context import current_view
-from ui.format import fmt_month, fmt_number, fmt_percent_of, fmt_period
-from ui.i18n import t
+from i18n.formats import fmt_month, fmt_number, fmt_percent_of, fmt_period
+from i18n.strings import t
 from ui.scorecard_view import render_scorecard, scorecard_table
 
 view = current_view()

@@ -8,14 +8,14 @@ when the whole city is shown, the forecast's priority group (`nhom`), the heat m
 """
 import streamlit as st
 
-from indicators.access import AccessDenied
+from service.access import AccessDenied
 from indicators.queries import Scope
 from indicators.sectors import COMMUNE_TYPES, FLAG, PLAN_GROUPS, SECTOR_MEASURES, period_window, priority_sectors
 from store.reference import load_communes, load_priority_groups, load_sectors
 from ui import audit, data
 from ui.context import commune_label, current_view
-from ui.format import fmt_month, fmt_number, fmt_period
-from ui.i18n import t
+from i18n.formats import fmt_month, fmt_number, fmt_period
+from i18n.strings import t
 from ui.scorecard_view import data_status_badge
 from ui.sector_charts import (flow_bars, forecast_fan, forecast_table, heatmap_rows, sector_display_table,
                               sector_heatmap, sector_metrics, stock_bars, supply_demand_bars, where_table)

@@ -18,8 +18,8 @@ from ui.charts import (
     TrendLine, complete_periods, place_published, plan_figure, plan_share_figure, trend_figure, value_text,
 )
 from ui.context import commune_label, current_view
-from ui.format import fmt_delta, fmt_month, fmt_number, fmt_percent_of
-from ui.i18n import t
+from i18n.formats import fmt_delta, fmt_month, fmt_number, fmt_percent_of
+from i18n.strings import t
 from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
 DEFAULT_KPIS = ["unemployment_rate", "unemployment_urban", "bhxh_compulsory_share", "bhxh_voluntary_share",

@@ -46,7 +46,7 @@ Method (deterministic, no randomness; about 10 s of CPU):
    Plotly's geo choropleth expects; features sorted by code, ``id`` = code.
    Top-level keys ``name``, ``attribution`` and ``method`` document the file.
 
-Run: ``python -m pipeline.geo_build [--out geo/hanoi_communes.geojson]``.
+Run: ``python -m cli.geo_build [--out geo/hanoi_communes.geojson]``.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ One file at a time, streamed in chunks (a 200 MB file never sits in memory whole
     quarantined (rows as they came, CCCDs masked, reasons vi + en) --> quarantine/<batch>__<file>.csv
 and one line per file in staging/ingest_log.jsonl (rows in, accepted, quarantined, reasons, messages).
 
-Staged data is not served: `python -m pipeline publish` merges it into a new warehouse version. A file
+Staged data is not served: `python -m cli publish` merges it into a new warehouse version. A file
 already ingested (same bytes, same template) is refused as a duplicate; a later file with rows for the
 same key (a corrected report) replaces those rows at publish time. Files that cannot be read as the
 template at all (empty, binary, wrong columns, another template) are rejected whole with a message.

@@ -342,7 +342,7 @@ def ingest_tables(log: list[dict]) -> dict[str, pd.DataFrame]:
 
 
 def status_report() -> dict:
-    """What `python -m pipeline status` prints: versions, the current one, what is staged."""
+    """What `python -m cli status` prints: versions, the current one, what is staged."""
     from pipeline.ingest import read_log
 
     current = current_version()

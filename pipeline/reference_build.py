@@ -1,6 +1,6 @@
 """Build the committed commune reference tables from the PyPI package `vietnamadminunits` (MIT).
 
-Run `python -m pipeline reference` to regenerate `data/reference/communes.csv` and
+Run `python -m cli reference` to regenerate `data/reference/communes.csv` and
 `data/reference/commune_lineage.csv`. The tables are committed so the app never depends on the package's
 internals at run time; this module is how they were made, and a test checks they still match.
 """

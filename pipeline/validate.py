@@ -819,7 +819,7 @@ FACT_STATUSES = ("official", "preliminary", "estimate", "demo")
 
 def facts_schema() -> pa.DataFrameSchema:
     """What every published `facts` table must satisfy (checked before a version is written)."""
-    from indicators.catalogue import load_catalogue
+    from store.catalogue import load_catalogue
 
     from pipeline.crosswalk import new_codes
 

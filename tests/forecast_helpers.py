@@ -36,7 +36,7 @@ def data_dir(root: Path):
 @lru_cache(maxsize=1)
 def forecast_version(demo_version: str) -> tuple[Path, str, dict]:
     """(data folder, forecast version, batch stats): the demo version plus forecasts, built once."""
-    from pipeline.forecast_batch import publish_forecasts
+    from service.forecast_batch import publish_forecasts
 
     root = Path(tempfile.mkdtemp(prefix="hanoi-forecast-"))
     (root / "versions").mkdir()

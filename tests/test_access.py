@@ -1,4 +1,4 @@
-"""Access control at the query layer: each role reads exactly what it may (indicators/access.py)."""
+"""Access control at the query layer: each role reads exactly what it may (service/access.py)."""
 from __future__ import annotations
 
 import math
@@ -9,12 +9,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indicators.access import (
+from service.access import (
     ANONYMOUS_PRINCIPAL, AccessConfigError, AccessDenied, Principal, allowed_communes, authorize_geo,
     authorize_scope, can_admin, can_download, kpi_frame_for, load_access, mask_communes, parse_access,
     principal_for, scorecard_for,
 )
-from indicators.catalogue import load_catalogue
+from store.catalogue import load_catalogue
 from indicators.commune_values import values_by_commune
 from indicators.queries import Scope, kpi_frame
 from indicators.scorecard import build_scorecard
@@ -210,7 +210,7 @@ def _page_asking_for_another_commune() -> None:
     """A page that ignores the sidebar and asks the data layer for commune 00004 directly."""
     import streamlit as st
 
-    from indicators.access import AccessDenied
+    from service.access import AccessDenied
     from indicators.queries import Scope
     from ui import data
     from ui.auth import establish_principal

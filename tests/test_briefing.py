@@ -1,4 +1,4 @@
-"""Briefings (indicators/briefing.py): self-contained HTML, a PDF that shows the scorecard's figures, access."""
+"""Briefings (briefing/document.py): self-contained HTML, a PDF that shows the scorecard's figures, access."""
 from __future__ import annotations
 
 import re
@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from apphelpers import run_app
 
-from indicators.access import AccessDenied, Principal
+from service.access import AccessDenied, Principal
 from indicators.boundaries import load_boundaries
-from indicators.briefing import (
+from briefing.document import (
     BriefingPeriod, available_periods, build_briefing, chromium_path, data_freshness, render_pdf,
 )
 from indicators.mapclass import NO_DATA
@@ -17,7 +17,7 @@ from indicators.queries import Scope
 from indicators.scorecard import build_scorecard
 from store.reference import load_communes
 from ui.briefing_button import ui_formatters
-from ui.format import fmt_value
+from i18n.formats import fmt_value
 
 ANALYST = Principal("phantich@hanoi.gov.vn", "analyst")
 OFFICIAL = Principal("canbo.hoaxa@hanoi.gov.vn", "commune_official", "10417")

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from indicators.catalogue import CATALOGUE_FILE, REQUIRED_FIELDS, CatalogueError, load_catalogue, parse_catalogue
+from store.catalogue import CATALOGUE_FILE, REQUIRED_FIELDS, CatalogueError, load_catalogue, parse_catalogue
 from store.reference import load_targets
 
 KPI_TARGETS = Path(__file__).resolve().parents[2] / "shared" / "docs" / "KPI_TARGETS.md"

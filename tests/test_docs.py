@@ -24,9 +24,9 @@ def test_ci_calls_the_readme_test_command():
 
 
 def test_pipeline_subcommands_in_readme_exist():
-    help_text = subprocess.run([sys.executable, "-m", "pipeline", "--help"], cwd=ROOT, capture_output=True,
+    help_text = subprocess.run([sys.executable, "-m", "cli", "--help"], cwd=ROOT, capture_output=True,
                                text=True, check=True).stdout
-    for sub in re.findall(r"python -m pipeline (\w+)", README):
+    for sub in re.findall(r"python -m cli (\w+)", README):
         assert sub in help_text, sub
 
 

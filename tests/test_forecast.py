@@ -1,4 +1,4 @@
-"""2030 forecasts (indicators/forecast.py, pipeline/forecast_batch.py): coverage, calibration, choice, monotonicity."""
+"""2030 forecasts (indicators/forecast.py, service/forecast_batch.py): coverage, calibration, choice, monotonicity."""
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,7 +12,7 @@ from indicators.forecast import (
 )
 from indicators.forecast_store import PATHS_TABLE, load_forecasts, load_paths
 from indicators.targets import Target
-from pipeline.forecast_batch import ORIGINS_COMMUNE, PATHS_COMMUNE
+from service.forecast_batch import ORIGINS_COMMUNE, PATHS_COMMUNE
 from store.versions import read_manifest
 
 

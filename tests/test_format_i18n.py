@@ -3,8 +3,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ui.format import fmt_delta, fmt_number, fmt_period, fmt_value
-from ui.i18n import LANGS, STRINGS, t
+from i18n.formats import fmt_delta, fmt_number, fmt_period, fmt_value
+from i18n.strings import LANGS, STRINGS, t
 
 
 def test_vi_and_en_number_formats():

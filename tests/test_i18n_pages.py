@@ -1,4 +1,4 @@
-"""Every text a page shows comes from `t(...)` (ui/i18n.py) or from content with both languages.
+"""Every text a page shows comes from `t(...)` (i18n/strings.py) or from content with both languages.
 
 An AST scan of `pages/*.py`: the text arguments of Streamlit's display and widget calls (title, caption,
 markdown, button labels, help texts, tab names, format functions...) may be calls (t(), a formatter, an
@@ -89,7 +89,7 @@ def test_pages_show_no_literal_words(page):
 def test_currency_dates_and_month_names_follow_the_language():
     import pandas as pd
 
-    from ui.format import format_currency, format_date, format_datetime, month_name
+    from i18n.formats import format_currency, format_date, format_datetime, month_name
 
     assert format_currency(12_400_000, "vi") == "12.400.000\xa0₫"
     assert format_currency(12_400_000, "en") == "₫12,400,000"

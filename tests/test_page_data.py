@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from apphelpers import run_app
 
-from indicators.access import Principal
-from indicators.catalogue import load_catalogue
+from service.access import Principal
+from store.catalogue import load_catalogue
 from indicators.suppression import FLAG, THRESHOLD
 from pipeline.templates import TEMPLATES
 from store.paths import SAMPLES_DIR

@@ -7,7 +7,7 @@ import pytest
 from apphelpers import run_app
 from forecast_helpers import data_dir, forecast_version
 from indicators.status import assess_forecast
-from ui.i18n import t
+from i18n.strings import t
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def status_of(frame: pd.DataFrame, name: str) -> str:
 def test_without_forecasts_the_page_says_how_to_make_them():
     at = run()
     assert not at.exception
-    assert any("python -m pipeline forecast" in i.value for i in at.info)
+    assert any("python -m cli forecast" in i.value for i in at.info)
 
 
 def test_city_fan_chart_probability_status_and_model_card(forecasts):

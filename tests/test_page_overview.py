@@ -1,7 +1,7 @@
 """AppTest of the Overview page (Tổng quan): the scorecard for the city and any commune, deep links."""
 from apphelpers import run_app as run
 
-from indicators.catalogue import load_catalogue
+from store.catalogue import load_catalogue
 
 
 def test_city_scorecard_shows_every_kpi_with_demo_banner():

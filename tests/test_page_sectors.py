@@ -6,8 +6,8 @@ from streamlit.testing.v1 import AppTest
 
 from indicators import sectors as S
 from indicators.queries import Scope
-from ui.format import fmt_delta, fmt_number, fmt_percent_of, fmt_value
-from ui.i18n import t
+from i18n.formats import fmt_delta, fmt_number, fmt_percent_of, fmt_value
+from i18n.strings import t
 
 UNTIL = pd.Timestamp("2026-10-01")
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from apphelpers import run_app
 
-from indicators.catalogue import load_catalogue
+from store.catalogue import load_catalogue
 
 
 @pytest.fixture(autouse=True)

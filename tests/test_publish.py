@@ -189,7 +189,7 @@ def test_publish_update_carries_every_other_table_and_the_metadata(root, small_f
 
 
 def test_the_cli_publishes_rolls_back_and_reports(root, small_facts, capsys):
-    from pipeline.__main__ import main
+    from cli.__main__ import main
     from pipeline.publish import publish
 
     publish({"facts": small_facts}, "one")

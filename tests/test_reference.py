@@ -16,7 +16,7 @@ def test_126_units_51_phuong_75_xa_unique_string_codes():
 
 
 def test_committed_tables_match_the_package():
-    """The committed CSVs are exactly what `python -m pipeline reference` builds from vietnamadminunits."""
+    """The committed CSVs are exactly what `python -m cli reference` builds from vietnamadminunits."""
     communes, lineage = build_communes()
     committed = load_communes()
     pd.testing.assert_frame_equal(

@@ -5,11 +5,11 @@ import pandas as pd
 import pytest
 from apphelpers import run_app
 
-from indicators.catalogue import load_catalogue
+from store.catalogue import load_catalogue
 from indicators.queries import CITY, Scope, kpi_frame
 from indicators.scorecard import build_scorecard
 from store.reference import load_sectors
-from ui.i18n import t
+from i18n.strings import t
 
 SECTIONS = tuple(load_sectors()["code"])
 CATALOGUE = load_catalogue()

@@ -213,7 +213,7 @@ def test_a_communes_scorecard_hides_its_small_counts_and_says_so(warehouse):
        dens=st.lists(st.floats(0, 40), min_size=1, max_size=30))
 @settings(max_examples=80, deadline=None)
 def test_series_never_show_a_small_count_of_people_and_leave_everything_else(values, dens):
-    from indicators.catalogue import load_catalogue
+    from store.catalogue import load_catalogue
     from indicators.suppression import hide_small_counts
 
     rows = [(code, v, dens[i % len(dens)]) for i, v in enumerate(values)

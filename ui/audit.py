@@ -22,10 +22,10 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from indicators.access import Principal, can_download
+from service.access import Principal, can_download
 from store.audit import AuditEvent, default_log
 from store.versions import current_version
-from ui.i18n import STRINGS, t
+from i18n.strings import STRINGS, t
 
 PAGE_KEY = "_audit_page"
 LAST_VIEW_KEY = "_audit_last_view"
@@ -140,7 +140,7 @@ def export_button(label: str, make: Callable[[], tuple[bytes, int]], file_name: 
 
 def event_table(events: list[dict], lang: str) -> pd.DataFrame:
     """Events as a table for reading: Hanoi time, who, what, where, parameters, rows; newest first."""
-    from ui.format import format_datetime
+    from i18n.formats import format_datetime
 
     records = [{
         t("audit_col_time", lang): format_datetime(pd.Timestamp(e["time"]), lang, "yyyy-MM-dd HH:mm:ss"),
@@ -159,7 +159,7 @@ def event_table(events: list[dict], lang: str) -> pd.DataFrame:
 
 def filter_events(events: list[dict], users: list[str], actions: list[str], start: date, end: date) -> list[dict]:
     """Events of the chosen users and actions (all when none chosen) between two Hanoi dates, inclusive."""
-    from ui.format import TIMEZONE
+    from i18n.formats import TIMEZONE
 
     out = []
     for event in events:

@@ -10,7 +10,7 @@ Identity, in order:
    without the header the user is the anonymous public.
 3. Otherwise development mode: `HANOI_DEV_USER` (default `dev.analyst`, an analyst in the committed
    access file), with a banner on every page. `HANOI_DEV_MODE=0` turns it off (everyone is public).
-Roles never come from a header or a claim: only `config/access.toml` gives them (indicators/access.py).
+Roles never come from a header or a claim: only `config/access.toml` gives them (service/access.py).
 """
 from __future__ import annotations
 
@@ -20,10 +20,10 @@ from typing import Mapping
 
 import streamlit as st
 
-from indicators.access import (
+from service.access import (
     AccessConfigError, Principal, allowed_communes, load_access, may_see_commune, principal_for,
 )
-from ui.i18n import t
+from i18n.strings import t
 
 PRINCIPAL_KEY = "_principal"
 IDENTITY_KEY = "_identity"

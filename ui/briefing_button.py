@@ -1,6 +1,6 @@
 """The "leadership briefing" button: a six-month or annual report of the current area, as HTML or PDF.
 
-One click on a download button builds the briefing (indicators/briefing.py) for the period chosen in the
+One click on a download button builds the briefing (briefing/document.py) for the period chosen in the
 popover (the newest complete one by default), with the same number formats as the screens, and records
 the export in the audit trail. The file is built in Streamlit's download thread, read as the user who
 clicked: a commune official gets their own commune's detail only, whatever the page showed.
@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.briefing import (
+from briefing.document import (
     HALF, BriefingPeriod, Formatters, available_periods, build_briefing, chromium_path, render_pdf,
 )
 from indicators.status import RULE_TEXT
@@ -18,13 +18,13 @@ from ui import data
 from ui.audit import export_button
 from ui.auth import current_principal
 from ui.context import View
-from ui.format import fmt_date, fmt_delta, fmt_month, fmt_number, fmt_percent_of, fmt_period, fmt_value, format_datetime
-from ui.i18n import t
+from i18n.formats import fmt_date, fmt_delta, fmt_month, fmt_number, fmt_percent_of, fmt_period, fmt_value, format_datetime
+from i18n.strings import t
 from ui.scorecard_view import target_text
 
 
 def ui_formatters() -> Formatters:
-    """The screens' formatters (ui.format, ui.i18n, the scorecard's target text) for the briefing builder."""
+    """The screens' formatters (i18n.formats, i18n.strings, the scorecard's target text) for the briefing builder."""
     return Formatters(
         t=t, number=fmt_number,
         value=lambda value, ind, lang: fmt_value(value, ind.unit, ind.unit_label(lang), lang,

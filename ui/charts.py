@@ -1,7 +1,7 @@
 """Plotly figures for trends, plan completion and forecasts, in vi-VN or English number formats.
 
 Every time chart marks the July 2025 boundary change and draws the target; hover texts are formatted
-with `ui.format`, never by Plotly's locale, so the numbers read the same as everywhere else.
+with `i18n.formats`, never by Plotly's locale, so the numbers read the same as everywhere else.
 """
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
 
-from indicators.catalogue import Indicator
+from store.catalogue import Indicator
 from indicators.targets import Target
-from ui.format import MONTHS_EN, fmt_number, fmt_percent_of, fmt_period, fmt_value
-from ui.i18n import t
+from i18n.formats import MONTHS_EN, fmt_number, fmt_percent_of, fmt_period, fmt_value
+from i18n.strings import t
 
 BOUNDARY_CHANGE = pd.Timestamp(2025, 7, 1)
 PALETTE = qualitative.Plotly

@@ -16,8 +16,8 @@ from indicators.queries import Scope
 from indicators.targets import CITY
 from store.reference import load_communes, load_sectors
 from ui.auth import commune_options, refuse_unallowed_commune
-from ui.format import fmt_month
-from ui.i18n import DEFAULT_LANG, LANGS, t
+from i18n.formats import fmt_month
+from i18n.strings import DEFAULT_LANG, LANGS, t
 from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
 GRAINS = ("month", "quarter", "year", "ytd")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from indicators.access import Principal, authorize_geo, authorize_scope, drop_hidden_rows, mask_communes
+from service.access import Principal, authorize_geo, authorize_scope, drop_hidden_rows, mask_communes
 from indicators.queries import Scope, shown_kpi_frame
 from indicators.scorecard import ScoreRow, build_scorecard
 from indicators.warehouse import Warehouse, open_warehouse
@@ -307,7 +307,7 @@ def commune_completion(version_name: str, code: str, year: int, month: int, *,
 # templates' XLSX forms, and downloads of any table: small counts suppressed (indicators/suppression.py)
 # over the whole table first, then narrowed to the communes the principal may see.
 from indicators import suppression as _suppression  # noqa: E402  (kept with its accessors: an additive block)
-from indicators.access import allowed_communes as _allowed_communes  # noqa: E402
+from service.access import allowed_communes as _allowed_communes  # noqa: E402
 
 XLSX_MAX_ROWS = 1_048_575
 DERIVED_TABLES = ("methodology", "freshness")
@@ -347,7 +347,7 @@ def _freshness(version_name: str, today: pd.Timestamp) -> pd.DataFrame:
     cover = _version_table(version_name, "coverage")
     if cover is None:  # a version published before versions carried their coverage table
         cover = coverage(_version_table(version_name, "facts"))
-    from indicators.catalogue import load_catalogue
+    from store.catalogue import load_catalogue
 
     return freshness(cover, load_catalogue(), today)
 
@@ -377,8 +377,8 @@ def reconciliation_city(version_name: str) -> pd.DataFrame | None:
 
 def methodology(lang: str) -> pd.DataFrame:
     """Every indicator's definition, numerator, denominator, source agency, frequency and caveats."""
-    from indicators.catalogue import load_catalogue
-    from ui.i18n import t
+    from store.catalogue import load_catalogue
+    from i18n.strings import t
 
     cat = load_catalogue()
 

@@ -15,7 +15,7 @@ import streamlit as st
 from indicators.boundaries import BoundarySet, load_boundaries
 from indicators.mapclass import NO_DATA, Classes
 from store.reference import load_communes
-from ui.format import fmt_number
+from i18n.formats import fmt_number
 
 
 @st.cache_resource(show_spinner=False)

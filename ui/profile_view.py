@@ -5,8 +5,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from indicators.scorecard import ScoreRow
-from ui.format import fmt_value
-from ui.i18n import t
+from i18n.formats import fmt_value
+from i18n.strings import t
 from ui.scorecard_view import missing_text, target_text
 
 BOUNDARY_CHANGE = pd.Timestamp("2025-07-01")

@@ -8,8 +8,8 @@ from indicators.scorecard import ScoreRow
 from indicators.suppression import THRESHOLD
 from indicators.targets import Target
 from ui.charts import target_text as chart_target_text
-from ui.format import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
-from ui.i18n import t
+from i18n.formats import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
+from i18n.strings import t
 
 STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red", "no_target": "gray",
                   "not_enough_data": "gray"}

@@ -12,8 +12,8 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.format import fmt_delta, fmt_month, fmt_number, fmt_percent_of, fmt_value
-from ui.i18n import t
+from i18n.formats import fmt_delta, fmt_month, fmt_number, fmt_percent_of, fmt_value
+from i18n.strings import t
 
 SEPARATORS = {"vi": ",.", "en": ".,"}
 """Plotly's decimal then thousands separator: vi-VN writes 1.234,5."""

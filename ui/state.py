@@ -10,7 +10,7 @@ from typing import Iterable
 
 import streamlit as st
 
-from ui.i18n import t
+from i18n.strings import t
 
 NOTICES_KEY = "_url_notices"
 LAST_KEY = "_url_last"

@@ -14,16 +14,16 @@ import html
 import pandas as pd
 import streamlit as st
 
-from indicators.access import AccessDenied
-from indicators.briefing import data_freshness, map_svg
+from service.access import AccessDenied
+from briefing.document import data_freshness, map_svg
 from indicators.mapclass import NO_DATA, quantile_classes
 from indicators.queries import Scope
 from indicators.scorecard import ScoreRow
 from indicators.targets import CITY
 from store.versions import read_manifest
 from ui import data
-from ui.format import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
-from ui.i18n import t
+from i18n.formats import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
+from i18n.strings import t
 from ui.scorecard_view import missing_text, target_text
 
 try:  # the map module is optional for the wall: without it the wall shows tiles only

@@ -11,7 +11,7 @@ import pytest
 
 from conftest import screenshot
 
-from indicators.catalogue import load_catalogue
+from store.catalogue import load_catalogue
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""`python -m pipeline forecast`: 2030 forecasts for every KPI, for the city and every commune.
+"""`python -m cli forecast`: 2030 forecasts for every KPI, for the city and every commune.
 
 Run after a publish: it reads the current version, forecasts every series with enough history
 (`indicators.forecast`), and publishes a new version holding the same tables plus `forecasts` and
@@ -118,7 +118,7 @@ def publish_forecasts(version: str | None = None, communes: list[str] | None = N
     start_current = current_version()
     version = version or start_current
     if version is None:
-        raise NoDataError("Chưa có dữ liệu được công bố / No data published yet: python -m pipeline demo")
+        raise NoDataError("Chưa có dữ liệu được công bố / No data published yet: python -m cli demo")
     manifest = read_manifest(version)
     forecasts, paths, stats = compute_forecasts(open_warehouse(version), communes, True, workers, progress)
     folder = version_path(version)
@@ -128,7 +128,7 @@ def publish_forecasts(version: str | None = None, communes: list[str] | None = N
     tables[PATHS_TABLE] = paths
     if current_version() != start_current:
         raise RuntimeError(f"another version ({current_version()}) was published while forecasting {version}: "
-                           "run `python -m pipeline forecast` again / có phiên bản mới trong lúc dự báo: chạy lại")
+                           "run `python -m cli forecast` again / có phiên bản mới trong lúc dự báo: chạy lại")
     meta = {k: v for k, v in manifest.items() if k not in ("version", "created_at", "tables")}
     meta["forecast"] = {**stats, "source_version": manifest.get("forecast", {}).get("source_version", version)}
     label = f"{manifest.get('kind', 'data')}-forecast"

@@ -1,4 +1,4 @@
-"""Command line of the pipeline: `python -m pipeline --help`.
+"""Command line of the pipeline: `python -m cli --help`.
 
 Each subcommand is one `add_parser(...)` line in `build_parser` plus one `cmd_<name>(args) -> int` function
 (set with `set_defaults(func=...)`); adding a command touches nothing else. Exit codes: 0 done, 1 some
@@ -14,12 +14,12 @@ from pathlib import Path
 DESCRIPTION = ("Đường ống dữ liệu của bảng điều hành KPI thị trường lao động Hà Nội / "
                "Data pipeline of the Hanoi labour-market KPI dashboard.")
 EPILOG = """ví dụ / examples:
-  python -m pipeline ingest data/samples            nạp mọi mẫu / ingest every sample file
-  python -m pipeline ingest bao_cao.xlsx --template commune_jobs --publish
-  python -m pipeline validate data/samples/broken   chỉ kiểm tra, không ghi / check only, write nothing
-  python -m pipeline publish                        công bố phiên bản mới / publish a new version
-  python -m pipeline status                         phiên bản đang dùng / versions and staging
-  python -m pipeline rollback                       quay lại phiên bản trước / serve the previous version
+  python -m cli ingest data/samples            nạp mọi mẫu / ingest every sample file
+  python -m cli ingest bao_cao.xlsx --template commune_jobs --publish
+  python -m cli validate data/samples/broken   chỉ kiểm tra, không ghi / check only, write nothing
+  python -m cli publish                        công bố phiên bản mới / publish a new version
+  python -m cli status                         phiên bản đang dùng / versions and staging
+  python -m cli rollback                       quay lại phiên bản trước / serve the previous version
 """
 
 
@@ -96,8 +96,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     if args.publish and any(r.accepted for r in reports):
         code = max(code, cmd_publish(args))
     elif not args.quiet and any(r.accepted for r in reports):
-        print("Chạy `python -m pipeline publish` để đưa dữ liệu đã nhận vào ứng dụng / "
-              "run `python -m pipeline publish` to serve the accepted data.")
+        print("Chạy `python -m cli publish` để đưa dữ liệu đã nhận vào ứng dụng / "
+              "run `python -m cli publish` to serve the accepted data.")
     return code
 
 
@@ -155,7 +155,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
 def cmd_forecast(args: argparse.Namespace) -> int:
     from indicators.forecast_store import has_forecasts
-    from pipeline.forecast_batch import publish_forecasts
+    from service.forecast_batch import publish_forecasts
     from store.versions import current_version
 
     current = current_version()
@@ -196,14 +196,14 @@ def cmd_microdata(args: argparse.Namespace) -> int:
 
 # ---- the parser ---------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m pipeline", description=DESCRIPTION, epilog=EPILOG,
+    parser = argparse.ArgumentParser(prog="python -m cli", description=DESCRIPTION, epilog=EPILOG,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def files(p: argparse.ArgumentParser) -> None:
         p.add_argument("paths", nargs="+", help="tệp CSV/XLSX hoặc thư mục / CSV or XLSX files or folders")
         p.add_argument("--template", help="mã biểu mẫu (mặc định: tự nhận) / template code (default: detected); "
-                                          "see `python -m pipeline template`")
+                                          "see `python -m cli template`")
         p.add_argument("--as-of", help="tháng mới nhất được phép, YYYY-MM (mặc định: tháng này) / latest allowed month")
         p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình / no progress bar")
         p.add_argument("--json", action="store_true", help="in kết quả dạng JSON / print the reports as JSON")

@@ -4,7 +4,7 @@ Why HTML first: one file with inline CSS and inline SVG charts opens anywhere, o
 same; headless Chromium turns it into the PDF. Nothing is fetched from outside (no fonts, no scripts).
 Also here: the data-status rule (`data_freshness`) shared with the operations-centre wall.
 No Streamlit here: texts and number formats come in as a `Formatters` bundle (the UI passes
-`ui.format`/`ui.i18n`), so the briefing and the screens print every figure identically.
+`i18n.formats`/`i18n.strings`), so the briefing and the screens print every figure identically.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from typing import Callable
 
 import pandas as pd
 
-from indicators.access import AccessDenied, Principal, kpi_frame_for, scorecard_for
+from service.access import AccessDenied, Principal, kpi_frame_for, scorecard_for
 from indicators.mapclass import NO_DATA, quantile_classes
 from indicators.queries import Scope
 from indicators.scorecard import ScoreRow

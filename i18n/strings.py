@@ -96,8 +96,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "The link's value “{value}” for “{param}” is not valid; the default is used instead.",
     },
     "no_warehouse": {
-        "vi": "Chưa có dữ liệu được công bố. Chạy `python -m pipeline demo` (lệnh chạy ứng dụng tự làm việc này).",
-        "en": "No data has been published yet. Run `python -m pipeline demo` (the run command does it for you).",
+        "vi": "Chưa có dữ liệu được công bố. Chạy `python -m cli demo` (lệnh chạy ứng dụng tự làm việc này).",
+        "en": "No data has been published yet. Run `python -m cli demo` (the run command does it for you).",
     },
     "definition": {"vi": "Định nghĩa", "en": "Definition"},
     "agency": {"vi": "Cơ quan chịu trách nhiệm", "en": "Responsible agency"},
@@ -317,10 +317,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "{area} · forecast from data up to {until} · version {version}",
     },
     "fc_none": {
-        "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu: `python -m pipeline forecast` "
+        "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu: `python -m cli forecast` "
               "(lần chạy đầu, `./run.sh` tự tính trong nền, mất vài phút; trang tự cập nhật khi xong). "
               "Trong lúc chờ, trạng thái các chỉ tiêu theo quy tắc xu hướng.",
-        "en": "This data version has no forecasts yet. They are computed when data is published: `python -m pipeline "
+        "en": "This data version has no forecasts yet. They are computed when data is published: `python -m cli "
               "forecast` (on the first start `./run.sh` computes them in the background, a few minutes; the page "
               "updates by itself when they are ready). Meanwhile, statuses follow the trend rule.",
     },
@@ -454,9 +454,9 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "dp_demo_only": {
         "vi": "Phiên bản này chỉ có **dữ liệu minh họa (demo)**: chưa có tệp số liệu thật nào được nạp. "
-              "Nạp tệp bằng `python -m pipeline ingest …` rồi `python -m pipeline publish`.",
+              "Nạp tệp bằng `python -m cli ingest …` rồi `python -m cli publish`.",
         "en": "This version holds **demonstration data only**: no real data file has been ingested yet. "
-              "Ingest files with `python -m pipeline ingest …`, then `python -m pipeline publish`.",
+              "Ingest files with `python -m cli ingest …`, then `python -m cli publish`.",
     },
     "dp_mixed": {
         "vi": "Phiên bản này có **{rows} dòng số liệu thật** từ {sources} nguồn; ở cùng chỉ tiêu × xã × tháng, "

@@ -1,0 +1,1 @@
+"""Leadership briefings (HTML, inline SVG, PDF): presentation built from the service layer."""

@@ -1,0 +1,1 @@
+"""The service layer: one function per question a user can ask, authorized, protected and audited."""
