@@ -59,6 +59,9 @@ STRINGS: dict[str, dict[str, str]] = {
     "status_off_track": {"vi": "Chệch hướng", "en": "Off track"},
     "status_no_target": {"vi": "Không có mục tiêu", "en": "No target"},
     "status_not_enough_data": {"vi": "Chưa đủ số liệu", "en": "Not enough data"},
+    "status_no_data": {"vi": "Không có số liệu", "en": "No data"},
+    "status_not_applicable_sector": {"vi": "Mục tiêu là của toàn nền kinh tế (đang lọc ngành)",
+                                     "en": "Targets are whole-economy (sector filter on)"},
     "data_official": {"vi": "Chính thức", "en": "Official"},
     "data_preliminary": {"vi": "Sơ bộ", "en": "Preliminary"},
     "data_estimate": {"vi": "Ước tính", "en": "Estimate"},
@@ -406,8 +409,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Demonstration data: the forecast shows the method only; it is not an official forecast.",
     },
     "fc_model_naive": {
-        "vi": "mô hình đơn giản — bước ngẫu nhiên có xu hướng (kỳ sau bằng kỳ trước cộng mức tăng bình quân)",
-        "en": "simple model — random walk with drift (next period = last one plus the average change)",
+        "vi": "mô hình đơn giản — giữ nguyên (các kỳ sau bằng kỳ gần nhất)",
+        "en": "simple model — no change (every later period = the last one)",
     },
     "fc_model_ets": {
         "vi": "làm trơn hàm mũ (ETS Holt–Winters, có xu hướng)",
@@ -421,10 +424,48 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "phương pháp Theta (làm trơn hàm mũ cộng một nửa xu hướng tuyến tính)",
         "en": "Theta method (exponential smoothing plus half the linear trend)",
     },
+    "fc_model_drift": {
+        "vi": "xu hướng 3 năm (kỳ sau bằng kỳ trước cộng mức thay đổi bình quân 3 năm gần nhất)",
+        "en": "3-year drift (next period = last one plus the average change of the last three years)",
+    },
+    "fc_model_drift1": {
+        "vi": "xu hướng 1 năm (kỳ sau bằng kỳ trước cộng mức thay đổi bình quân 12 tháng gần nhất)",
+        "en": "1-year drift (next period = last one plus the average change of the last twelve months)",
+    },
+    "fc_model_damped": {
+        "vi": "xu hướng giảm dần (mức thay đổi bình quân 3 năm, mỗi năm yếu đi 20%)",
+        "en": "damped drift (the 3-year average change, fading by 20% a year)",
+    },
+    "fc_model_mean": {
+        "vi": "trung bình của ba cách: giữ nguyên, xu hướng 3 năm và xu hướng giảm dần",
+        "en": "the mean of three: no change, the 3-year drift and the damped drift",
+    },
     "fc_short_naive": {"vi": "Đơn giản (naive)", "en": "Simple (naive)"},
+    "fc_short_drift": {"vi": "Xu hướng 3 năm", "en": "3-year drift"},
+    "fc_short_drift1": {"vi": "Xu hướng 1 năm", "en": "1-year drift"},
+    "fc_short_damped": {"vi": "Xu hướng giảm dần", "en": "Damped drift"},
+    "fc_short_mean": {"vi": "Trung bình 3 cách", "en": "Mean of three"},
     "fc_short_ets": {"vi": "ETS", "en": "ETS"},
     "fc_short_arima": {"vi": "ARIMA", "en": "ARIMA"},
     "fc_short_theta": {"vi": "Theta", "en": "Theta"},
+    "fc_model_snaive": {"vi": "ngây thơ theo mùa", "en": "seasonal naive"},
+    "fc_model_sdrift": {"vi": "ngây thơ theo mùa có xu hướng", "en": "seasonal naive with drift"},
+    "fc_not_enough_official": {
+        "vi": "Chưa đủ số liệu chính thức để dự báo: cần ít nhất {need} năm, hiện có {n} ({years}).",
+        "en": "Not enough official points to forecast: at least {need} years are needed, {n} exist ({years}).",
+    },
+    "fc_official_gaps": {
+        "vi": "Chuỗi số liệu chính thức thiếu năm {years}: không nội suy, dự báo dùng đúng các năm có số liệu.",
+        "en": "The official series misses {years}: nothing is filled in; the forecast uses the years that exist.",
+    },
+    "fc_card_honest_coverage": {
+        "vi": "**Độ tin cậy của khoảng dự báo đang hiển thị:** lập lại đúng cách này ở mỗi thời điểm trong quá "
+              "khứ (chỉ với số liệu có đến lúc đó), khoảng 80% chứa giá trị thật ở **{cov80}** trong {points} lần "
+              "kiểm tra của chuỗi này (nhóm chuỗi tương tự: {pool80}), khoảng 95% ở **{cov95}** ({pool95}).",
+        "en": "**How reliable the intervals shown are:** made the same way at every past date (with the data "
+              "known then), the 80% interval held the true value in **{cov80}** of {points} checks of this "
+              "series (similar series: {pool80}), the 95% interval in **{cov95}** ({pool95}).",
+    },
     "fc_table": {"vi": "Tất cả chỉ tiêu — {area}", "en": "All indicators — {area}"},
     "fc_communes_table": {"vi": "{indicator} ở các xã, phường", "en": "{indicator} in every commune"},
     "fc_col_probability": {"vi": "Xác suất đạt (%)", "en": "Probability (%)"},
@@ -704,10 +745,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "sec_model_line": {"vi": "Mô hình: {model} — {reason} (MASE {mase}; mô hình cơ sở {naive}).",
                        "en": "Model: {model} — {reason} (MASE {mase}; baseline {naive})."},
-    "sec_model_naive": {"vi": "ngây thơ theo mùa có xu hướng", "en": "seasonal naive with drift"},
-    "sec_model_ets": {"vi": "ETS (Holt-Winters)", "en": "ETS (Holt-Winters)"},
-    "sec_model_arima": {"vi": "ARIMA", "en": "ARIMA"},
-    "sec_model_theta": {"vi": "Theta", "en": "Theta"},
+    "sec_model_snaive": {"vi": "ngây thơ theo mùa (bằng cùng tháng năm trước)", "en": "seasonal naive (same month last year)"},
+    "sec_model_sdrift": {"vi": "ngây thơ theo mùa có xu hướng", "en": "seasonal naive with drift"},
     "sec_reason_beats_naive": {"vi": "dự báo quá khứ tốt hơn mô hình cơ sở", "en": "beat the baseline in the backtest"},
     "sec_reason_no_better_than_naive": {"vi": "không mô hình nào tốt hơn mô hình cơ sở nên giữ mô hình cơ sở",
                                         "en": "no candidate beat the baseline, so the baseline is kept"},

@@ -54,7 +54,9 @@ def plan_progress(wh: Warehouse, code: str, year: int, geo: str = CITY) -> pd.Da
     """Month by month for `year` and the year before: the cumulative count, the plan and the share.
 
     Columns: month (1-12), ytd, ytd_last_year, plan, plan_last_year, share (ytd / plan), share_last_year,
-    pace (the plan spread evenly over the months, the line to be above). Months without data are NaN.
+    pace (the plan spread evenly over the months, the line to be above), status and source (of this
+    year's figure that month: the weakest data status of the months summed, and their source),
+    plan_status and plan_source (of the year's plan). Months without data are NaN.
     """
     frame = shown_kpi_frame(wh, [code], _scope(geo), "ytd", start=pd.Timestamp(year - 1, 1, 1),
                             end=pd.Timestamp(year, 12, 1))
@@ -71,6 +73,11 @@ def plan_progress(wh: Warehouse, code: str, year: int, geo: str = CITY) -> pd.Da
     out["share"] = out["ytd"] / out["plan"]
     out["share_last_year"] = out["ytd_last_year"] / out["plan_last_year"]
     out["pace"] = out["plan"] * months.to_numpy() / 12
+    mine = frame[frame["year"] == year].set_index("month")
+    out["status"] = mine["status"].reindex(months).astype(object).where(out["ytd"].notna(), None)
+    out["source"] = mine["source"].reindex(months).astype(object).where(out["ytd"].notna(), None)
+    out["plan_status"] = plan.status if plan else None
+    out["plan_source"] = plan.source if plan else None
     return out.reset_index()
 
 
@@ -85,6 +92,7 @@ def plan_overview(wh: Warehouse, year: int, month: int, geo: str = CITY) -> pd.D
             "ytd_last_year": progress["ytd_last_year"], "share_last_year": progress["share_last_year"],
             "plan_kind": plan.kind if plan else None, "plan_source": plan.source if plan else None,
             "plan_status": plan.status if plan else None,
+            "status": progress["status"], "source": progress["source"],
         })
     return pd.DataFrame(rows)
 
@@ -92,13 +100,14 @@ def plan_overview(wh: Warehouse, year: int, month: int, geo: str = CITY) -> pd.D
 def commune_completion(wh: Warehouse, code: str, year: int, month: int) -> pd.DataFrame:
     """Communes that have a plan for the year: year to date at `month`, plan and share, vs last year.
 
-    Columns: commune_code, ytd, plan, share, ytd_last_year, plan_last_year, share_last_year.
+    Columns: commune_code, ytd, plan, share, ytd_last_year, plan_last_year, share_last_year, status and
+    source (of the commune's figure this year), plan_status and plan_source (of its plan).
     """
     plans = wh.query("SELECT geo AS commune_code, year, low AS plan FROM plans "
                      "WHERE indicator = ? AND year IN (?, ?) AND low IS NOT NULL", [code, year, year - 1])
     if plans.empty:
         return pd.DataFrame(columns=["commune_code", "ytd", "plan", "share", "ytd_last_year", "plan_last_year",
-                                     "share_last_year"])
+                                     "share_last_year", "status", "source", "plan_status", "plan_source"])
     frame = shown_kpi_frame(wh, [code], Scope(communes=tuple(sorted(set(plans["commune_code"])))), "ytd",
                             start=pd.Timestamp(year - 1, 1, 1), end=pd.Timestamp(year, month, 1), by_commune=True)
     at = frame[frame["last_month"].dt.month == month].assign(year=lambda f: f["last_month"].dt.year)
@@ -112,4 +121,11 @@ def commune_completion(wh: Warehouse, code: str, year: int, month: int) -> pd.Da
     out["ytd_last_year"] = values.get(year - 1, pd.Series(dtype=float)).reindex(out.index)
     out["plan_last_year"] = plan_by.get(year - 1, pd.Series(dtype=float)).reindex(out.index)
     out["share_last_year"] = out["ytd_last_year"] / out["plan_last_year"]
+    now = at[at["year"] == year].set_index("commune_code")
+    out["status"] = now["status"].reindex(out.index).astype(object)
+    out["source"] = now["source"].reindex(out.index).astype(object)
+    plan_rows = wh.query("SELECT geo AS commune_code, status, source FROM plans WHERE indicator = ? AND year = ?",
+                         [code, year]).drop_duplicates("commune_code").set_index("commune_code")
+    out["plan_status"] = plan_rows["status"].reindex(out.index).astype(object)
+    out["plan_source"] = plan_rows["source"].reindex(out.index).astype(object)
     return out.reset_index().sort_values("share", ascending=False, na_position="last").reset_index(drop=True)

@@ -1,8 +1,10 @@
-"""A forecast-bearing copy of the session's demo warehouse, for the forecast, status and page tests.
+"""A copy of the session's demo warehouse with its forecasts and verdicts stored, for the forecast, verdict
+and page tests.
 
-The batch runs once per test session on the city and a few communes, and publishes into a separate
-data folder, so the other tests keep serving the session's plain demo version. A test switches to it
-with the `forecast_env` fixture of its module (which restores `HANOI_DATA_DIR` afterwards).
+The derived tables are computed once per test session (`indicators.verdicts.derive_tables`, as the
+publish step does) and published into a separate data folder, so the other tests keep serving the
+session's plain demo version (whose verdicts readers derive themselves: the same numbers). A test
+switches to it with `data_dir`.
 """
 from __future__ import annotations
 
@@ -35,13 +37,15 @@ def data_dir(root: Path):
 
 @lru_cache(maxsize=1)
 def forecast_version(demo_version: str) -> tuple[Path, str, dict]:
-    """(data folder, forecast version, batch stats): the demo version plus forecasts, built once."""
-    from service.forecast_batch import publish_forecasts
+    """(data folder, version with stored derived tables, the tables): built once per session."""
+    from indicators.verdicts import derive_tables
+    from pipeline.publish import publish_update
 
     root = Path(tempfile.mkdtemp(prefix="hanoi-forecast-"))
     (root / "versions").mkdir()
     shutil.copytree(version_path(demo_version), root / "versions" / demo_version)
     (root / "CURRENT").write_text(demo_version, encoding="utf-8")
     with data_dir(root):
-        version, stats = publish_forecasts(demo_version, communes=FORECAST_COMMUNES, workers=2, progress=None)
-    return root, version, stats
+        tables = derive_tables(demo_version)
+        version = publish_update(tables, "demo-verdicts", {"derived": {"from_version": demo_version}})
+    return root, version, tables
