@@ -63,13 +63,23 @@ PSEUDO_ORIGINS = {"month": 48, "quarter": 16, "year": 4}
 """A series' own error ratio against its pool counts as its origins, the pool's as four years of origins:
 errors from overlapping horizons of one series are worth few independent draws, and a noisy own ratio
 would make identical series differ in width for no reason."""
+MIN_CHECKED = {"month": 12, "quarter": 4, "year": 2}
+"""Periods in which one-period-ahead forecasts were checked against outcomes before a calibration is
+trusted (a year of months or quarters, two years): earlier, the pool's spreads are guesses, and neither
+intervals nor verdicts are shown ("not enough data")."""
 MIN_ERRORS_PER_HORIZON = 30
 MIN_ERRORS_SHAPE = 40
+MIN_EFFECTIVE_ERRORS = 10
+"""A shape needs errors worth this many independent ones (`effective_size`): a single year of outcomes,
+however many communes it covers, is one draw of the city's surprises."""
 SINGLE_MIN_ERRORS = 12
 """A series forecast alone (`forecast_one`) calibrates from a year of checked origins per horizon."""
 CLUSTER_MONTHS = 3
 """Errors of one pool that became known within the same quarter count as one cluster (they share the
 same surprises)."""
+HALF_LIFE_MONTHS = 12
+"""Errors count half as much in calibrations a year after they became known (surprises change: the 2025
+unemployment drop, the July 2025 boundary change)."""
 SHAPE_SAMPLE = 6000
 """At most this many standardised errors (an even stride) per pool estimate the shape."""
 GRID = np.concatenate([[0.0025], np.round(np.arange(1, 200) * 0.005, 4), [0.9975]])
@@ -174,9 +184,13 @@ class PoolFit:
     """
 
     def __init__(self, g: np.ndarray, end_month: np.ndarray, months: pd.DatetimeIndex, grain: str,
-                 season: int = 1, min_errors: int = MIN_ERRORS_PER_HORIZON) -> None:
+                 season: int = 1, min_errors: int = MIN_ERRORS_PER_HORIZON,
+                 break_months: tuple[int, int] | None = None) -> None:
         self.g = np.asarray(g, dtype=float)
         self.min_errors = min_errors
+        self.break_months = break_months
+        """(first, last) month index of a known break: forecasts made before `last` of outcomes from
+        `first` on are neither checked nor used for calibration (`kpi_forecasts.BOUNDARY_CHANGE`)."""
         self.grain, self.season = grain, season
         self.end_month = np.asarray(end_month, dtype=int)
         self.months = months
@@ -265,6 +279,11 @@ class PoolFit:
                  & np.isfinite(self.scale)[:, :, None] & inside & self.finite[series, tgt])
         if self.season > 1:
             valid &= np.isfinite(self.slopes[0])[:, :, None]
+        if self.break_months is not None:  # forecasts across a known break in the series are not errors
+            first, last = self.break_months
+            made_before = self.end_month[:, None] < last
+            lands_after = self.end_month[tgt[0]] >= first
+            valid &= ~(made_before & lands_after)[None, :, :]
         actual = self.g[series, tgt]
         self.u = {}
         for model in self.models:
@@ -276,6 +295,14 @@ class PoolFit:
         self.completed = np.where(inside[0], self.end_month[tgt[0]], self.n_months)  # (t, h)
 
     def _cumulative(self, values: np.ndarray, by_series: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(weighted sums / weighted counts = the forgetting mean, raw counts) by [series,] h and month."""
+        sums, weights, counts = self._accumulated(values, by_series)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(weights > 0, sums / weights * counts, 0.0), counts
+
+    def _accumulated(self, values: np.ndarray, by_series: bool, forget: bool = True
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sums (forgetting older months, `_forget`, unless `forget` is False), their weights and raw counts."""
         """Sums and counts of `values` (series, origin, h) by [series,] h and completion month, cumulated over
         the months: entry [..., c] covers every error known by month c."""
         n, t, hh = values.shape
@@ -291,7 +318,8 @@ class PoolFit:
         size = int(np.prod(shape))
         sums = np.bincount(key, weights=values[ok], minlength=size).reshape(shape)
         counts = np.bincount(key, minlength=size).reshape(shape)
-        return np.cumsum(sums, axis=-1)[..., :-1], np.cumsum(counts, axis=-1)[..., :-1]
+        running = _forget if forget else (lambda x: np.cumsum(x, axis=-1))
+        return running(sums)[..., :-1], running(counts.astype(float))[..., :-1], np.cumsum(counts, axis=-1)[..., :-1]
 
     def _choose(self) -> None:
         """At each month, the model with the lowest mean absolute error relative to naive (averaged over
@@ -324,7 +352,11 @@ class PoolFit:
             mae[:, sel] = self.pool_mae[model][0][:, sel]
             cnt[:, sel] = self.pool_mae[model][1][:, sel]
         use = (cnt >= self.min_errors) & np.isfinite(mae) & (mae > 0)
-        self.sigma_ok = use.any(axis=0)
+        # a calibration is trusted once forecasts have been checked against outcomes in MIN_CHECKED periods
+        first = self.u[self.models[0]][:, :, 0]
+        done = np.unique(self.completed[:, 0][np.isfinite(first).any(axis=0)])
+        checked = np.searchsorted(done, np.arange(n_m), side="right")
+        self.sigma_ok = use.any(axis=0) & (checked >= MIN_CHECKED[self.grain])
         table = np.full((n_m, SIGMA_TABLE + 1), np.nan)
         self.beta = np.ones(n_m)
         grid = np.arange(1, SIGMA_TABLE + 1, dtype=float)
@@ -355,7 +387,8 @@ class PoolFit:
         return base * (np.maximum(h, 1) / inside) ** self.beta[month]
 
     def _own_errors(self) -> None:
-        """Each series' errors against its pool's spread, shrunk towards 1 by PSEUDO_ORIGINS."""
+        """Each series' errors against its pool's spread over its whole history (a series' character, unlike
+        the pool's surprises, does not age), shrunk towards 1 by PSEUDO_ORIGINS."""
         n_m = self.n_months
         ratio_sum = np.zeros((self.n_series, n_m))
         ratio_cnt = np.zeros((self.n_series, n_m))
@@ -364,7 +397,7 @@ class PoolFit:
             sel = np.flatnonzero((self.model_at == k) & self.sigma_ok)
             if sel.size == 0:
                 continue
-            sums, counts = self._cumulative(self.abs_u[model], by_series=True)  # (series, h, month)
+            sums, _, counts = self._accumulated(self.abs_u[model], by_series=True, forget=False)  # (series, h, month)
             sig = self.sigma(self.horizons[:, None], sel[None, :])  # (h, months)
             ratio_sum[:, sel] = (sums[:, :, sel] / sig[None, :, :]).sum(axis=1)
             ratio_cnt[:, sel] = counts[:, :, sel].sum(axis=1)
@@ -417,7 +450,7 @@ class PoolFit:
             u = np.where(self.model_at[cut] == k, self.u[name], u)
         shown = (np.isfinite(u) & (self.n_obs >= MIN_OBS[self.grain])[:, :, None] & self.calibrated[cut])
         width = self.multiplier[rows, cut] * self.sigma(h, cut)
-        out = {"points": shown.sum(axis=1)}
+        out = {"points": shown.sum(axis=1), "shown_origins": shown.any(axis=2)}
         for level, (lo_p, hi_p) in {"80": (0.1, 0.9), "95": (0.025, 0.975)}.items():
             lo = width * self.z_quantile(0, self.end_month, lo_p)[None, :, None]
             hi = width * self.z_quantile(0, self.end_month, hi_p)[None, :, None]
@@ -494,8 +527,11 @@ def calibrate_shapes(pools: list[PoolFit], min_errors: int = MIN_ERRORS_SHAPE) -
                 parts = [p.standardised_errors(c, SHAPE_SAMPLE // len(ready) + 1) for p in ready]
                 z = np.concatenate([zp for zp, _ in parts])
                 cluster = np.concatenate([k * (n_m + 1) + mp // CLUSTER_MONTHS for k, (_, mp) in enumerate(parts)])
-                if z.size >= min_errors:
-                    shape[c] = np.quantile(z, conformal_levels(GRID, effective_size(z, cluster)))
+                n_eff = effective_size(z, cluster)
+                if z.size >= min_errors and n_eff >= MIN_EFFECTIVE_ERRORS:
+                    done = np.concatenate([mp for _, mp in parts])
+                    weights = 0.5 ** ((c - done) / HALF_LIFE_MONTHS)
+                    shape[c] = weighted_quantile(z, weights, conformal_levels(GRID, n_eff))
                     errors[c] = z.size
                     last = c
         shape_month[c] = last
@@ -524,15 +560,34 @@ def effective_size(z: np.ndarray, cluster: np.ndarray) -> float:
     return n / (1 + (m - 1) * rho)
 
 
+def _forget(values: np.ndarray) -> np.ndarray:
+    """Running sums over the last axis (months) in which older months count less: halved every
+    HALF_LIFE_MONTHS, so that a calibration follows the data's present, not its whole past."""
+    from scipy.signal import lfilter
+
+    decay = 0.5 ** (1.0 / HALF_LIFE_MONTHS)
+    return lfilter([1.0], [1.0, -decay], values, axis=-1)
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Quantiles of weighted values (the weights' cumulative share, midpoints, interpolated)."""
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    cum = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return np.interp(levels, cum, v)
+
+
 def conformal_levels(p: np.ndarray, n: float) -> np.ndarray:
     """The empirical quantile levels that give intervals at levels `p` from `n` independent errors.
 
     Split-conformal's finite-sample correction (a central interval of mass 1 - 2t needs the scores'
-    quantile at (1 - t)(1 + 1/n)), with n the effective number of errors (`effective_size`).
+    quantile at (1 - t)(1 + 1/n)), tapered to nothing at the median so the levels stay one distribution,
+    with n the effective number of errors (`effective_size`).
     """
     p = np.asarray(p, dtype=float)
     tail = np.minimum(p, 1 - p)
-    adjusted = np.maximum(tail - (1 - tail) / n, 0.0)
+    # (1 - 2t) keeps the median where it is and the map monotone; in the tails it is the conformal term
+    adjusted = np.maximum(tail - (1 - tail) * (1 - 2 * tail) / n, 0.0)
     return np.where(p < 0.5, adjusted, 1 - adjusted)
 
 

@@ -19,7 +19,8 @@ from indicators.series import CITY, JudgedSeries
 from store.published import load_published
 
 MIN_OFFICIAL_YEARS = engine.MIN_OBS["year"]
-COLUMNS = ["indicator", "n_points", "years", "gaps", "enough", "status", "source", "last_year", "last_value",
+COLUMNS = ["indicator", "n_points", "years", "gaps", "enough", "calibrated", "status", "source", "last_year",
+           "last_value",
            "value_2030", "lo80", "hi80", "lo95", "hi95", "judged", "judged_expected", "judged_lo80", "judged_hi80",
            "probability", "verdict", "model", "threshold"]
 
@@ -92,13 +93,37 @@ def official_forecasts(fc: KpiForecasts) -> pd.DataFrame:
             locs = [Located(yearly, 0, fit, 0, kind, "official", engine.family(cat, indicator))]
             j = judge_pool(locs, cat, n_months)
             last = n_months - 1
-            state = verdict_states(j)[0, last]
-            row.update({name: j.end_quantiles[q][0, last] for name, q in
-                        (("value_2030", "q50"), ("lo80", "q10"), ("hi80", "q90"), ("lo95", "q025"), ("hi95", "q975"))})
-            row.update({"judged": j.judged[0], "judged_expected": j.quantiles["q50"][0, last],
-                        "judged_lo80": j.quantiles["q10"][0, last], "judged_hi80": j.quantiles["q90"][0, last],
-                        "probability": j.probability[0, last], "verdict": state,
-                        "model": fit.models[fit.model_at[last]] if j.valid[0, last] else None,
+            calibrated = bool(j.valid[0, last])
+            row.update({"judged": j.judged[0], "calibrated": calibrated, "verdict": verdict_states(j)[0, last],
                         "threshold": j.threshold[0]})
+            if calibrated:
+                row.update({name: j.end_quantiles[q][0, last] for name, q in
+                            (("value_2030", "q50"), ("lo80", "q10"), ("hi80", "q90"), ("lo95", "q025"), ("hi95", "q975"))})
+                row.update({"judged_expected": j.quantiles["q50"][0, last], "judged_lo80": j.quantiles["q10"][0, last],
+                            "judged_hi80": j.quantiles["q90"][0, last], "probability": j.probability[0, last],
+                            "model": fit.models[fit.model_at[last]]})
+            else:  # enough years to forecast, too few checked ones to calibrate an interval
+                row.update(_point_only(j, fit, yearly, kind))
         out.append(row)
     return pd.DataFrame(out, columns=COLUMNS)
+
+
+def _point_only(j, fit: engine.PoolFit, yearly: JudgedSeries, kind: str) -> dict:
+    """The model's central path when no interval can be calibrated yet: the 2030 value and the judged
+    value (observed years at their values), no interval, no probability."""
+    from indicators import status as rule
+    from indicators.kpi_forecasts import period_index
+
+    last = fit.n_months - 1
+    o = int(j.origin[0, last])
+    model = fit.models[fit.model_at[last]] if fit.sigma_ok[last] else engine.BASELINE
+
+    def at(year: int) -> float:
+        t = period_index(yearly.periods, "year", pd.Timestamp(year, 1, 1))
+        if t <= o and np.isfinite(yearly.values[0, t]):
+            return float(yearly.values[0, t])
+        return float(engine.inverse(kind, fit.point(model, 0, o, max(t - o, 1))))
+
+    judged = j.judged[0]
+    value = (np.mean([at(y) for y in rule.MEAN_YEARS]) if judged == rule.MEAN_2026_2030 else at(2030))
+    return {"value_2030": at(2030), "judged_expected": value, "model": model}

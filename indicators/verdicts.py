@@ -430,7 +430,7 @@ def verdicts_for(version: str, area: str, as_of: pd.Timestamp, sectors: tuple[st
     filter NOT_APPLICABLE_SECTOR for the KPIs the filter applies to (the targets are whole-economy)."""
     groups, first, last = _index(version)
     when = pd.Timestamp(as_of).to_period("M").to_timestamp()
-    part = groups.get((area, min(when, last)))
+    part = groups.get((area, min(max(when, first), last)))
     catalogue = open_warehouse(version).catalogue if sectors else None
     out = {}
     if part is None:
@@ -440,8 +440,9 @@ def verdicts_for(version: str, area: str, as_of: pd.Timestamp, sectors: tuple[st
         if sectors and catalogue.has_sector_breakdown(code):
             out[code] = Verdict(code, area, when, rule.NOT_APPLICABLE_SECTOR, data_status=_none(rec.get("status")),
                                 source=_none(rec.get("source")))
-        elif when < first:
-            out[code] = Verdict(code, area, when, rule.NOT_ENOUGH_DATA)
+        elif when < first:  # before the data: nothing to judge yet (a KPI without data or target stays so)
+            state = rec["verdict"] if rec["verdict"] in (rule.NO_DATA, rule.NO_TARGET) else rule.NOT_ENOUGH_DATA
+            out[code] = Verdict(code, area, when, state)
         else:
             out[code] = _verdict(rec)
     return out
