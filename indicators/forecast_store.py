@@ -28,6 +28,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from indicators.series import GROUPS
 from indicators.verdicts import FORECASTS_TABLE, PATHS_TABLE, stored, version_tables
 
 __all__ = ["FORECASTS_TABLE", "PATHS_TABLE", "forecast_index", "has_forecasts", "load_forecasts", "load_paths",
@@ -39,16 +40,20 @@ def has_forecasts(version: str) -> bool:
     return True
 
 
-def load_forecasts(version: str) -> pd.DataFrame:
-    """One row per (indicator, geo) forecast."""
-    return version_tables(version)[FORECASTS_TABLE]
+def load_forecasts(version: str, groups: bool = False) -> pd.DataFrame:
+    """One row per (indicator, geo) forecast: the city and the communes, plus the two commune groups
+    ('phuong', 'xa') with `groups` (today's pages take every geo but the city for a commune code)."""
+    frame = version_tables(version)[FORECASTS_TABLE]
+    if groups:
+        return frame
+    return frame[~frame["geo"].isin(GROUPS)].reset_index(drop=True)
 
 
 @lru_cache(maxsize=4)
 def forecast_index(version: str) -> dict[tuple[str, str], dict]:
     """Forecast rows keyed by (indicator, geo)."""
     out = {}
-    for rec in load_forecasts(version).to_dict("records"):
+    for rec in load_forecasts(version, groups=True).to_dict("records"):
         rec = {k: (None if not isinstance(v, (list, tuple, str)) and pd.isna(v) else v) for k, v in rec.items()}
         out[(rec["indicator"], rec["geo"])] = rec
     return out
