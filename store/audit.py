@@ -25,6 +25,7 @@ written or deleted. Location: `HANOI_AUDIT_DIR`, else `data/audit/` (gitignored)
 from __future__ import annotations
 
 import fcntl
+import gc
 import heapq
 import json
 import os
@@ -79,8 +80,7 @@ DEFAULT_RATE_PER_MINUTE = 60
 DEFAULT_RATE_BURST = 20
 _MONTH_FILE = re.compile(r"security-(\d{4})-(\d{2})\.jsonl\Z")
 _ROTATED = re.compile(r"\.(\d+)\Z")
-_TAIL_BLOCK = 64 * 1024
-_CHAIN_BYTES = 200  # time, prev and hash added to a body
+_TAIL_BLOCK = 16 * 1024
 _ROTATION_RECORD_BYTES = 1024  # room kept in the live file for the record of a rotated-out file
 
 _thread_lock = threading.Lock()
@@ -240,40 +240,40 @@ class AuditLog:
         now = self.clock()
         prev = self._last_hash(stream)
         if stream == SECURITY:
-            path = self.directory / f"{SECURITY_PREFIX}{now.astimezone(timezone.utc):%Y-%m}.jsonl"
+            path = self._month_file(now)
             if not path.exists():
                 for removed in self._expired(now):
-                    prev = self._remove(removed, "retention", SECURITY, prev, now, path)
-        else:
-            path = self.live
-            size = path.stat().st_size if path.exists() else 0
-            line_guess = len(json.dumps(body, ensure_ascii=False).encode("utf-8")) + _CHAIN_BYTES
-            oldest = self.directory / f"{ACTIVITY_NAME}.{self.keep}"
-            reserve = _ROTATION_RECORD_BYTES if oldest.exists() else 0
-            if size and size + line_guess + reserve > self.max_bytes:
-                if oldest.exists():
-                    prev = self._remove(oldest, "rotation", ACTIVITY, prev, now, None)
-                self._rotate()
+                    prev = self._remove(removed, "retention", prev, now, path)
+            return _append_record(path, {"time": _stamp(now), **body}, prev)
+        path = self.live
         record = seal({"time": _stamp(now), **body}, prev)
-        _append_line(path, (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                            + "\n").encode("utf-8"))
-        return record
+        size = path.stat().st_size if path.exists() else 0
+        oldest = self.directory / f"{ACTIVITY_NAME}.{self.keep}"
+        reserve = _ROTATION_RECORD_BYTES if oldest.exists() else 0
+        if size and size + len(_line(record)) + reserve > self.max_bytes:
+            if oldest.exists():
+                prev = self._remove(oldest, "rotation", prev, now, path)
+            self._rotate()
+        return _append_record(path, {"time": _stamp(now), **body}, prev)
 
-    def _remove(self, path: Path, action: str, stream: str, prev: str, now: datetime, target: Path | None) -> str:
-        """Delete an old file, first chaining a record of it (name, events, last hash); the new prev."""
+    def _month_file(self, now: datetime) -> Path:
+        """This month's security file, or the newest one if the clock was set back (the chain never forks)."""
+        path = self.directory / f"{SECURITY_PREFIX}{now.astimezone(timezone.utc):%Y-%m}.jsonl"
+        files = self.stream_files(SECURITY)
+        return files[-1] if files and files[-1].name > path.name else path
+
+    def _remove(self, path: Path, action: str, prev: str, now: datetime, target: Path) -> str:
+        """Delete an old file, first chaining a record of it (name, events, last hash) into `target`."""
         last = _tail_record(path)
-        events = _count_lines(path)
         body = AuditEvent(action=action, user=SYSTEM_USER, role="system",
-                          params={"file": path.name, "events": events,
+                          params={"file": path.name, "events": _count_lines(path),
                                   "last_hash": last["hash"] if last else GENESIS,
                                   "last_time": last.get("time") if last else None,
                                   "retention_days": self.retention_days if action == "retention" else None,
                                   "keep": self.keep if action == "rotation" else None}).body()
-        record = seal({"time": _stamp(now), **body}, prev)
-        destination = target if target is not None else self.live
-        _append_line(destination, (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-                                   + "\n").encode("utf-8"))
+        record = _append_record(target, {"time": _stamp(now), **body}, prev)
         path.unlink()
+        _tails.pop(path, None)
         _fsync_dir(self.directory)
         return record["hash"]
 
@@ -297,10 +297,16 @@ class AuditLog:
         _fsync_dir(self.directory)
 
     def _last_hash(self, stream: str) -> str:
-        for path in reversed(self.stream_files(stream)):
-            record = _tail_record(path)
-            if record is not None:
-                return record["hash"]
+        """The hash of the stream's newest record: from the tail of its newest file (cached while unchanged)."""
+        files = [self.live] if stream == ACTIVITY and self.live.exists() else []
+        for path in files or reversed(self.stream_files(stream)):
+            digest = _tail_hash(path)
+            if digest is not None:
+                return digest
+        if files:  # the live file holds no whole record yet: look further back
+            for path in reversed(self.stream_files(stream)[:-1]):
+                if (digest := _tail_hash(path)) is not None:
+                    return digest
         return GENESIS
 
     # ---- reading ----
@@ -320,9 +326,15 @@ class AuditLog:
             sources.append(_events(files, low, high, damaged))
         legacy = self.legacy_files()
         if legacy:
-            sources.append(e for e in _events(legacy, low, high, damaged)
+            sources.append(e for e in _events(legacy, low, high, damaged, chained=False)
                            if ACTION_STREAMS.get(e.get("action"), ACTIVITY) in chosen)
-        events = list(heapq.merge(*sources, key=lambda e: e["time"]))
+        enabled = gc.isenabled()
+        gc.disable()  # 100k+ dicts kept alive: the cycle collector would re-scan them all, twice the time
+        try:
+            events = list(heapq.merge(*sources, key=lambda e: e["time"]))
+        finally:
+            if enabled:
+                gc.enable()
         return AuditRead(events, damaged[0])
 
     def head(self) -> dict[str, StreamHead | None]:
@@ -382,19 +394,47 @@ def _rotated_files(directory: Path, name: str) -> list[Path]:
     return out + [live] if live.exists() else out
 
 
-def _append_line(path: Path, line: bytes) -> None:
-    """O_APPEND and fsync; a line torn by a crash is closed off first so this one stays whole."""
+_tails: dict[Path, tuple[tuple[int, int, int], str]] = {}
+"""The last hash written to a file, with the file's (inode, size, mtime) then: one stat instead of a read."""
+
+
+def _line(record: dict) -> bytes:
+    return (json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _stat_key(st: os.stat_result) -> tuple[int, int, int]:
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def _tail_hash(path: Path) -> str | None:
+    key = _stat_key(path.stat())
+    cached = _tails.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    record = _tail_record(path)
+    if record is None:
+        return None
+    _tails[path] = (key, record["hash"])
+    return record["hash"]
+
+
+def _append_record(path: Path, body: dict, prev: str) -> dict:
+    """Seal `body` on `prev` and append it: O_APPEND, fsync; a line torn by a crash is closed off first."""
+    record = seal(body, prev)
     created = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o640)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o640)
     try:
-        if not created and os.fstat(fd).st_size and not _ends_with_newline(path):
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
             os.write(fd, b"\n")
-        os.write(fd, line)
+        os.write(fd, _line(record))
         os.fsync(fd)
+        _tails[path] = (_stat_key(os.fstat(fd)), record["hash"])
     finally:
         os.close(fd)
     if created:
         _fsync_dir(path.parent)
+    return record
 
 
 def _parse(raw: bytes) -> dict | None:
@@ -446,25 +486,41 @@ def _may_hold(path: Path, low: str | None, high: str | None) -> bool:
     return True
 
 
-def _events(files: list[Path], low: str | None, high: str | None, damaged: list[int]) -> Iterator[dict]:
+def _line_time(raw: bytes) -> str | None:
+    """The time of a chained line without parsing it: keys are sorted, so the last `"time":"` is the record's
+    own (only `user` and `version`, plain texts, follow it; a quote inside a text is escaped)."""
+    at = raw.rfind(b'"time":"')
+    if at < 0:
+        return None
+    end = raw.find(b'"', at + 8)
+    return raw[at + 8:end].decode("ascii", "replace") if end > 0 else None
+
+
+def _events(files: list[Path], low: str | None, high: str | None, damaged: list[int],
+            chained: bool = True) -> Iterator[dict]:
+    """The records of `files` between two times; chained lines outside them are skipped unparsed."""
     for path in files:
         with open(path, "rb") as fh:
+            check = low is not None or high is not None
+            if check and chained:  # a file wholly inside the range needs no check per line
+                first, last = _line_time(fh.readline()), _tail_record(path)
+                fh.seek(0)
+                check = not (first is not None and last is not None and (low is None or first >= low)
+                             and (high is None or str(last.get("time")) <= high))
             for raw in fh:
                 if not raw.strip():
                     continue
+                if check and chained:
+                    moment = _line_time(raw)
+                    if moment is not None and ((low is not None and moment < low) or (high is not None and moment > high)):
+                        continue
                 record = _parse(raw)
                 if record is None:
                     damaged[0] += 1
                     continue
                 moment = str(record["time"])
-                if (low is None or moment >= low) and (high is None or moment <= high):
+                if not check or ((low is None or moment >= low) and (high is None or moment <= high)):
                     yield record
-
-
-def _ends_with_newline(path: Path) -> bool:
-    with open(path, "rb") as fh:
-        fh.seek(-1, os.SEEK_END)
-        return fh.read(1) == b"\n"
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -213,3 +213,13 @@ def test_the_verify_command_prints_the_first_break_and_exits_non_zero(security):
     assert as_json["ok"] is False and as_json["streams"][0]["broken"]["line"] == 6
     refused = _cli("verify", "--anchor", "nothing", directory=log.directory)
     assert refused.returncode != 0 and "STREAM=HASH" in refused.stderr
+
+
+def test_a_clock_set_back_a_month_does_not_fork_the_chain(tmp_path):
+    clock_now = [datetime(2026, 11, 2, tzinfo=timezone.utc)]
+    log = _log(tmp_path, clock=lambda: clock_now[0])
+    log.append(_event(1))
+    clock_now[0] = datetime(2026, 10, 30, tzinfo=timezone.utc)
+    log.append(_event(2))
+    assert [p.name for p in log.stream_files(SECURITY)] == ["security-2026-11.jsonl"]
+    assert log.verify().ok and [e["rows"] for e in log.read().events] == [1, 2]
