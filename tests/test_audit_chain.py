@@ -40,6 +40,18 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines(keepends=True)
 
 
+def _tamper(log: AuditLog, path: Path, change, stream: str = SECURITY):
+    """Rewrite `path` with `change(lines)` applied, as an attacker with write access would; the break found."""
+    lines = _lines(path)
+    change(lines)
+    path.write_text("".join(lines), encoding="utf-8")
+    return _broken(log, stream)
+
+
+def _json_line(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
+
+
 def _broken(log: AuditLog, stream: str = SECURITY):
     report = log.verify()
     checked = {s.stream: s for s in report.streams}[stream]
@@ -59,72 +71,56 @@ def test_an_untouched_trail_verifies(security):
 
 def test_an_edited_line_is_found(security):
     log, path = security
-    lines = _lines(path)
-    lines[3] = lines[3].replace('"rows":3', '"rows":3000')
-    path.write_text("".join(lines), encoding="utf-8")
-    broken = _broken(log)
+    broken = _tamper(log, path, lambda lines: lines.__setitem__(3, lines[3].replace('"rows":3', '"rows":3000')))
     assert (broken.file, broken.line) == (path.name, 4) and "edited" in broken.reason
 
 
 def test_an_edit_with_a_recomputed_hash_is_found_at_the_next_line(security):
     log, path = security
-    lines = _lines(path)
-    record = json.loads(lines[3])
-    record["user"] = "someone.else"
-    forged = seal({k: v for k, v in record.items() if k not in ("prev", "hash")}, record["prev"])
-    lines[3] = json.dumps(forged, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
-    path.write_text("".join(lines), encoding="utf-8")
-    broken = _broken(log)
+
+    def forge(lines: list[str]) -> None:
+        record = json.loads(lines[3]) | {"user": "someone.else"}
+        lines[3] = _json_line(seal({k: v for k, v in record.items() if k not in ("prev", "hash")}, record["prev"]))
+
+    broken = _tamper(log, path, forge)
     assert (broken.file, broken.line) == (path.name, 5) and "prev" in broken.reason
 
 
 def test_a_line_deleted_in_the_middle_is_found(security):
     log, path = security
-    lines = _lines(path)
-    del lines[4]
-    path.write_text("".join(lines), encoding="utf-8")
-    broken = _broken(log)
+    broken = _tamper(log, path, lambda lines: lines.pop(4))
     assert (broken.file, broken.line) == (path.name, 5) and "removed, reordered or inserted" in broken.reason
 
 
 def test_reordered_lines_are_found(security):
     log, path = security
-    lines = _lines(path)
-    lines[6], lines[7] = lines[7], lines[6]
-    path.write_text("".join(lines), encoding="utf-8")
-    broken = _broken(log)
+    broken = _tamper(log, path, lambda lines: lines.__setitem__(slice(6, 8), [lines[7], lines[6]]))
     assert (broken.file, broken.line) == (path.name, 7)
 
 
 @pytest.mark.parametrize("well_hashed", [False, True])
 def test_an_inserted_forged_line_is_found(security, well_hashed):
     log, path = security
-    lines = _lines(path)
-    before = json.loads(lines[4])
+    before = json.loads(_lines(path)[4])
     body = {k: v for k, v in before.items() if k not in ("prev", "hash")} | {"user": "ke.gia.mao", "rows": 1}
     if well_hashed:  # chained correctly to the line before it: the line after it no longer follows
         forged, line = seal(body, before["hash"]), 7
     else:
         forged, line = {**body, "prev": before["hash"], "hash": "f" * 64}, 6
-    lines.insert(5, json.dumps(forged, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n")
-    path.write_text("".join(lines), encoding="utf-8")
-    broken = _broken(log)
+    broken = _tamper(log, path, lambda lines: lines.insert(5, _json_line(forged)))
     assert (broken.file, broken.line) == (path.name, line)
 
 
 def test_a_line_not_written_by_the_log_is_found(security):
     log, path = security
-    lines = _lines(path)
-    lines.insert(2, json.dumps({"time": "2026-01-01T00:00:00.000+00:00", "action": "download", "user": "x"}) + "\n")
-    path.write_text("".join(lines), encoding="utf-8")
-    broken = _broken(log)
+    stranger = {"time": "2026-01-01T00:00:00.000+00:00", "action": "download", "user": "x"}
+    broken = _tamper(log, path, lambda lines: lines.insert(2, _json_line(stranger)))
     assert (broken.file, broken.line) == (path.name, 3) and "not written by the audit log" in broken.reason
 
 
 def test_the_first_lines_deleted_are_found(security):
     log, path = security
-    path.write_text("".join(_lines(path)[3:]), encoding="utf-8")
-    broken = _broken(log)
+    broken = _tamper(log, path, lambda lines: lines.__delitem__(slice(0, 3)))
     assert (broken.file, broken.line) == (path.name, 1) and "not removed by retention" in broken.reason
 
 
@@ -134,11 +130,8 @@ def test_the_chain_runs_across_rotated_files_and_a_break_names_the_file(tmp_path
         log.append(_event(i, action="query"))
     files = log.stream_files(ACTIVITY)
     assert len(files) > 4 and log.verify().ok
-    target = files[2]
-    lines = _lines(target)
-    target.write_text("".join(lines[:1] + lines[2:]), encoding="utf-8")
-    broken = _broken(log, ACTIVITY)
-    assert (broken.file, broken.line) == (target.name, 2)
+    broken = _tamper(log, files[2], lambda lines: lines.pop(1), ACTIVITY)
+    assert (broken.file, broken.line) == (files[2].name, 2)
 
 
 def test_a_whole_rotated_file_deleted_is_found(tmp_path):
@@ -202,9 +195,7 @@ def test_the_verify_command_prints_the_first_break_and_exits_non_zero(security):
     head = _cli("head", directory=log.directory)
     assert head.returncode == 0 and log.head()[SECURITY].hash in head.stdout
     kept = log.head()[SECURITY].hash
-    lines = _lines(path)
-    del lines[5]
-    path.write_text("".join(lines), encoding="utf-8")
+    _tamper(log, path, lambda lines: lines.pop(5))
     bad = _cli("verify", directory=log.directory)
     assert bad.returncode == 1
     assert f"CHUỖI BỊ ĐỨT / CHAIN BROKEN: {path.name} dòng / line 6" in bad.stdout
