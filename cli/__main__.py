@@ -262,6 +262,35 @@ def cmd_audit_head(args: argparse.Namespace) -> int:
         return 0
     for stream, h in heads.items():
         print(f"{stream}\t{h.hash}\t{h.time}\t{h.file}" if h else f"{stream}\t-\t(trống / empty)")
+def cmd_token(args: argparse.Namespace) -> int:
+    """A new machine token: printed once; the access file keeps only its SHA-256."""
+    import secrets
+
+    from service.access import ROLES, TOKEN_PREFIX, token_hash
+
+    if args.role not in ROLES:
+        print(f"vai trò / role must be one of {ROLES}", file=sys.stderr)
+        return 2
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    print(f"token (chỉ hiện một lần / shown once): {token}")
+    print("thêm vào tệp phân quyền / add to the access file (HANOI_ACCESS_FILE):")
+    print(f"[tokens.{args.name}]\nsha256 = \"{token_hash(token)}\"\nrole = \"{args.role}\"")
+    if args.commune:
+        print(f"commune = \"{args.commune}\"")
+    return 0
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    """Check the access file the server would read; print every problem."""
+    from service.access import AccessConfigError, access_file, load_access
+
+    try:
+        config = load_access(dev_mode=False)
+    except AccessConfigError as exc:
+        print(f"tệp phân quyền không hợp lệ / the access file is not valid: {exc}", file=sys.stderr)
+        return 1
+    print(f"{access_file()}: {len(config.users)} người dùng / users, {len(config.tokens)} token; "
+          f"vai trò mặc định / default role: {config.default_role}")
     return 0
 
 
@@ -328,6 +357,16 @@ def build_parser() -> argparse.ArgumentParser:
             q.add_argument("--anchor", action="append", default=[], metavar="STREAM=HASH",
                            help="a hash printed earlier by `audit head`; it must still be in the chain")
         q.set_defaults(func=func)
+    p = sub.add_parser("token", help="create a machine token for the API (the IOC's server-to-server pulls)")
+    tokens = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = tokens.add_parser("create", help="print a new token once and its access-file entry")
+    create.add_argument("--name", required=True, help="a name for the token, e.g. ioc")
+    create.add_argument("--role", default="leader", help="leader (default), analyst, commune_official or viewer")
+    create.add_argument("--commune", help="a 5-digit commune code, for a commune_official token")
+    create.set_defaults(func=cmd_token)
+    p = sub.add_parser("access", help="check the access file (users, roles, tokens)")
+    access = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    access.add_parser("check", help="parse and check the access file the server reads").set_defaults(func=cmd_access)
     return parser
 
 

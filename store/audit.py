@@ -66,7 +66,7 @@ ACTION_STREAMS: dict[str, str] = {
 }
 ACTIONS = tuple(ACTION_STREAMS)
 RATE_LIMITED = frozenset({"page_view", "filter"})
-CHANNELS = ("ui", "api", "cli")
+CHANNELS = ("ui", "api", "cli", "briefing")
 SYSTEM_USER = "audit-log"
 
 SECURITY_PREFIX = "security-"
@@ -114,13 +114,13 @@ class AuditEvent:
     session: str = ""
     version: str | None = None
     client: str = ""
-    channel: str = ""
+    channel: str = "ui"
 
     def __post_init__(self) -> None:
         if self.action not in ACTION_STREAMS:
             raise ValueError(f"action must be one of {ACTIONS}, not {self.action!r}")
-        if self.channel and self.channel not in CHANNELS:
-            raise ValueError(f"channel must be one of {CHANNELS} or empty, not {self.channel!r}")
+        if self.channel and self.channel not in CHANNELS:  # empty: the log's own records
+            raise ValueError(f"channel must be one of {CHANNELS}, not {self.channel!r}")
 
     @property
     def stream(self) -> str:
@@ -265,7 +265,7 @@ class AuditLog:
     def _remove(self, path: Path, action: str, prev: str, now: datetime, target: Path) -> str:
         """Delete an old file, first chaining a record of it (name, events, last hash) into `target`."""
         last = _tail_record(path)
-        body = AuditEvent(action=action, user=SYSTEM_USER, role="system",
+        body = AuditEvent(action=action, user=SYSTEM_USER, role="system", channel="",
                           params={"file": path.name, "events": _count_lines(path),
                                   "last_hash": last["hash"] if last else GENESIS,
                                   "last_time": last.get("time") if last else None,

@@ -101,6 +101,12 @@ def test_xlsx_number_formats_bold_frozen_header_and_dictionary():
         ("Lao động", "Số người có việc làm", "người"), ("Tỷ lệ", "'=thất nghiệp", "%")]
 
 
+def test_a_dictionary_frame_keeps_its_own_header_and_is_neutralised_too():
+    notes = pd.DataFrame({"Cột (CSV)": ["n"], "Ý nghĩa": ["=số người"]})
+    cells = _xlsx_cells(xlsx_bytes(pd.DataFrame({"n": [1]}), "t", dictionary=notes), sheet=1)
+    assert cells == [("Cột (CSV)", "Ý nghĩa"), ("n", "'=số người")]
+
+
 def test_a_number_format_for_a_missing_column_is_refused():
     with pytest.raises(ValueError, match="not in the frame"):
         xlsx_bytes(pd.DataFrame({"a": [1]}), "t", number_formats={"b": "0"})
@@ -175,3 +181,16 @@ def test_quarantine_files_are_formula_safe_and_keep_negative_numbers(tmp_path, m
     flat = [cell for row in cells for cell in row]
     assert '\'=HYPERLINK("http://evil.example","Bấm")' in flat
     assert "-5" in cells[2], "a negative count stays a number"
+
+
+def test_a_lone_empty_header_is_still_a_header_line():
+    """Found by hypothesis below: an unquoted empty name made a blank first line, which readers skip."""
+    assert _csv_cells(csv_bytes(pd.DataFrame([[1]], columns=[""]))) == [[""], ["1"]]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(texts, min_size=1, max_size=4, unique=True))
+def test_any_header_reads_back_as_itself_or_neutralised(names):
+    frame = pd.DataFrame([[1] * len(names)], columns=names)
+    header = _csv_cells(csv_bytes(frame))[0]
+    assert all(_safe(h) and h in (n, "'" + n) for h, n in zip(header, names)) and len(header) == len(names)
