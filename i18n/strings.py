@@ -833,8 +833,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit_action_download": {"vi": "Tải dữ liệu", "en": "Download"},
     "audit_action_export": {"vi": "Xuất báo cáo", "en": "Export"},
     "audit_action_denied": {"vi": "Bị từ chối", "en": "Refused"},
-    "audit_action_briefing": {"vi": "Tạo báo cáo lãnh đạo", "en": "Briefing"},
-    "audit_action_api_download": {"vi": "Tải dữ liệu qua API", "en": "API download"},
     "audit_action_incident": {"vi": "Sự cố", "en": "Incident"},
     "audit_action_retention": {"vi": "Xoá tệp hết hạn lưu giữ", "en": "Retention removal"},
     "audit_action_rate_limited": {"vi": "Bỏ qua do vượt giới hạn", "en": "Rate-limited"},

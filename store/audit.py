@@ -48,10 +48,8 @@ ACTIVITY = "activity"
 STREAMS = (SECURITY, ACTIVITY)
 ACTION_STREAMS: dict[str, str] = {
     "session_start": SECURITY,  # a user first seen in a session (the sign-in), with the method
-    "download": SECURITY,       # a data file taken away from a page
-    "export": SECURITY,         # a file generated on click (briefing PDF/HTML, tables)
-    "briefing": SECURITY,       # a leadership briefing generated (when recorded apart from export)
-    "api_download": SECURITY,   # a data file taken through the HTTP API
+    "download": SECURITY,       # a data file taken away (the channel says page or API)
+    "export": SECURITY,         # a file generated on request (briefing PDF/HTML)
     "denied": SECURITY,         # a refused request: a commune, a page, a download, an identity header
     "admin_view": SECURITY,     # an administrator view opened (e.g. this trail)
     "admin_action": SECURITY,   # a configuration, access or boundary change

@@ -18,7 +18,7 @@ from store.audit import (ACTION_STREAMS, ACTIVITY, ACTIVITY_NAME, LEGACY_NAME, R
 from store.bounded_json import MAX_BYTES, MAX_TEXT, bound_json, canonical_json, sha256_text
 from store.ratelimit import SessionRateLimiter
 
-SECURITY_ACTIONS = {"session_start", "download", "export", "briefing", "api_download", "denied", "admin_view",
+SECURITY_ACTIONS = {"session_start", "download", "export", "denied", "admin_view",
                     "admin_action", "incident", "retention"}
 
 
