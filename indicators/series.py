@@ -19,12 +19,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from indicators.area import CITY_KEY, GROUPS
 from indicators.warehouse import STATUS_ORDER, Warehouse
 from store.catalogue import Catalogue, Indicator
 
-CITY, WARDS, RURAL = "city", "phuong", "xa"
-GROUPS = (WARDS, RURAL)
-"""Commune groups with verdicts of their own: every phường and every xã together."""
+CITY = CITY_KEY
+WARDS, RURAL = GROUPS
+"""Commune groups with verdicts of their own: every phường and every xã together (`indicators.area`)."""
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
 MONTHS_PER_PERIOD = {"month": 1, "quarter": 3, "year": 12}
 
