@@ -66,19 +66,3 @@ def test_every_commune_with_a_plan_is_listed_and_agrees_with_its_own_view(wareho
     assert row["ytd"] == pytest.approx(own["ytd"]) and row["plan"] == own["plan"]
     assert row["share_last_year"] == pytest.approx(own["share_last_year"])
     assert commune_completion(warehouse, "jobs_loans", 2026, 10).empty  # communes have no loan plans
-
-
-def test_plan_frames_carry_status_and_source(warehouse):
-    """Downloads of plan completion say what the figures are (issue 14, item 7)."""
-    from indicators.plan_completion import commune_completion, plan_overview, plan_progress
-
-    progress = plan_progress(warehouse, "new_jobs", 2026)
-    shown = progress[progress["ytd"].notna()]
-    assert set(shown["status"]) == {"demo"} and shown["source"].str.contains("demo").all()
-    assert progress.loc[progress["ytd"].isna(), "status"].isna().all()
-    assert set(progress["plan_status"]) == {"official"}
-    overview = plan_overview(warehouse, 2026, 10)
-    assert {"status", "source", "plan_status", "plan_source"} <= set(overview.columns)
-    communes = commune_completion(warehouse, "new_jobs", 2026, 10)
-    assert set(communes["status"]) == {"demo"} and set(communes["plan_status"]) == {"demo"}
-    assert communes["source"].notna().all() and communes["plan_source"].notna().all()
