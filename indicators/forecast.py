@@ -563,10 +563,9 @@ def effective_size(z: np.ndarray, cluster: np.ndarray) -> float:
 def _forget(values: np.ndarray) -> np.ndarray:
     """Running sums over the last axis (months) in which older months count less: halved every
     HALF_LIFE_MONTHS, so that a calibration follows the data's present, not its whole past."""
-    from scipy.signal import lfilter
-
-    decay = 0.5 ** (1.0 / HALF_LIFE_MONTHS)
-    return lfilter([1.0], [1.0, -decay], values, axis=-1)
+    steps = np.arange(values.shape[-1]) / HALF_LIFE_MONTHS
+    # sum_j x_j 2^-(c - j)/H = 2^-c/H * cumsum(x_j 2^j/H): exact, and within range for decades of months
+    return np.cumsum(values * 2.0 ** steps, axis=-1) * 2.0 ** -steps
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, levels: np.ndarray) -> np.ndarray:

@@ -158,7 +158,7 @@ def verdict_states(j: Judged) -> np.ndarray:
 # ------------------------------------------------------------------------------------------- tables
 def derive_tables(version: str) -> dict[str, pd.DataFrame]:
     """The forecast, path and verdict tables of a written version (it need not be the served one)."""
-    return derive_from_warehouse(Warehouse(version))
+    return derive_from_warehouse(Warehouse(version, one_pass=True))
 
 
 def derive_from_warehouse(wh: Warehouse) -> dict[str, pd.DataFrame]:
