@@ -129,21 +129,37 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """Every kept version verified; exit 1 when any is damaged or the served one is not the one CURRENT names."""
     from pipeline.publish import status_report
 
     report = status_report()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
+        return 0 if report["ok"] else 1
     for v in report["versions"]:
-        mark = "*" if v["current"] else " "
-        print(f"{mark} {v['version']}  created {v['created_at']}  kind {v.get('kind')}  data until {v.get('data_until')}"
-              f"  rows {v['rows']}")
-    if report["current"] is None:
+        mark = "*" if v["served"] else ("!" if v["problem"] else " ")
+        state = ("HỎNG / DAMAGED" if v["problem"] else
+                 "chưa từng dùng / never served" if v["never_served"] else "ok")
+        print(f"{mark} {v['version']}  [{state}]  created {v['created_at']}  kind {v.get('kind')}  "
+              f"data until {v.get('data_until')}  rows {v['rows']}")
+        if v["problem"]:
+            print(f"    lỗi / problem: {v['problem']}")
+    if report["served_problem_en"]:
+        print(f"! {report['served_problem_vi']}")
+        print(f"! {report['served_problem_en']}")
+    if report["never_served"]:
+        print("Phiên bản chưa từng được dùng (lần công bố bị dừng trước khi chuyển) sẽ bị xóa ở lần công bố sau / "
+              f"never-served versions (a publish died before the switch), removed by the next publish: "
+              f"{', '.join(report['never_served'])}")
+    if report["current"] is None and not report["versions"]:
         print("chưa có phiên bản nào được công bố / no version published yet")
     print(f"tệp đã nạp vào vùng chờ / files ingested into staging: {report['ingested_files']}"
           + (f" (lần cuối / last {report['last_ingest']})" if report["last_ingest"] else ""))
-    return 0
+    if report["damaged"]:
+        print(f"{len(report['damaged'])} phiên bản bị hỏng / damaged version(s): {', '.join(report['damaged'])}. "
+              "Hãy `python -m cli rollback` về một phiên bản tốt hoặc công bố lại / roll back to a good version or "
+              "publish again.")
+    return 0 if report["ok"] else 1
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:

@@ -66,13 +66,14 @@ def test_pruning_never_removes_the_served_or_the_replaced_version(root, small_fa
 
 def test_a_failing_switch_leaves_the_previous_version(root, small_facts, monkeypatch):
     from pipeline import publish as pub
+    from store import versions
 
     before = pub.publish({"facts": small_facts}, "good")
 
     def broken(version: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(pub, "switch_current", broken)
+    monkeypatch.setattr(versions, "_switch", broken)
     with pytest.raises(OSError):
         pub.publish({"facts": scaled(small_facts, 2)}, "bad")
     assert current_version() == before and list_versions() == [before]  # the half-published version is gone
@@ -101,7 +102,7 @@ import os, sys, time, pandas as pd
 real = pd.DataFrame.to_parquet
 def slow(self, path, *a, **k):
     real(self, path, *a, **k)
-    if str(path).endswith("second.parquet"):
+    if os.path.basename(str(path)).startswith(".second-"):
         print("WRITING", flush=True)
         time.sleep(600)
 pd.DataFrame.to_parquet = slow
