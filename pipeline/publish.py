@@ -304,7 +304,7 @@ def status_report() -> dict:
     counts), the served one, never-served leftovers, and what is staged. Never raises on a damaged version."""
     from pipeline.ingest import read_log
     current = current_version()
-    served = served_version()
+    served = served_version(full=True)
     unserved = set(unserved_versions())
     names = sorted(set(list_versions()) | unserved | ({current} if current else set()))
     versions = []

@@ -319,8 +319,14 @@ class Served:
         return self.problem_en is None
 
 
-def served_version() -> Served:
-    """CURRENT when valid; otherwise the newest valid kept version, with the problem described."""
+def served_version(full: bool = False) -> Served:
+    """CURRENT when valid; otherwise the newest valid kept version, with the problem described.
+
+    `full` re-reads every checksum instead of trusting this process's earlier checks (`cli status`).
+    """
+    if full:
+        with _checked_lock:
+            _checked.clear()
     asked = current_version()
     if asked is not None:
         problem = version_problem(asked)
