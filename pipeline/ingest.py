@@ -176,7 +176,7 @@ class _Quarantine:
     def __init__(self, path: Path, headers: list[str]) -> None:
         self.path = path
         self.columns = ["_row", *headers, "_raw_line", "ly_do", "reason"]
-        self.names = ["dong_du_lieu / data_row", *headers, "_raw_line", "ly_do (vi)", "reason (en)"]
+        self.names = ["dong / line", *headers, "_raw_line", "ly_do (vi)", "reason (en)"]
         self.rows = 0
         self._fh = None
 
@@ -394,11 +394,25 @@ def _progress_bar(raw, path: Path, enabled: bool):
 
 
 def ingest_files(paths: Iterable[Path | str], template: str | None = None, as_of: pd.Timestamp | None = None,
-                 dry_run: bool = False, progress: bool = False) -> list[FileReport]:
-    """Ingest several files (folders are expanded to their CSV and XLSX files), one report each."""
+                 dry_run: bool = False, progress: bool = False, **options) -> list[FileReport]:
+    """Ingest several files (folders are expanded to their CSV and XLSX files), one report each.
+
+    A file that fails in an unforeseen way gets a rejected report of its own; the next file is still read.
+    `options` go to `ingest_file` (e.g. confirm_outliers, period_format).
+    """
     reports = []
     for path in expand_paths(paths):
-        reports.append(ingest_file(path, template, as_of, dry_run, progress))
+        started = time.perf_counter()
+        try:
+            reports.append(ingest_file(path, template, as_of, dry_run, progress, **options))
+        except Exception as exc:  # noqa: BLE001 - one file's failure must never stop the folder or the summary
+            report = FileReport(file=Path(path).name, status="rejected", reasons={"internal_error": 1},
+                                message_vi=f"Lỗi khi xử lý tệp ({exc.__class__.__name__}: {str(exc)[:200]}); tệp không "
+                                           "được nạp, các tệp khác vẫn được xử lý. Hãy gửi tệp này cho quản trị viên.",
+                                message_en=f"Error while processing the file ({exc.__class__.__name__}: "
+                                           f"{str(exc)[:200]}); the file was not ingested, the other files still were. "
+                                           "Send this file to the administrator.")
+            reports.append(_finish(report, started, dry_run))
     return reports
 
 

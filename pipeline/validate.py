@@ -69,7 +69,6 @@ REASONS: dict[str, tuple[str, str]] = {
     "required_when": ("Thiếu {a} (bắt buộc khi {b})", "{a} is missing (required when {b})"),
     "duplicate": ("Dòng trùng lặp: cùng {a} với một dòng trước đó (báo cáo gửi hai lần?)",
                   "Duplicate row: same {a} as an earlier row (report sent twice?)"),
-    "wrong_field_count": ("Dòng có số cột khác dòng tiêu đề", "The row has a different number of fields than the header"),
     "bad_text": ("Cột {col}: giá trị không hợp lệ", "{col}: invalid value"),
 }
 
@@ -100,6 +99,11 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
     "required_when": ("thiếu cột bắt buộc theo điều kiện", "conditionally required value missing"),
     "duplicate": ("dòng trùng lặp", "duplicate row"),
     "wrong_field_count": ("sai số cột", "wrong number of fields"),
+    "unclosed_quote": ("dấu ngoặc kép không đóng", "unclosed quote"),
+    "nul_byte": ("ký tự NUL trong dòng", "NUL byte in the line"),
+    "line_too_long": ("dòng quá dài", "line too long"),
+    "bad_encoding": ("ký tự sai bảng mã", "invalid characters for the encoding"),
+    "internal_error": ("lỗi khi xử lý tệp", "error while processing the file"),
     "bad_text": ("giá trị không hợp lệ", "invalid value"),
     "empty_file": ("tệp rỗng", "empty file"),
     "binary_file": ("không phải tệp văn bản", "not a text file"),
@@ -765,8 +769,8 @@ def validate_chunk(chunk: RawChunk, ctx: Context) -> ChunkResult:
     if len(explained.rows):
         codes, counts = np.unique(explained.codes(), return_counts=True)
         reasons.update({str(c): int(n) for c, n in zip(codes, counts)})
-    if chunk.bad_lines:
-        reasons["wrong_field_count"] += len(chunk.bad_lines)
+    for line in chunk.bad_lines:
+        reasons[line.code] += 1
     return ChunkResult(accepted=accepted, quarantined=quarantined, reasons=reasons,
                        seconds={"parse": parse_s, "checks": check_s, "quarantine": time.perf_counter() - clock})
 
@@ -781,10 +785,10 @@ def _quarantine_rows(chunk: RawChunk, ctx: Context, explained: Explained, bad: n
         vi, en = _join_reasons(explained, raw.index.to_numpy(dtype=np.int64))
         raw["ly_do"], raw["reason"] = vi, en
     if chunk.bad_lines:
-        vi, en = REASONS["wrong_field_count"]
-        lines = pd.DataFrame({"_row": [n if n is not None else -1 for n, _ in chunk.bad_lines],
-                              "_raw_line": [_mask_line(text, ctx) for _, text in chunk.bad_lines],
-                              "ly_do": vi, "reason": en})
+        lines = pd.DataFrame({"_row": [b.line for b in chunk.bad_lines],
+                              "_raw_line": [_mask_line(b.text, ctx) for b in chunk.bad_lines],
+                              "ly_do": [b.message_vi for b in chunk.bad_lines],
+                              "reason": [b.message_en for b in chunk.bad_lines]})
         raw = pd.concat([raw, lines], ignore_index=True)
     return raw.reset_index(drop=True)
 
