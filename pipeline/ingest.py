@@ -172,6 +172,17 @@ def _arrow(frame: pd.DataFrame, schema: pa.Schema | None) -> pa.Table:
     return table
 
 
+_FORMULA_START = r"^(?:[=@\t\r]|[+\-](?![\d.,\s]*$))"
+
+
+def defuse_formulas(cells: pd.Series) -> pd.Series:
+    """Cells Excel would run as a formula (=, @, or + / - not followed by a plain number) get a leading
+    apostrophe in the quarantine file: an official opening it must never execute what a sender wrote.
+    The one exception to "as it came", with the masked CCCD; the raw file keeps the original."""
+    risky = cells.str.contains(_FORMULA_START, regex=True, na=False)
+    return cells.where(~risky, "'" + cells) if risky.any() else cells
+
+
 class _Quarantine:
     """Appends quarantined rows to one CSV per file (UTF-8 with BOM, so Excel shows Vietnamese)."""
 
@@ -195,8 +206,8 @@ class _Quarantine:
             csv.writer(buffer, lineterminator="\n").writerow(self.names)
             self._fh.write(buffer.getvalue().encode("utf-8"))
         out = frame.reindex(columns=self.columns)
-        table = pa.table({name: pa.array(out[col].astype(object).where(out[col].notna(), "").astype(str).to_numpy(),
-                                         type=pa.string())
+        table = pa.table({name: pa.array(defuse_formulas(out[col].astype(object).where(out[col].notna(), "")
+                                                         .astype(str)).to_numpy(), type=pa.string())
                           for name, col in zip(self.names, self.columns)})
         pacsv.write_csv(table, self._fh, pacsv.WriteOptions(include_header=False))
         self.rows += len(frame)

@@ -593,15 +593,45 @@ def _open_xlsx(path: Path, match: Callable[[str], bool], size: int) -> RawFile:
         wb.close()
 
 
+def _has_formulas(path: Path) -> bool:
+    """Does any worksheet hold a formula (an <f> element)? Read from the zip, without parsing the sheets."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with zf.open(name) as fh:
+                        tail = b""
+                        for block in iter(lambda: fh.read(1 << 20), b""):
+                            if b"<f>" in tail + block or b"<f " in tail + block:
+                                return True
+                            tail = block[-3:]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return False
+
+
+def _formula_rows(raw: RawFile) -> Iterator[tuple]:
+    """The sheet's rows as written (formulas as text), in step with the values; empty rows when no formulas."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(raw.path, read_only=True, data_only=False)
+    try:
+        yield from wb[raw.sheet].iter_rows(min_row=raw.header_line + 1, values_only=True)
+    finally:
+        wb.close()
+
+
 def _xlsx_chunks(raw: RawFile, chunk_rows: int, progress: Callable[[int], None] | None) -> Iterator[RawChunk]:
     wb = _load_workbook(raw.path)
     width = len(raw.headers)
     keep = [i for i, h in enumerate(raw.headers) if not h.startswith("(cột ")]
     names = [raw.headers[i] for i in keep]
+    written = _formula_rows(raw) if _has_formulas(raw.path) else None
     try:
         ws = wb[raw.sheet]
         texts: list[list[str]] = []
         numbers: list[list[float]] = []
+        formulas: list[list[bool]] = []
         rownums: list[int] = []
         done = 0
 
@@ -613,21 +643,32 @@ def _xlsx_chunks(raw: RawFile, chunk_rows: int, progress: Callable[[int], None] 
             index = pd.Index(np.array(rownums, dtype=np.int64))
             frame.index = index
             nums.index = index
-            return RawChunk(text=frame, numbers=nums, rows=np.array(rownums, dtype=np.int64))
+            found = None
+            if written is not None:
+                found = pd.DataFrame(formulas, columns=names, dtype=bool) if formulas else \
+                    pd.DataFrame({n: pd.Series([], dtype=bool) for n in names})
+                found.index = index
+            return RawChunk(text=frame, numbers=nums, rows=np.array(rownums, dtype=np.int64), formulas=found)
 
         for r, row in enumerate(ws.iter_rows(min_row=raw.header_line + 1, values_only=True), start=raw.header_line + 1):
             cells = list(row[:width]) + [None] * max(0, width - len(row))
             text = [_cell_text(cells[i]) for i in keep]
-            if not any(text):
+            formula = [False] * len(keep)
+            if written is not None:
+                as_written = next(written, ()) or ()
+                formula = [cells[i] is None and i < len(as_written) and isinstance(as_written[i], str)
+                           and as_written[i].startswith("=") for i in keep]
+            if not any(text) and not any(formula):
                 raw.blank_rows += 1
                 continue
             texts.append(text)
             numbers.append([_cell_number(cells[i]) for i in keep])
+            formulas.append(formula)
             rownums.append(r)
             if len(texts) >= chunk_rows:
                 done += len(texts)
                 yield flush()
-                texts, numbers, rownums = [], [], []
+                texts, numbers, formulas, rownums = [], [], [], []
                 if progress is not None:
                     progress(done)
         if texts:
