@@ -127,7 +127,22 @@ def detect_encoding(sample: bytes, truncated: bool = False) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(sample):
+        return "utf-8"  # a few lines in another code page: those lines are refused, the rest is read
     return "cp1258" if any(b in _CP1258_MARKERS for b in sample) else "cp1252"
+
+
+def _mostly_utf8(sample: bytes) -> bool:
+    """UTF-8 text (with real multi-byte characters) where at most 5% of the lines are not UTF-8."""
+    lines = sample.split(b"\n")[:-1] or [sample]
+    bad = multibyte = 0
+    for raw_line in lines:
+        try:
+            raw_line.decode("utf-8")
+            multibyte += any(b >= 0x80 for b in raw_line)
+        except UnicodeDecodeError:
+            bad += 1
+    return multibyte > 0 and bad <= max(1, len(lines) // 20) and multibyte >= bad
 
 
 _BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b", b"MZ", b"Rar!", b"7z\xbc\xaf")
@@ -151,9 +166,9 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     if len(head) < 8:
         return None
     even, odd = head[0::2], head[1::2]
-    if (odd == 0).mean() > 0.9 and (even != 0).mean() > 0.9:
+    if (odd == 0).mean() > 0.5 and (even == 0).mean() < 0.05:  # Vietnamese letters fill some high bytes
         return "utf-16-le"
-    if (even == 0).mean() > 0.9 and (odd != 0).mean() > 0.9:
+    if (even == 0).mean() > 0.5 and (odd == 0).mean() < 0.05:
         return "utf-16-be"
     return None
 
