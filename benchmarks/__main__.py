@@ -64,8 +64,8 @@ def _versions() -> dict:
 
 
 def app_pages() -> list[str]:
-    """The url paths app.py declares (so a page added later and not measured is reported, not missed)."""
-    text = (Path(__file__).resolve().parent.parent / "app.py").read_text(encoding="utf-8")
+    """The url paths dashboard.py declares (so a page added later and not measured is reported, not missed)."""
+    text = (Path(__file__).resolve().parent.parent / "dashboard.py").read_text(encoding="utf-8")
     return re.findall(r'url_path="([^"]+)"', text)
 
 

@@ -213,6 +213,38 @@ def cmd_microdata(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    """A new machine token: printed once; the access file keeps only its SHA-256."""
+    import secrets
+
+    from service.access import ROLES, TOKEN_PREFIX, token_hash
+
+    if args.role not in ROLES:
+        print(f"vai trò / role must be one of {ROLES}", file=sys.stderr)
+        return 2
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    print(f"token (chỉ hiện một lần / shown once): {token}")
+    print("thêm vào tệp phân quyền / add to the access file (HANOI_ACCESS_FILE):")
+    print(f"[tokens.{args.name}]\nsha256 = \"{token_hash(token)}\"\nrole = \"{args.role}\"")
+    if args.commune:
+        print(f"commune = \"{args.commune}\"")
+    return 0
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    """Check the access file the server would read; print every problem."""
+    from service.access import AccessConfigError, access_file, load_access
+
+    try:
+        config = load_access(dev_mode=False)
+    except AccessConfigError as exc:
+        print(f"tệp phân quyền không hợp lệ / the access file is not valid: {exc}", file=sys.stderr)
+        return 1
+    print(f"{access_file()}: {len(config.users)} người dùng / users, {len(config.tokens)} token; "
+          f"vai trò mặc định / default role: {config.default_role}")
+    return 0
+
+
 # ---- the parser ---------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cli", description=DESCRIPTION, epilog=EPILOG,
@@ -272,6 +304,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bhxh-rows", type=int, default=2_300_000)
     p.add_argument("--raw", action="store_true", help="also write raw CSVs with synthetic CCCDs")
     p.set_defaults(func=cmd_microdata)
+    p = sub.add_parser("token", help="create a machine token for the API (the IOC's server-to-server pulls)")
+    tokens = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = tokens.add_parser("create", help="print a new token once and its access-file entry")
+    create.add_argument("--name", required=True, help="a name for the token, e.g. ioc")
+    create.add_argument("--role", default="leader", help="leader (default), analyst, commune_official or viewer")
+    create.add_argument("--commune", help="a 5-digit commune code, for a commune_official token")
+    create.set_defaults(func=cmd_token)
+    p = sub.add_parser("access", help="check the access file (users, roles, tokens)")
+    access = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    access.add_parser("check", help="parse and check the access file the server reads").set_defaults(func=cmd_access)
     return parser
 
 

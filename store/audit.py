@@ -26,7 +26,8 @@ LOG_NAME = "audit.jsonl"
 LOCK_NAME = ".audit.lock"
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 DEFAULT_KEEP = 10
-ACTIONS = ("session_start", "page_view", "filter", "query", "download", "export", "denied")
+ACTIONS = ("session_start", "page_view", "filter", "query", "api_read", "download", "export", "denied",
+           "admin_view", "admin_action")
 """page_view: a page opened; filter: the same page with other parameters; query: a data read (with its
 row count); download/export: data or a briefing taken away; denied: a refused request."""
 
@@ -74,6 +75,8 @@ class AuditEvent:
     commune: str | None = None
     session: str = ""
     version: str | None = None
+    client: str = ""
+    channel: str = "ui"
 
     def __post_init__(self) -> None:
         if self.action not in ACTIONS:
@@ -84,7 +87,7 @@ class AuditEvent:
         return {"time": _now(), "action": self.action, "user": self.user, "role": self.role,
                 "commune": self.commune, "page": self.page, "params": _jsonable(self.params),
                 "rows": None if self.rows is None else int(self.rows), "session": self.session,
-                "version": self.version}
+                "version": self.version, "client": self.client, "channel": self.channel}
 
 
 @dataclass(frozen=True)

@@ -128,28 +128,31 @@ def test_page_views_filter_changes_and_reads_are_recorded(trail, monkeypatch):
     assert (view["user"], view["role"], view["page"], view["params"]) == \
         ("phantich@hanoi.gov.vn", "analyst", "tong-quan", {"ky": "year"})
     query = next(e for e in events if e["action"] == "query")
-    assert query["params"]["read"] == "scorecard" and query["params"]["grain"] == "year" and query["rows"] == 25
-    assert view["rows"] >= 25 and view["version"] and view["session"]
+    assert query["params"]["read"] == "scorecard" and query["params"]["period"]["grain"] == "year"
+    assert query["rows"] == 25 and query["params"]["area"] == "city"
+    assert view["version"] and view["session"]
     count = len(events)
     at.run()  # a rerun that changes nothing writes nothing
     assert len(trail()) == count
     at.sidebar.selectbox[0].set_value("10417").run()
     new = trail()[count:]
-    assert [e["action"] for e in new] == ["query", "filter"]
-    assert new[0]["params"]["scope"]["communes"] == ["10417"] and new[1]["params"] == {"ky": "year", "xa": "10417"}
+    assert {e["action"] for e in new[:-1]} == {"query"} and new[-1]["action"] == "filter"
+    assert new[0]["params"]["area"] == "10417" and new[-1]["params"] == {"ky": "year", "xa": "10417"}
 
 
-def test_downloads_are_recorded_and_refused_to_the_public(trail, monkeypatch):
+def test_downloads_are_links_to_the_audited_route_and_not_offered_to_the_public(trail, monkeypatch):
+    """Pages hand out no Streamlit media file: a download is a link the server answers only with the
+    identity of the request (tests/test_api.py and tests/test_downloads.py fetch them)."""
     monkeypatch.setenv("HANOI_DEV_USER", "phantich@hanoi.gov.vn")
     at = run_app()
-    csv = next(b for b in at.download_button if b.label == "Tải CSV")
-    csv.click().run()
-    download = [e for e in trail() if e["action"] == "download"]
-    assert len(download) == 1
-    assert download[0]["params"]["file"] == "tong-quan-city-2026-10.csv" and download[0]["rows"] == 25
+    assert not at.download_button, "no media-URL downloads"
+    links = {b.proto.label: b.proto.url for b in at.get("link_button")}
+    assert links["Tải CSV"] == "/api/v1/downloads/tong-quan.csv?area=city&grain=month&period=2026-10&lang=vi"
+    assert links["Tải Excel (XLSX)"].startswith("/api/v1/downloads/tong-quan.xlsx?")
+    assert not [e for e in trail() if e["action"] == "download"], "showing a link takes nothing away"
     monkeypatch.setenv("HANOI_DEV_USER", "congchung@example.vn")
     public = run_app()
-    assert not public.exception and not [b for b in public.download_button if b.label == "Tải CSV"]
+    assert not public.exception and not [b for b in public.get("link_button") if b.proto.label == "Tải CSV"]
 
 
 def test_the_audit_page_shows_the_trail_to_an_administrator(trail, monkeypatch):

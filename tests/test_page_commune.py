@@ -16,8 +16,9 @@ def test_profile_shows_own_plan_and_lineage():
     at = run_app(page="commune", xa="10417")
     assert not at.exception
     frames = [d.value for d in at.dataframe]
-    own_plan = next(f for f in frames if "indicator" in f.columns)
-    assert set(own_plan["geo"]) == {"10417"}
+    own_plan = next(f for f in frames if "Loại chỉ tiêu" in f.columns)
+    assert "Tỷ lệ lao động qua đào tạo" in set(own_plan["Chỉ tiêu"]), "the indicator by its name, not its code"
+    assert not own_plan.isna().any().any() and "trained_share" not in own_plan.to_string()
     lineage = frames[-1]
     assert len(lineage) == 4
     assert any("quy đổi từ các đơn vị cũ" in c.value for c in at.caption)

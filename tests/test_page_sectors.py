@@ -185,7 +185,7 @@ def test_a_commune_official_sees_only_their_own_commune_rows(monkeypatch, wareho
     monkeypatch.setenv("HANOI_DEV_USER", "canbo.hoaxa@hanoi.gov.vn")  # commune official of 10417
     at = run()
     where = at.dataframe[0].value
-    assert list(where["Xã, phường"]) == ["Xã Hòa Xá (10417)"]
+    assert list(where["Xã, phường"]) == ["▶ Xã Hòa Xá (10417)"], "their own commune alone (they land on it: marked)"
     full = S.sector_demand_by_commune(warehouse, S.priority_sectors(), UNTIL, UNTIL).set_index("commune_code")
     assert where[t("sec_col_share", "vi")].iloc[0] == fmt_percent_of(full.loc["10417", "share_of_city"], "vi")
     assert any("1/1 xã, phường" in c.value for c in at.caption)  # the heat map: their commune alone

@@ -31,7 +31,8 @@ def _free_port() -> int:
 
 
 def start_server(extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run app.py` on a free port with the test environment; returns (url, process)."""
+    """Start `streamlit run app.py` on a free port with the test environment; returns (url, process).
+    `extra_env` may switch identity off (HANOI_DEV_MODE="") or to the proxy for the security tests."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (the README's test command installs it)")
     port = _free_port()
@@ -39,7 +40,7 @@ def start_server(extra_env: dict[str, str] | None = None) -> tuple[str, subproce
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     log = open(SCREENSHOT_DIR / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
