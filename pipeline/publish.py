@@ -20,8 +20,8 @@ import duckdb
 import pandas as pd
 
 from store.versions import (KEEP_VERSIONS, Derive, Draft, PublishError, VersionError, current_version,  # noqa: F401
-                            list_versions, publish_lock, publish_version, read_manifest, served_version,
-                            switch_version, unserved_versions, verify_version, version_path)
+                            list_versions, publish_version, read_manifest, served_version, switch_version,
+                            unserved_versions, verify_version, version_path)
 
 __all__ = ["KEEP_VERSIONS", "PublishError", "publish", "publish_update", "publish_demo", "ensure_demo",
            "publish_staged", "rollback", "current_tables", "status_report"]

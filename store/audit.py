@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
+from store.durable import fsync_dir
 from store.paths import PROJECT_ROOT
 
 LOG_NAME = "audit.jsonl"
@@ -127,7 +128,7 @@ class AuditLog:
             if src.exists():
                 os.replace(src, self.directory / f"{LOG_NAME}.{i + 1}")
         os.replace(self.live, self.directory / f"{LOG_NAME}.1")
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
 
     def append(self, event: AuditEvent) -> dict:
         """Write one event durably (fsync before returning); returns the record written."""
@@ -150,7 +151,7 @@ class AuditLog:
                 finally:
                     os.close(fd)
                 if size == 0:
-                    _fsync_dir(self.directory)
+                    fsync_dir(self.directory)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
         return record
@@ -183,15 +184,6 @@ def _ends_with_newline(path: Path) -> bool:
     with open(path, "rb") as fh:
         fh.seek(-1, os.SEEK_END)
         return fh.read(1) == b"\n"
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Make a create or a rename durable (the directory entry itself)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def default_log() -> AuditLog:

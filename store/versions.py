@@ -45,6 +45,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
+from store.durable import fsync_dir, fsync_file, write_text_durably
 from store.paths import curated_dir
 
 MANIFEST = "manifest.json"
@@ -156,39 +157,12 @@ def file_sha256(path: Path) -> str:
 
 
 # ---- durable writes -----------------------------------------------------------------------------------
-def _fsync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_text_durably(path: Path, text: str) -> None:
-    """Write a small file next to its final name, fsync it, rename it into place, fsync the folder."""
-    tmp = path.with_name(f".{path.name}-{uuid.uuid4().hex}")
-    with tmp.open("w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-    _fsync_dir(path.parent)
-
-
 def _write_table(folder: Path, name: str, frame: pd.DataFrame) -> dict:
     """One table as parquet, fsynced; returns its manifest entry."""
     path = folder / f"{name}.parquet"
     tmp = folder / f".{name}-{uuid.uuid4().hex}.parquet"
     frame.to_parquet(tmp, index=False, row_group_size=122_880)
-    _fsync_file(tmp)
+    fsync_file(tmp)
     os.replace(tmp, path)
     return {"file": path.name, "rows": int(len(frame)), "bytes": path.stat().st_size, "sha256": file_sha256(path)}
 
@@ -212,9 +186,9 @@ def write_version(tables: dict[str, pd.DataFrame], label: str, meta: dict | None
         entries = {name: _write_table(staging, name, frame) for name, frame in tables.items()}
         manifest = {**(meta or {}), "version": version, "format": FORMAT,
                     "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "tables": entries}
-        _write_text_durably(staging / MANIFEST, _manifest_text(manifest))
+        write_text_durably(staging / MANIFEST, _manifest_text(manifest))
         os.rename(staging, root / version)
-        _fsync_dir(root)
+        fsync_dir(root)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -231,8 +205,8 @@ def add_tables(version: str, tables: dict[str, pd.DataFrame]) -> dict:
         if not isinstance(frame, pd.DataFrame):
             raise PublishError(f"derived table {name!r} is a {type(frame).__name__}, not a DataFrame")
         manifest["tables"][name] = _write_table(folder, name, frame)
-    _fsync_dir(folder)
-    _write_text_durably(folder / MANIFEST, _manifest_text(manifest))
+    fsync_dir(folder)
+    write_text_durably(folder / MANIFEST, _manifest_text(manifest))
     _forget(version)
     return manifest
 
@@ -391,13 +365,13 @@ def _clean_leftovers() -> list[str]:
 
 
 def _mark_served(version: str) -> None:
-    _write_text_durably(version_path(version) / SERVED_MARK, datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    write_text_durably(version_path(version) / SERVED_MARK, datetime.now(timezone.utc).isoformat(timespec="seconds"))
 
 
 def _switch(version: str) -> None:
     """Point CURRENT at a verified version in one atomic, fsynced step, then mark it served."""
     verify_version(version)
-    _write_text_durably(curated_dir() / POINTER, version)
+    write_text_durably(curated_dir() / POINTER, version)
     _mark_served(version)
 
 

@@ -7,7 +7,6 @@ import csv
 import io
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
