@@ -282,16 +282,20 @@ def ingest_tables(log: list[dict]) -> dict[str, pd.DataFrame]:
                "period_min", "period_max", "ingested_at", "seconds", "message_vi", "message_en"]
     rows, reasons = [], []
     for rec in log:
-        rows.append({c: rec.get(c) for c in columns})
+        confirmed = rec.get("outliers_confirmed") or {}
+        rows.append({**{c: rec.get(c) for c in columns}, "outliers_confirmed": confirmed.get("rows", 0),
+                     "confirmation_reason": confirmed.get("reason", "")})
         for code, n in (rec.get("reasons") or {}).items():
             reasons.append({"batch": rec.get("batch") or "", "file": rec.get("file"), "template": rec.get("template") or "",
                             "reason": code, "label_vi": reason_label(code, "vi"), "label_en": reason_label(code, "en"),
                             "rows": int(n)})
+    counts = ("rows_in", "accepted", "quarantined", "blank_rows", "outliers_confirmed")
+    columns += ["outliers_confirmed", "confirmation_reason"]
     log_frame = pd.DataFrame(rows, columns=columns)
-    for c in ("rows_in", "accepted", "quarantined", "blank_rows"):
+    for c in counts:
         log_frame[c] = log_frame[c].fillna(0).astype("int64")
     log_frame["seconds"] = log_frame["seconds"].astype(float)
-    for c in set(columns) - {"rows_in", "accepted", "quarantined", "blank_rows", "seconds"}:
+    for c in set(columns) - {*counts, "seconds"}:
         log_frame[c] = log_frame[c].fillna("").astype("str")
     reason_frame = pd.DataFrame(reasons, columns=["batch", "file", "template", "reason", "label_vi", "label_en", "rows"])
     reason_frame["rows"] = reason_frame["rows"].astype("int64")

@@ -379,52 +379,54 @@ def _classify_lines(data: bytes, has_bad_bytes: bool, raw: RawFile, first_line: 
                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[BadLine], int]:
     """Per physical line of a block: (starts, ends, keep mask, refused lines, blank lines).
 
-    Vectorised over the bytes: line ends, NUL bytes, lengths, quote parity and separators outside quotes
-    (the field count) for every line at once; only refused lines are touched one by one.
+    Vectorised over the bytes: the positions of line ends, NUL bytes, quotes and separators, counted per
+    line with two binary searches each; only the few suspicious lines are looked at one by one (a line
+    with quotes whose separator count is off is split by Python's csv module, which knows quoting).
     """
     a = np.frombuffer(data, dtype=np.uint8)
     ends = np.flatnonzero(a == 10)
-    starts = np.concatenate([[0], ends[:-1] + 1]) if len(ends) else np.empty(0, dtype=np.int64)
-    lengths = ends - starts
     n = len(ends)
+    if n == 0:
+        return np.empty(0, dtype=np.int64), ends, np.zeros(0, dtype=bool), [], 0
+    starts = np.empty(n, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    lengths = ends - starts
     width = len(raw.headers)
     problem = np.zeros(n, dtype=np.int8)  # 0 fine, 1 nul, 2 too long, 3 unclosed quote, 4 field count, 5 encoding
     blank = lengths == 0
-    nonempty = ~blank
-    if n == 0:
-        return starts, ends, np.zeros(0, dtype=bool), [], 0
 
-    def per_line(mask: np.ndarray) -> np.ndarray:
-        counts = np.add.reduceat(mask.astype(np.int64), starts) if len(a) else np.zeros(n, dtype=np.int64)
-        return np.where(nonempty, counts, 0)
+    def per_line(byte: int) -> np.ndarray | None:
+        pos = np.flatnonzero(a == byte)
+        if not len(pos):
+            return None
+        return np.searchsorted(pos, ends) - np.searchsorted(pos, starts)
 
     if has_bad_bytes:
-        for i in np.flatnonzero(nonempty):
+        for i in np.flatnonzero(~blank):
             try:
                 data[starts[i]:ends[i]].decode("utf-8")
             except UnicodeDecodeError:
                 problem[i] = 5
-    nul = a == 0
-    if nul.any():
-        problem[(per_line(nul) > 0) & (problem == 0)] = 1
+    nul = per_line(0)
+    if nul is not None:
+        problem[(nul > 0) & (problem == 0)] = 1
     problem[(lengths > MAX_LINE_BYTES) & (problem == 0)] = 2
-    quote = a == 34
-    delim = a == ord(raw.delimiter)
-    if quote.any():
-        quotes = per_line(quote)
+    quotes = per_line(34)
+    if quotes is not None:
         problem[(quotes % 2 == 1) & (problem == 0)] = 3
-        inside = np.cumsum(quote, dtype=np.int64)
-        before = np.concatenate([[0], inside])[starts]  # quotes before each line's first byte
-        parity = (inside - np.repeat(before, lengths + 1)) % 2
-        delim &= parity == 0
-    fields = per_line(delim) + 1
-    wrong = (fields != width) & nonempty & (problem == 0)
-    if wrong.any():
-        stripped = [data[starts[i]:ends[i]].strip(b" \t" + raw.delimiter.encode()) for i in np.flatnonzero(wrong)]
-        only_separators = np.array([not s for s in stripped], dtype=bool)
-        idx = np.flatnonzero(wrong)
-        blank[idx[only_separators]] = True
-        problem[idx[~only_separators]] = 4
+    separators = per_line(ord(raw.delimiter))
+    fields = (separators if separators is not None else np.zeros(n, dtype=np.int64)) + 1
+    suspect = np.flatnonzero((fields != width) & ~blank & (problem == 0))
+    for i in suspect:
+        line = data[starts[i]:ends[i]]
+        if not line.strip(b" \t" + raw.delimiter.encode()):
+            blank[i] = True  # only separators and spaces: a blank row
+            continue
+        if quotes is not None and quotes[i]:
+            fields[i] = len(_fields(line.decode("utf-8", errors="replace"), raw.delimiter))
+        if fields[i] != width:
+            problem[i] = 4
     bad: list[BadLine] = []
     codes = {1: "nul_byte", 2: "line_too_long", 3: "unclosed_quote", 4: "wrong_field_count", 5: "bad_encoding"}
     for i in np.flatnonzero(problem):
@@ -449,7 +451,7 @@ def _parse_lines(data: bytes, raw: RawFile) -> pa.Table | None:
 
     table = pacsv.read_csv(
         io.BytesIO(data),
-        read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=8 << 20),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 20),
         parse_options=pacsv.ParseOptions(delimiter=raw.delimiter, invalid_row_handler=on_invalid,
                                          ignore_empty_lines=False, newlines_in_values=False),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,

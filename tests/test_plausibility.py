@@ -122,6 +122,10 @@ def test_a_confirmed_outlier_is_accepted_and_the_confirmation_is_logged(served, 
     value = logged["outliers_confirmed"]["values"][0]
     assert value["line"] == 2 and value["value"] == 3000 and value["column"] == "jobs_fairs"
     assert any(reason in vi for vi, _ in confirmed.warnings)
+    from pipeline.publish import ingest_tables
+
+    served_log = ingest_tables(read_log())["ingest_log"]  # what the Data page reads from the version
+    assert served_log["confirmation_reason"].iloc[-1] == reason and served_log["outliers_confirmed"].iloc[-1] == 1
 
 
 def test_a_confirmation_never_lets_a_hard_limit_through(served, tmp_path):
