@@ -35,9 +35,6 @@ except NoDataError:
     st.stop()
 
 view = render_controls(data.data_until(version))
-embedded = st.query_params.get("embed") == "true"
-render_identity(view.lang, embedded=embedded)
-show_fallback_banner(view.lang)
 
 pages = [
     st.Page("pages/overview.py", title=t("page_overview", view.lang), icon=":material/dashboard:", url_path="tong-quan", default=True),
@@ -53,6 +50,9 @@ pages = [
 if can_admin(principal):  # the audit trail is listed (and reachable) for administrators only
     pages.append(st.Page("pages/audit.py", title=t("page_audit", view.lang), icon=":material/receipt_long:", url_path="nhat-ky"))
 page = st.navigation(pages)
+# The wall runs unattended, often inside the IOC portal's frame: no development banner over its tiles.
+render_identity(view.lang, embedded=page.url_path == "man-hinh-tuong")
+show_fallback_banner(view.lang)
 sync_controls_to_url()
 page_key = page.url_path or "tong-quan"  # the default page (Tổng quan) has the root URL
 audit.begin_run(page_key)

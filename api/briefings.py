@@ -22,8 +22,9 @@ MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 def _geometry() -> tuple[dict | None, str]:
     from indicators.boundaries import load_boundaries
+    from service.metadata import commune_table
 
-    geo = load_boundaries()
+    geo = load_boundaries(set(commune_table()["code"]))
     return geo.geojson, f"{geo.caption_vi} / {geo.caption_en} ({geo.attribution})"
 
 

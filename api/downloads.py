@@ -70,7 +70,7 @@ def template_form(caller: Caller, query: dict[str, str], version: str) -> Any:
     from service import audit
 
     found = TEMPLATE_FILE.fullmatch(query.pop("_file", ""))
-    codes = list(service.templates(caller))
+    codes = list(service.templates(caller.quiet()))
     if found is None or found["code"] not in codes:
         raise BadRequest("Không có biểu mẫu này.", "No such template.", ", ".join(f"{c}.xlsx" for c in codes))
     form = service.template_form(caller.quiet(), found["code"])

@@ -21,6 +21,7 @@ EPILOG = """ví dụ / examples:
   python -m cli publish                        công bố phiên bản mới / publish a new version
   python -m cli status                         phiên bản đang dùng / versions and staging
   python -m cli rollback                       quay lại phiên bản trước / serve the previous version
+  python -m cli audit verify                   kiểm tra chuỗi hash của nhật ký / check the audit trail's chains
 """
 
 
@@ -213,6 +214,73 @@ def cmd_microdata(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_log(args: argparse.Namespace):
+    from store.audit import AuditLog, default_log
+
+    log = default_log()
+    return AuditLog(args.dir, log.max_bytes, log.keep, log.retention_days, log.limiter) if args.dir else log
+
+
+def _anchors(values: list[str]) -> dict[str, list[str]]:
+    from store.audit import STREAMS
+
+    anchors: dict[str, list[str]] = {}
+    for value in values:
+        stream, sep, digest = value.partition("=")
+        if not sep or not digest.strip() or stream not in STREAMS:
+            raise SystemExit(f"--anchor {value!r}: cần dạng LUỒNG=HASH, LUỒNG là {' hoặc '.join(STREAMS)} / "
+                             f"expected STREAM=HASH with STREAM one of {', '.join(STREAMS)}")
+        anchors.setdefault(stream, []).append(digest.strip())
+    return anchors
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Check the audit trail's hash chains; exit 1 on the first broken link or a kept hash gone missing."""
+    import dataclasses
+
+    log = _audit_log(args)
+    report = log.verify(_anchors(args.anchor))
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report) | {"ok": report.ok}, ensure_ascii=False, indent=2))
+        return 0 if report.ok else 1
+    starts = {"empty": "trống / empty", "genesis": "từ sự kiện đầu tiên / from the first event ever",
+              "retention": "sau các tệp cũ do nhật ký xoá theo hạn lưu giữ hoặc dung lượng / after older files "
+                           "removed by the log (retention or rotation)",
+              "broken": "KHÔNG RÕ / UNEXPLAINED"}
+    print(f"Nhật ký / audit trail: {log.directory}")
+    for s in report.streams:
+        print(f"{s.stream}: {_n(s.events)} sự kiện hợp lệ / events verified, {_n(s.files)} tệp / files, "
+              f"{_n(s.damaged)} dòng hỏng bỏ qua / damaged lines skipped")
+        print(f"  bắt đầu / start: {starts[s.start]}" + (f" ({', '.join(s.removed)})" if s.removed else ""))
+        if s.head:
+            label = "hash cuối còn khớp / last hash that holds" if s.broken else "hash mới nhất / newest hash"
+            print(f"  {label}: {s.head}")
+        if s.broken:
+            print(f"  CHUỖI BỊ ĐỨT / CHAIN BROKEN: {s.broken.file} dòng / line {s.broken.line}: {s.broken.reason}")
+        for digest in s.anchors_missing:
+            print(f"  HASH ĐÃ LƯU KHÔNG CÒN TRONG CHUỖI / KEPT HASH NOT IN THE CHAIN: {digest} "
+                  "(dòng mới nhất bị cắt hoặc chuỗi bị ghi lại / newest lines cut or chain rewritten)")
+    if report.legacy_events:
+        print(f"nhật ký cũ trước chuỗi / log from before the chain: {_n(report.legacy_events)} dòng / lines in "
+              f"{', '.join(report.legacy_files)} (không kiểm được / cannot be checked)")
+    print("Kết quả / result: " + ("nguyên vẹn / intact" if report.ok else "BỊ SỬA ĐỔI / TAMPERED"))
+    return 0 if report.ok else 1
+
+
+def cmd_audit_head(args: argparse.Namespace) -> int:
+    """Print each stream's newest hash, to be kept outside this server.
+
+    Why: a hash chain proves that nothing was changed inside it, but cutting off its newest lines (or
+    rewriting the folder from some point on) leaves a shorter chain that is still valid. A hash kept
+    elsewhere (a ticket, a mail, another server) is checked later with `audit verify --anchor STREAM=HASH`.
+    """
+    heads = _audit_log(args).head()
+    if args.json:
+        print(json.dumps({k: (None if h is None else {"hash": h.hash, "time": h.time, "file": h.file})
+                          for k, h in heads.items()}, ensure_ascii=False, indent=2))
+        return 0
+    for stream, h in heads.items():
+        print(f"{stream}\t{h.hash}\t{h.time}\t{h.file}" if h else f"{stream}\t-\t(trống / empty)")
 def cmd_token(args: argparse.Namespace) -> int:
     """A new machine token: printed once; the access file keeps only its SHA-256."""
     import secrets
@@ -304,6 +372,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bhxh-rows", type=int, default=2_300_000)
     p.add_argument("--raw", action="store_true", help="also write raw CSVs with synthetic CCCDs")
     p.set_defaults(func=cmd_microdata)
+    p = sub.add_parser("audit", help="check the audit trail's hash chains (verify) or print their newest hashes (head)")
+    audit = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    for name, func, text in (("verify", cmd_audit_verify, "check every link; exit 1 on a broken chain"),
+                             ("head", cmd_audit_head, "print each stream's newest hash, to keep elsewhere")):
+        q = audit.add_parser(name, help=text, description=func.__doc__)
+        q.add_argument("--dir", help="thư mục nhật ký (mặc định HANOI_AUDIT_DIR) / audit folder")
+        q.add_argument("--json", action="store_true")
+        if name == "verify":
+            q.add_argument("--anchor", action="append", default=[], metavar="STREAM=HASH",
+                           help="a hash printed earlier by `audit head`; it must still be in the chain")
+        q.set_defaults(func=func)
     p = sub.add_parser("token", help="create a machine token for the API (the IOC's server-to-server pulls)")
     tokens = p.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = tokens.add_parser("create", help="print a new token once and its access-file entry")

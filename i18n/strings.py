@@ -92,8 +92,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_year_ago": {"vi": "Cùng kỳ năm trước", "en": "Same period last year"},
     "col_source": {"vi": "Nguồn", "en": "Source"},
     "invalid_param": {
-        "vi": "Giá trị “{value}” của tham số “{param}” trong đường dẫn không hợp lệ; đã dùng mặc định.",
-        "en": "The link's value “{value}” for “{param}” is not valid; the default is used instead.",
+        "vi": "Giá trị {value} của tham số {param} trong đường dẫn không hợp lệ; đã dùng mặc định.",
+        "en": "The link's value {value} for {param} is not valid; the default is used instead.",
     },
     "no_warehouse": {
         "vi": "Chưa có dữ liệu được công bố. Chạy `python -m cli demo` (lệnh chạy ứng dụng tự làm việc này).",
@@ -785,10 +785,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "sign_in": {"vi": "Đăng nhập", "en": "Sign in"},
     "sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
     "dev_mode_banner": {
-        "vi": "**Chế độ phát triển:** chưa cấu hình đăng nhập; đang dùng tài khoản giả lập **{user}** ({role}). "
-              "Không dùng chế độ này khi triển khai.",
-        "en": "**Development mode:** no sign-in is configured; using the stand-in account **{user}** ({role}). "
-              "Never deploy in this mode.",
+        "vi": "**Chế độ phát triển** (HANOI_DEV_MODE=1, chỉ trên máy này): mọi người dùng là tài khoản giả lập "
+              "{user} ({role}). Không dùng chế độ này khi triển khai.",
+        "en": "**Development mode** (HANOI_DEV_MODE=1, this machine only): everyone is the stand-in account "
+              "{user} ({role}). Never deploy in this mode.",
     },
     "download_not_allowed": {
         "vi": "Tài khoản của bạn không được tải dữ liệu.",
@@ -833,6 +833,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit_action_download": {"vi": "Tải dữ liệu", "en": "Download"},
     "audit_action_export": {"vi": "Xuất báo cáo", "en": "Export"},
     "audit_action_denied": {"vi": "Bị từ chối", "en": "Refused"},
+    "audit_action_incident": {"vi": "Sự cố", "en": "Incident"},
+    "audit_action_retention": {"vi": "Xoá tệp hết hạn lưu giữ", "en": "Retention removal"},
+    "audit_action_rate_limited": {"vi": "Bỏ qua do vượt giới hạn", "en": "Rate-limited"},
+    "audit_action_rotation": {"vi": "Xoay vòng tệp nhật ký", "en": "Log rotation"},
     "briefing_button": {"vi": "Báo cáo lãnh đạo", "en": "Leadership briefing"},
     "briefing_period": {"vi": "Kỳ báo cáo", "en": "Reporting period"},
     "briefing_period_half": {"vi": "Báo cáo 6 tháng đầu năm {year}", "en": "Six-month report {year} (Jan–Jun)"},

@@ -6,7 +6,9 @@ from i18n.strings import t
 from service import Area
 from ui import data
 from ui.context import current_view
-from ui.profile_view import comparison_table, lineage_table, own_plan_table, trend_figure
+from ui.audit import download_links
+from ui.profile_view import lineage_table, own_plan_table, trend_figure
+from ui.tables import show_table
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 
 view = current_view()
@@ -24,16 +26,16 @@ st.caption(t("profile_facts", lang, type=t(f"type_{facts.type}", lang), area=fmt
              n_old=facts.lineage["old_code"].nunique(),
              districts=", ".join(sorted(set(facts.lineage["old_district"])))))
 
-rows = data.scorecard(area, view.period, view.sectors)
-city_rows = data.scorecard(Area.CITY, view.period, view.sectors)
+query = {"area": area.key, "grain": view.period.grain, "period": view.period.slug, "sectors": ",".join(view.sectors)}
+profile = data.profile(area, view.period, view.sectors)
+rows = profile.rows
 if any(r.data_status == "demo" for r in rows):
     st.warning(t("demo_banner", lang), icon=":material/science:")
 
 st.subheader(t("profile_vs", lang))
-peer_codes = data.peers(area, view.period)
-st.caption(t("profile_peers_note", lang, n=len(peer_codes), type=t(f"type_{facts.type}", lang).lower()))
-table = comparison_table(rows, city_rows, data.commune_ranks(view.period, view.sectors), area.code, peer_codes, lang)
-st.dataframe(table, hide_index=True, width="stretch")
+st.caption(t("profile_peers_note", lang, n=len(profile.peers), type=t(f"type_{facts.type}", lang).lower()))
+show_table(data.export("ho-so", query, lang), lang, hide=("indicator", "suppressed", "status", "source"))
+download_links("ho-so", query, lang)
 
 st.subheader(t("profile_own_plan", lang))
 if facts.own_targets.empty:

@@ -13,10 +13,7 @@ template at all (empty, binary, wrong columns, another template) are rejected wh
 """
 from __future__ import annotations
 
-import codecs
-import csv
 import fcntl
-import io
 import json
 import os
 import shutil
@@ -38,6 +35,7 @@ from pipeline.readers import ReadError, open_raw, sniff_summary
 from pipeline.templates import TEMPLATES, Template, get_template
 from pipeline.validate import PERIOD_FORMATS, Context, known_header, rank_templates, reason_label, validate_chunk
 from store.paths import curated_dir
+from store.spreadsheet import csv_bytes
 from store.versions import file_sha256
 
 LOG_NAME = "ingest_log.jsonl"
@@ -172,17 +170,6 @@ def _arrow(frame: pd.DataFrame, schema: pa.Schema | None) -> pa.Table:
     return table
 
 
-_FORMULA_START = r"^(?:[=@\t\r]|[+\-](?![\d.,\s]*$))"
-
-
-def defuse_formulas(cells: pd.Series) -> pd.Series:
-    """Cells Excel would run as a formula (=, @, or + / - not followed by a plain number) get a leading
-    apostrophe in the quarantine file: an official opening it must never execute what a sender wrote.
-    The one exception to "as it came", with the masked CCCD; the raw file keeps the original."""
-    risky = cells.str.contains(_FORMULA_START, regex=True, na=False)
-    return cells.where(~risky, "'" + cells) if risky.any() else cells
-
-
 class _Quarantine:
     """Appends quarantined rows to one CSV per file (UTF-8 with BOM, so Excel shows Vietnamese)."""
 
@@ -196,20 +183,15 @@ class _Quarantine:
     def write(self, frame: pd.DataFrame) -> None:
         if frame.empty:
             return
-        from pyarrow import csv as pacsv
-
-        if self._fh is None:
+        first = self._fh is None
+        if first:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("wb")
-            self._fh.write(codecs.BOM_UTF8)
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerow(self.names)
-            self._fh.write(buffer.getvalue().encode("utf-8"))
         out = frame.reindex(columns=self.columns)
-        table = pa.table({name: pa.array(defuse_formulas(out[col].astype(object).where(out[col].notna(), "")
-                                                         .astype(str)).to_numpy(), type=pa.string())
-                          for name, col in zip(self.names, self.columns)})
-        pacsv.write_csv(table, self._fh, pacsv.WriteOptions(include_header=False))
+        text = pd.DataFrame({i: out[col].astype(object).where(out[col].notna(), "").astype(str)
+                             for i, col in enumerate(self.columns)})
+        text.columns = self.names
+        self._fh.write(csv_bytes(text, header=first, bom=first))  # formula-safe cells (store/spreadsheet.py)
         self.rows += len(frame)
 
     def close(self) -> None:

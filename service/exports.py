@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
+from i18n import formats
 from i18n.strings import t
 from indicators.area import Area, BadRequest, Period
 from service import audit
@@ -112,6 +113,42 @@ def scorecard_table(rows: list, params: dict[str, Any], lang: str, principal: Pr
     )
     return ExportTable("scorecard", pd.DataFrame.from_records(records, columns=[c.key for c in columns]), columns,
                        f"tong-quan-{area.key}-{period.grain}-{period.slug}")
+
+
+def profile_table(profile, params: dict[str, Any], lang: str, principal: Principal) -> ExportTable:
+    """One row per KPI: the commune's value, the city's, the peers' median, its rank among the 126, the 2030
+    target and the verdict, with status and source."""
+    city = {r.indicator.code: r for r in profile.city_rows}
+    ranks = profile.ranks
+    records = []
+    for row in profile.rows:
+        ind = row.indicator
+        values = ranks[ranks["indicator"] == ind.code].set_index("code")
+        rank = values["rank"].get(profile.area.code)
+        peer = values["value"].reindex(profile.peers).astype(float)
+        records.append({
+            "indicator": ind.code, "name": ind.name(lang), "unit": ind.unit_label(lang), "value": row.value,
+            "city_value": city[ind.code].value if ind.code in city else None,
+            "peer_median": float(peer.median()) if peer.notna().any() else None,
+            "rank": None if rank is None or pd.isna(rank) else int(rank),
+            "target": formats.target_text(ind, row.target, lang),
+            "verdict": t("status_" + row.assessment.status, lang), "suppressed": row.suppressed,
+            "status": row.data_status, "status_label": t("suppressed_small", lang, k=THRESHOLD) if row.suppressed
+            else _status_label(row.data_status, lang), "source": row.source or "",
+        })
+    columns = (
+        _text("indicator", "col_code"), _text("name", "col_indicator"), _text("unit", "col_unit"),
+        _text("value", "col_commune_value", kind="number", decimals=2),
+        _text("city_value", "col_city_value", kind="number", decimals=2),
+        _text("peer_median", "col_peer_value", kind="number", decimals=2),
+        _text("rank", "col_rank_of", kind="int"), _text("target", "col_target"), _text("verdict", "col_status"),
+        _text("suppressed", "col_suppressed", kind="bool"), STATUS, _text("status_label", "col_data_status_label"),
+        SOURCE,
+    )
+    frame = pd.DataFrame.from_records(records, columns=[c.key for c in columns])
+    frame["rank"] = frame["rank"].astype("Int64")
+    period: Period = params["period"]
+    return ExportTable("profile", frame, columns, f"ho-so-{profile.area.key}-{period.grain}-{period.slug}")
 
 
 def map_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, principal: Principal) -> ExportTable:
@@ -298,6 +335,9 @@ def _int(q: dict[str, str], name: str) -> int:
 EXPORTS: dict[str, Export] = {e.name: e for e in (
     Export("tong-quan", "scorecard",
            lambda q, v: {"area": _area(q), "period": _period(q, v), "sectors": _sectors(q)}, scorecard_table,
+           ("area", "grain", "period", "sectors")),
+    Export("ho-so", "profile",
+           lambda q, v: {"area": _area(q), "period": _period(q, v), "sectors": _sectors(q)}, profile_table,
            ("area", "grain", "period", "sectors")),
     Export("ban-do", "map_values",
            lambda q, v: {"indicator": q.get("indicator", "unemployment_rate"), "period": _period(q, v),

@@ -20,7 +20,7 @@ def fsync_file(path: Path) -> None:
 
 
 def fsync_dir(directory: Path) -> None:
-    """Make a create or a rename durable (the directory entry itself)."""
+    """Make a create, a rename or a delete durable (the directory entry itself)."""
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)

@@ -194,7 +194,7 @@ def test_no_page_shows_another_communes_detail_to_a_commune_official(as_official
 def test_the_refusal_is_explained_and_the_own_commune_opens(as_official):
     refused = run_app(xa=OTHER)
     assert any("không được xem số liệu chi tiết của Phường Ba Đình (00004)" in w.value for w in refused.warning)
-    assert not any("“xa”" in i.value for i in refused.info), "one clear notice, not a second generic one"
+    assert not any("`xa`" in i.value for i in refused.info), "one clear notice, not a second generic one"
     assert refused.sidebar.selectbox[0].options == ["Toàn thành phố", "Xã Hòa Xá (10417)"]
     own = run_app("commune")
     assert not own.exception and any("Hòa Xá" in t.value for t in own.title), "an official lands on their commune"

@@ -1,4 +1,5 @@
 """AppTest of the commune profile (Hồ sơ xã/phường): stable URL per commune, peers, ranks, lineage."""
+import pandas as pd
 from apphelpers import run_app
 
 
@@ -9,7 +10,7 @@ def test_profile_opens_straight_on_the_commune_in_the_url():
     comparison = at.dataframe[0].value
     assert len(comparison) == 25
     ranks = comparison["Hạng /126"].tolist()
-    assert all(r == "–" or 1 <= int(r) <= 126 for r in ranks)
+    assert all(pd.isna(r) or 1 <= int(r) <= 126 for r in ranks) and any(pd.notna(r) for r in ranks)
 
 
 def test_profile_shows_own_plan_and_lineage():

@@ -126,7 +126,7 @@ def test_forecast_group_and_heat_map_measure_controls():
                                          ({"chiso": "salary"}, "chiso")])
 def test_invalid_page_link_values_give_a_notice_not_an_error(params, bad):
     at = run(**params)
-    assert any("không hợp lệ" in i.value and f"“{bad}”" in i.value for i in at.info)
+    assert any("không hợp lệ" in i.value and f"`{bad}`" in i.value for i in at.info)
     assert at.title[0].value == "Ngành kinh tế & cung–cầu lao động"
     assert len(at.metric) == 10
 
@@ -140,7 +140,7 @@ def test_invalid_global_link_values_give_a_notice_and_the_page_its_defaults(para
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    assert any("không hợp lệ" in i.value and f"“{bad}”" in i.value for i in at.info)
+    assert any("không hợp lệ" in i.value and f"`{bad}`" in i.value for i in at.info)
     at.switch_page("pages/sectors.py").run()
     assert not at.exception
     assert selectbox(at, {"xa": "Địa bàn", "den": "Đến tháng", "ky": "Kỳ số liệu"}[bad]).value == default
@@ -151,7 +151,7 @@ def test_unknown_sector_in_the_link_is_dropped():
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["nganh"] = "J,Z"
     at.run()
-    assert any("không hợp lệ" in i.value and "“Z”" in i.value for i in at.info)
+    assert any("không hợp lệ" in i.value and "`Z`" in i.value for i in at.info)
     at.switch_page("pages/sectors.py").run()
     assert not at.exception
     assert [s[0] for s in at.dataframe[-1].value["Ngành (VSIC)"]] == ["J"]

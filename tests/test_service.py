@@ -33,6 +33,7 @@ EXAMPLES: dict[str, tuple[tuple, dict, set[str]]] = {
     "commune_ranks": ((YEAR,), {}, set()),
     "peers": ((Area.commune(OTHER), MONTH), {}, {"official", "viewer"}),
     "commune_facts": ((Area.commune(OTHER),), {}, {"official", "viewer"}),
+    "profile": ((Area.commune(OTHER), MONTH), {}, {"official", "viewer"}),
     "sector_figures": ((Area.commune(OTHER), YEAR), {}, {"official", "viewer"}),
     "sector_status": ((Area.commune(OTHER), YEAR), {}, {"official", "viewer"}),
     "sector_matrix": (("employed", Area.CITY, MONTH), {}, {"viewer"}),

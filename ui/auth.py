@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from i18n.strings import t
+from ui.safe import literal
 from service.access import (
     ANONYMOUS_PRINCIPAL, AccessConfigError, Principal, allowed_communes, load_access, may_see_commune,
     place_name, principal_for,
@@ -134,14 +135,14 @@ def render_identity(lang: str, embedded: bool = False) -> None:
     (not inside an embedding portal's iframe: the wall)."""
     principal, identity = current_principal(), current_identity()
     with st.sidebar:
-        st.caption(t("signed_in_as", lang, user=principal.name or principal.user, role=role_label(principal, lang)))
+        st.caption(t("signed_in_as", lang, user=principal.name or literal(principal.user), role=role_label(principal, lang)))
         if identity.method == OIDC:
             if st.user.get("is_logged_in"):
                 st.button(t("sign_out", lang), on_click=st.logout, key="_sign_out")
             else:
                 st.button(t("sign_in", lang), on_click=st.login, key="_sign_in")
     if identity.method == DEV and not embedded:
-        st.warning(t("dev_mode_banner", lang, user=principal.user, role=role_label(principal, lang)),
+        st.warning(t("dev_mode_banner", lang, user=literal(principal.user), role=role_label(principal, lang)),
                    icon=":material/construction:")
     if not principal.signed_in:
         st.info(t("sign_in_needed", lang), icon=":material/login:")

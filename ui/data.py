@@ -35,6 +35,11 @@ def pin_version() -> str:
     return name
 
 
+def served_now() -> str:
+    """The version served at this moment (not the run's pinned one): for a page waiting for a publish."""
+    return served_version()
+
+
 def version() -> str:
     """The data version of this run."""
     name = st.session_state.get(VERSION_KEY)
@@ -75,6 +80,7 @@ map_values = _asked_by_this_session(service.map_values)
 commune_ranks = _asked_by_this_session(service.commune_ranks)
 peers = _asked_by_this_session(service.peers)
 commune_facts = _asked_by_this_session(service.commune_facts)
+profile = _asked_by_this_session(service.profile)
 sector_figures = _asked_by_this_session(service.sector_figures)
 sector_status = _asked_by_this_session(service.sector_status)
 sector_matrix = _asked_by_this_session(service.sector_matrix)

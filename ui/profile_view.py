@@ -1,39 +1,12 @@
-"""Pieces of the commune profile: the comparison table (commune, city, peers, rank) and a trend chart."""
+"""Pieces of the commune profile: the trend chart, the own-plan and lineage tables."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.scorecard import ScoreRow
-from i18n.formats import fmt_value
 from i18n.strings import t
-from ui.scorecard_view import missing_text, target_text
 
 BOUNDARY_CHANGE = pd.Timestamp("2025-07-01")
-
-
-def comparison_table(commune_rows: list[ScoreRow], city_rows: list[ScoreRow], all_values: pd.DataFrame,
-                     code: str, peer_codes: list[str], lang: str) -> pd.DataFrame:
-    """One row per KPI: the commune's value, the city's, the peers' median, rank among 126, target, status."""
-    city = {r.indicator.code: r for r in city_rows}
-    records = []
-    for row in commune_rows:
-        ind = row.indicator
-        values = all_values[all_values["indicator"] == ind.code].set_index("code")
-        own = values["rank"].get(code)
-        peer_median = values["value"].reindex(peer_codes).median() if peer_codes else None
-        fmt = lambda v: fmt_value(v, ind.unit, ind.unit_label(lang), lang, compact=True)  # noqa: E731
-        records.append({
-            t("col_indicator", lang): ind.name(lang),
-            t("col_commune_value", lang): fmt(row.value) if row.has_data else missing_text(row, lang),
-            t("col_city_value", lang): fmt(city[ind.code].value) if ind.code in city else "–",
-            t("col_peer_value", lang): fmt(peer_median),
-            t("col_rank_of", lang): "–" if own is None or own != own else f"{int(own)}",
-            t("col_target", lang): target_text(row, row.target, lang),
-            t("col_status", lang): t("status_" + row.assessment.status, lang),
-            t("col_data_status", lang): t("data_" + row.data_status, lang) if row.data_status else t("no_data", lang),
-        })
-    return pd.DataFrame(records)
 
 
 def trend_figure(commune: pd.DataFrame, city: pd.DataFrame, commune_name: str, unit_label: str, lang: str) -> go.Figure:

@@ -21,6 +21,7 @@ from indicators.scorecard import ScoreRow
 from ui import data
 from i18n.formats import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
 from i18n.strings import t
+from ui.safe import literal
 from ui.scorecard_view import missing_text, target_text
 
 try:  # the map module is optional for the wall: without it the wall shows tiles only
@@ -79,7 +80,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 
 
 def _param_notice(key: str, value: str, lang: str) -> None:
-    st.info(t("invalid_param", lang, param=key, value=value), icon=":material/info:")
+    st.info(t("invalid_param", lang, param=literal(key, 30), value=literal(value)), icon=":material/info:")
 
 
 def read_rotation(lang: str) -> int:
