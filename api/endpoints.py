@@ -124,7 +124,8 @@ def run_endpoint(endpoint: Endpoint, request: Request, oidc_reader: OidcReader |
     except Exception as exc:  # noqa: BLE001 - never a traceback to a client: an incident id
         incident = uuid.uuid4().hex[:10]
         LOG.error("incident %s on %s", incident, endpoint.path, exc_info=exc)
-        record_denied(caller, endpoint.path, {**query, "incident": incident}, f"error {type(exc).__name__}")
+        record(caller, "incident", {"read": endpoint.path, **query, "incident": incident, "error": type(exc).__name__},
+               None, version)
         return R.error(500, "internal_error", f"Lỗi máy chủ; mã sự cố {incident}.",
                        f"Server error; incident id {incident}.", incident=incident)
     if isinstance(body, Response):

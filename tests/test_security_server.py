@@ -64,13 +64,46 @@ def test_development_mode_is_refused_on_a_network_address(demo_version):
 @pytest.fixture(scope="module")
 def dev_server(tmp_path_factory, demo_version):
     folder = tmp_path_factory.mktemp("dev")
-    url, proc = start_server({"HANOI_DEV_MODE": "1", "HANOI_AUDIT_DIR": str(folder / "audit")})
-    yield url, proc
+    url, proc = start_server({"HANOI_DEV_MODE": "1", "HANOI_AUDIT_DIR": str(folder / "audit"),
+                              "HANOI_AUDIT_MAX_BYTES": str(2_000_000), "HANOI_AUDIT_KEEP": "3"})
+    yield url, proc, folder / "audit"
     stop_server(proc)
 
 
+def test_a_parameter_flood_cannot_push_downloads_out_of_the_trail(dev_server):
+    """The attack of issue 12: page reruns carrying a 500 KB parameter (110 of them, in two sessions)
+    after a few downloads and exports; every download and export is still there and the chain verifies."""
+    from store.audit import AuditLog
+
+    url, _, audit = dev_server
+    for path in ("/api/v1/downloads/tong-quan.csv", "/api/v1/downloads/ban-do.xlsx", "/api/v1/briefings/2026-6thang.html"):
+        assert get(url + path, timeout=120)[0] == 200
+    flood = "ky=" + "x" * 500_000
+
+    async def go():
+        for _ in range(2):
+            session = StreamlitSession(url, timeout=60)
+            await session.open()
+            try:
+                for _ in range(55):
+                    await session.run("", flood)
+            finally:
+                await session.close()
+
+    started = time.time()
+    asyncio.run(asyncio.wait_for(go(), timeout=240))
+    log = AuditLog(audit)
+    events = log.read().events
+    taken = [e for e in events if e["action"] in ("download", "export")]
+    assert len(taken) == 3, "every download and export is still in the trail"
+    assert all(len(str(e.get("params"))) < 10_000 for e in events), "no event carries the 500 KB value"
+    report = log.verify()
+    assert report.ok, report
+    assert time.time() - started < 240
+
+
 def test_a_client_cannot_clear_the_servers_caches(dev_server):
-    url, _ = dev_server
+    url, _, _ = dev_server
     first = _session_run(url)
     assert first.status == "ok" and not first.exceptions
 
@@ -93,7 +126,7 @@ def test_a_client_cannot_clear_the_servers_caches(dev_server):
 
 @pytest.mark.parametrize("param", ["ky", "den", "xa", "nganh", "lang"])
 def test_markdown_in_a_url_parameter_is_shown_as_text(dev_server, param):
-    url, _ = dev_server
+    url, _, _ = dev_server
     from urllib.parse import quote
 
     for payload in PAYLOADS:
@@ -106,6 +139,6 @@ def test_markdown_in_a_url_parameter_is_shown_as_text(dev_server, param):
 
 
 def test_an_api_error_is_an_incident_id_never_a_traceback(dev_server):
-    url, _ = dev_server
+    url, _, _ = dev_server
     status, body = get_json(url + "/api/v1/series?indicator=unemployment_rate&from=2026-13")
     assert status == 400 and "Traceback" not in str(body)

@@ -52,7 +52,7 @@ def record_incident(kind: str, error: BaseException | None = None) -> str:
     server log has the traceback); the user is shown the id, never the traceback."""
     incident = uuid.uuid4().hex[:10]
     try:
-        record("denied", params={"incident": incident, "kind": kind,
+        record("incident", params={"incident": incident, "kind": kind,
                                  "error": type(error).__name__ if error is not None else ""})
     except Exception:  # noqa: BLE001 - an incident must still be shown when the trail itself failed
         pass
