@@ -17,6 +17,7 @@ EPILOG = """ví dụ / examples:
   python -m cli ingest data/samples            nạp mọi mẫu / ingest every sample file
   python -m cli ingest bao_cao.xlsx --template commune_jobs --publish
   python -m cli validate data/samples/broken   chỉ kiểm tra, không ghi / check only, write nothing
+  python -m cli ingest bao_cao.csv --confirm-outliers "Ngày hội việc làm lớn, đã xác minh với xã"
   python -m cli publish                        công bố phiên bản mới / publish a new version
   python -m cli status                         phiên bản đang dùng / versions and staging
   python -m cli rollback                       quay lại phiên bản trước / serve the previous version
@@ -88,7 +89,8 @@ def _print_summary(reports: list, dry_run: bool) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipeline.ingest import ingest_files
 
-    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=False, progress=not args.quiet)
+    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=False, progress=not args.quiet,
+                           confirm_outliers=args.confirm_outliers, period_format=args.period_format)
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2, default=str))
         code = 2 if any(r.reasons.get("missing_key") for r in reports) else (1 if any(not r.ok for r in reports) else 0)
@@ -105,7 +107,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from pipeline.ingest import ingest_files
 
-    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=True, progress=not args.quiet)
+    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=True, progress=not args.quiet,
+                           confirm_outliers=args.confirm_outliers, period_format=args.period_format)
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2, default=str))
         return 1 if any(not r.ok for r in reports) else 0
@@ -130,21 +133,37 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """Every kept version verified; exit 1 when any is damaged or the served one is not the one CURRENT names."""
     from pipeline.publish import status_report
 
     report = status_report()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
+        return 0 if report["ok"] else 1
     for v in report["versions"]:
-        mark = "*" if v["current"] else " "
-        print(f"{mark} {v['version']}  created {v['created_at']}  kind {v.get('kind')}  data until {v.get('data_until')}"
-              f"  rows {v['rows']}")
-    if report["current"] is None:
+        mark = "*" if v["served"] else ("!" if v["problem"] else " ")
+        state = ("HỎNG / DAMAGED" if v["problem"] else
+                 "chưa từng dùng / never served" if v["never_served"] else "ok")
+        print(f"{mark} {v['version']}  [{state}]  created {v['created_at']}  kind {v.get('kind')}  "
+              f"data until {v.get('data_until')}  rows {v['rows']}")
+        if v["problem"]:
+            print(f"    lỗi / problem: {v['problem']}")
+    if report["served_problem_en"]:
+        print(f"! {report['served_problem_vi']}")
+        print(f"! {report['served_problem_en']}")
+    if report["never_served"]:
+        print("Phiên bản chưa từng được dùng (lần công bố bị dừng trước khi chuyển) sẽ bị xóa ở lần công bố sau / "
+              f"never-served versions (a publish died before the switch), removed by the next publish: "
+              f"{', '.join(report['never_served'])}")
+    if report["current"] is None and not report["versions"]:
         print("chưa có phiên bản nào được công bố / no version published yet")
     print(f"tệp đã nạp vào vùng chờ / files ingested into staging: {report['ingested_files']}"
           + (f" (lần cuối / last {report['last_ingest']})" if report["last_ingest"] else ""))
-    return 0
+    if report["damaged"]:
+        print(f"{len(report['damaged'])} phiên bản bị hỏng / damaged version(s): {', '.join(report['damaged'])}. "
+              "Hãy `python -m cli rollback` về một phiên bản tốt hoặc công bố lại / roll back to a good version or "
+              "publish again.")
+    return 0 if report["ok"] else 1
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
@@ -304,6 +323,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--as-of", help="tháng mới nhất được phép, YYYY-MM (mặc định: tháng này) / latest allowed month")
         p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình / no progress bar")
         p.add_argument("--json", action="store_true", help="in kết quả dạng JSON / print the reports as JSON")
+        p.add_argument("--period-format", choices=["MM/YYYY", "DD/MM/YYYY", "MM/DD/YYYY"],
+                       help="cách tệp ghi ngày, khi ngày/tháng có thể đảo / how the file writes dates when day and "
+                            "month could be swapped (default: the template's, MM/YYYY: ambiguous dates are refused)")
+        p.add_argument("--confirm-outliers", metavar="LÝ DO / REASON",
+                       help="nhận các giá trị thay đổi bất thường, với lý do (ghi vào nhật ký nạp) / accept values "
+                            "flagged as month-on-month outliers, with the reason (kept in the ingest log); hard "
+                            "limits can never be confirmed")
 
     p = sub.add_parser("reference", help="rebuild data/reference/communes.csv and commune_lineage.csv from vietnamadminunits")
     p.set_defaults(func=cmd_reference)

@@ -1,30 +1,36 @@
-"""Which data version a question reads: the one served now, resolved once per page run or API request."""
+"""Which data version a question reads: the one served now (store/versions.py decides: CURRENT when it is
+valid, else the newest valid kept version), resolved once per page run or API request."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from indicators.warehouse import NoDataError
-from store.versions import current_version
+from store.versions import served_version as store_served
 
 __all__ = ["NoDataError", "ServingProblem", "served_version", "serving_problem"]
 
 
 @dataclass(frozen=True)
 class ServingProblem:
-    """The pointer names a version that cannot be served (`asked`); `served` is served instead."""
+    """The pointer names a version that cannot be served (`asked`); `served` is served instead, and why."""
 
-    asked: str
+    asked: str | None
     served: str
+    problem_vi: str
+    problem_en: str
 
 
 def served_version() -> str:
-    """The version the app serves; NoDataError when nothing was ever published."""
-    name = current_version()
-    if name is None:
-        raise NoDataError("Chưa có dữ liệu được công bố / No data published yet: python -m cli demo")
-    return name
+    """The version to serve; NoDataError when nothing valid was ever published."""
+    served = store_served()
+    if served.name is None:
+        raise NoDataError(served.problem_en or "Chưa có dữ liệu được công bố / No data published yet: python -m cli demo")
+    return served.name
 
 
 def serving_problem() -> ServingProblem | None:
-    """Whether the served version is a fallback for a damaged one (None: the pointer's version is served)."""
-    return None
+    """Why the served version is not the one the pointer names (None when it is)."""
+    served = store_served()
+    if served.ok or served.name is None:
+        return None
+    return ServingProblem(served.asked, served.name, served.problem_vi or "", served.problem_en or "")

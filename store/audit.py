@@ -40,6 +40,7 @@ from typing import Any
 
 from store.audit_chain import GENESIS, VerifyReport, seal, verify_stream
 from store.bounded_json import bound_json, bound_text
+from store.durable import fsync_dir
 from store.paths import PROJECT_ROOT
 from store.ratelimit import Dropped, SessionRateLimiter
 
@@ -272,7 +273,7 @@ class AuditLog:
         record = _append_record(target, {"time": _stamp(now), **body}, prev)
         path.unlink()
         _tails.pop(path, None)
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
         return record["hash"]
 
     def _expired(self, now: datetime) -> list[Path]:
@@ -292,7 +293,7 @@ class AuditLog:
             if src.exists():
                 os.replace(src, self.directory / f"{ACTIVITY_NAME}.{i + 1}")
         os.replace(self.live, self.directory / f"{ACTIVITY_NAME}.1")
-        _fsync_dir(self.directory)
+        fsync_dir(self.directory)
 
     def _last_hash(self, stream: str) -> str:
         """The hash of the stream's newest record: from the tail of its newest file (cached while unchanged)."""
@@ -431,7 +432,7 @@ def _append_record(path: Path, body: dict, prev: str) -> dict:
     finally:
         os.close(fd)
     if created:
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
     return record
 
 
@@ -521,13 +522,6 @@ def _events(files: list[Path], low: str | None, high: str | None, damaged: list[
                     yield record
 
 
-def _fsync_dir(directory: Path) -> None:
-    """Make a create, a rename or a delete durable (the directory entry itself)."""
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _env_int(name: str, default: int, minimum: int) -> int:

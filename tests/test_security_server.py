@@ -142,3 +142,43 @@ def test_an_api_error_is_an_incident_id_never_a_traceback(dev_server):
     url, _, _ = dev_server
     status, body = get_json(url + "/api/v1/series?indicator=unemployment_rate&from=2026-13")
     assert status == 400 and "Traceback" not in str(body)
+
+
+@pytest.mark.parametrize("damage", ["truncated_parquet", "missing_version", "bad_manifest"])
+def test_a_damaged_served_version_falls_back_to_the_newest_valid_one(tmp_path, demo_version, damage):
+    """The pointer names a damaged version: the server serves the previous valid one, says so on the page,
+    and never shows a traceback (one implementation: store.versions.served_version)."""
+    import json as _json
+    import shutil
+
+    from store.paths import curated_dir
+
+    root = tmp_path / "curated"
+    shutil.copytree(curated_dir() / "versions" / demo_version, root / "versions" / demo_version)
+    (root / "versions" / demo_version / ".served").touch()
+    newer = "29991231T000000000000Z-damaged"
+    shutil.copytree(root / "versions" / demo_version, root / "versions" / newer)
+    manifest = root / "versions" / newer / "manifest.json"
+    doc = _json.loads(manifest.read_text())
+    doc["version"] = newer
+    manifest.write_text(_json.dumps(doc))
+    (root / "CURRENT").write_text(newer)
+    if damage == "truncated_parquet":
+        facts = root / "versions" / newer / doc["tables"]["facts"]["file"]
+        facts.write_bytes(facts.read_bytes()[:1000])
+    elif damage == "missing_version":
+        shutil.rmtree(root / "versions" / newer)
+    else:
+        manifest.write_text("{not json")
+    url, proc = start_server({"HANOI_DEV_MODE": "1", "HANOI_DATA_DIR": str(root),
+                              "HANOI_AUDIT_DIR": str(tmp_path / "audit")})
+    try:
+        status, body = get_json(url + "/api/v1/version")
+        assert status == 200 and body["version"] == demo_version
+        run = _session_run(url)
+        assert run.status == "ok" and not run.exceptions
+        assert any("Đang dùng phiên bản dữ liệu trước" in text for text in run.texts), run.texts
+        assert "metric" in run.kinds, "the figures of the valid version are served"
+        assert not any("Traceback" in text for text in run.texts)
+    finally:
+        stop_server(proc)

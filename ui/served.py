@@ -11,4 +11,11 @@ from service.versions import serving_problem
 def show_fallback_banner(lang: str) -> None:
     problem = serving_problem()
     if problem is not None:
-        st.warning(t("served_fallback", lang, served=problem.served, asked=problem.asked), icon=":material/warning:")
+        if st.session_state.get("_fallback_recorded") != problem.asked:
+            from ui import audit
+
+            st.session_state["_fallback_recorded"] = problem.asked
+            audit.record("incident", params={"kind": "served_fallback", "asked": problem.asked,
+                                             "served": problem.served, "problem": problem.problem_en})
+        st.warning(t("served_fallback", lang, served=problem.served, asked=problem.asked or "–"),
+                   icon=":material/warning:")
