@@ -34,9 +34,11 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from indicators.verdicts import derive_hook
     from pipeline.publish import ensure_demo, publish_demo
 
-    version = ensure_demo(args.end) if args.if_missing else publish_demo(args.end)
+    version = (ensure_demo(args.end, derive=derive_hook) if args.if_missing
+               else publish_demo(args.end, derive=derive_hook))
     print(f"phiên bản đang dùng / current version: {version}")
     return 0
 
@@ -118,12 +120,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     import time
 
+    from indicators.verdicts import derive_hook
     from pipeline.publish import publish_staged
     from store.versions import read_manifest
 
     started = time.perf_counter()
     print("Đang công bố phiên bản mới / publishing a new version ...", flush=True)
-    version = publish_staged(keep=getattr(args, "keep", None) or 5)
+    version = publish_staged(keep=getattr(args, "keep", None) or 5, derive=derive_hook)
     manifest = read_manifest(version)
     rows = {k: v["rows"] for k, v in manifest["tables"].items()}
     print(f"phiên bản đang dùng / current version: {version}  ({time.perf_counter() - started:.1f} s)")
@@ -181,7 +184,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         print(f"phiên bản {version} đã có dự báo và trạng thái / already has its forecasts and verdicts")
         return 0
     print(f"phiên bản đang dùng / current version: {version} (dự báo và trạng thái / forecasts and verdicts: "
-          f"{stats['rows']}, {stats['seconds']} s)")
+          f"{stats.get('rows')}, {stats.get('seconds')} s; {stats.get('total_seconds')} s in all)")
     return 0
 
 

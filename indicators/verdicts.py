@@ -181,10 +181,12 @@ def derive_from_warehouse(wh: Warehouse) -> dict[str, pd.DataFrame]:
     missing = [(code, area) for code in cat.codes for area in fc.data.areas if (code, area) not in present]
     verdict_table = pd.concat(verdicts + [_no_data_frame(missing, months)], ignore_index=True)
     verdict_table["rule_version"] = RULE_VERSION
+    verdict_table["derived_for"] = wh.version
     order = {a: i for i, a in enumerate(fc.data.areas)}
     forecast_table = pd.concat(forecasts, ignore_index=True)
     forecast_table["data_until"] = wh.data_until
     forecast_table["rule_version"] = RULE_VERSION
+    forecast_table["derived_for"] = wh.version
     forecast_table = forecast_table.sort_values(["geo", "indicator"], key=lambda col: col.map(order) if col.name == "geo" else col)
     from indicators.official_forecast import official_forecasts
 
@@ -390,9 +392,13 @@ _lock = threading.Lock()
 
 @lru_cache(maxsize=4)
 def version_tables(version: str) -> dict[str, pd.DataFrame]:
-    """The derived tables of a version: stored ones when the version has them, else computed once here."""
-    tables = read_manifest(version)["tables"]
-    if all(name in tables for name in DERIVED_TABLES):
+    """The derived tables of a version: stored ones when they were derived for it, else computed once here.
+
+    Why the check: a publish builds a new version from the served one's tables, so a version published
+    without the derive hook carries the previous version's tables, made from other data. Those are never
+    read: the verdicts are derived again from this version's own data."""
+    if stored(version):
+        tables = read_manifest(version)["tables"]
         folder = version_path(version)
         return {name: pd.read_parquet(folder / tables[name]["file"]) for name in DERIVED_TABLES}
     with _lock:
@@ -400,8 +406,22 @@ def version_tables(version: str) -> dict[str, pd.DataFrame]:
 
 
 def stored(version: str) -> bool:
-    """Whether the version carries its derived tables (written at publish time)."""
-    return all(name in read_manifest(version)["tables"] for name in DERIVED_TABLES)
+    """Whether the version carries derived tables made from its own data (at publish time)."""
+    tables = read_manifest(version)["tables"]
+    if not all(name in tables for name in DERIVED_TABLES):
+        return False
+    import pyarrow.parquet as pq
+
+    path = version_path(version) / tables[VERDICTS_TABLE]["file"]
+    if "derived_for" not in pq.read_schema(path).names:
+        return False
+    stamp = pq.read_table(path, columns=["derived_for"]).column(0)
+    return len(stamp) > 0 and stamp[0].as_py() == version
+
+
+def derive_hook(version: str) -> dict[str, pd.DataFrame]:
+    """The publish transaction's `derive` argument: the tables of the new (not yet served) version."""
+    return derive_tables(version)
 
 
 @lru_cache(maxsize=4)

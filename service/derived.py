@@ -1,26 +1,25 @@
 """`python -m cli forecast`: add the forecasts and verdicts to a version published without them.
 
-Interim, until the publish transaction calls `indicators.verdicts.derive_tables` itself (then every
-version is published with its derived tables and this step has nothing to do): derives the tables of the
-current version and publishes them with its data as a new version. A few seconds at full size; the
-verdicts are the same as the ones readers compute for a version without them, so serving the new version
-changes no verdict.
+Every publish of the command line passes `indicators.verdicts.derive_hook` to the transaction, so its
+versions have them; this is for a version published otherwise (before, or by another caller): its data
+published again with the tables derived for it. The verdicts are the ones readers compute for a version
+without them, so serving the new version changes no verdict.
 """
 from __future__ import annotations
 
 import time
 
-from indicators.verdicts import derive_tables, stored
+from indicators.verdicts import derive_hook, stored
 from indicators.warehouse import NoDataError
 from pipeline.publish import publish_update
 from store.versions import current_version, read_manifest
 
 
 def publish_derived(version: str | None = None) -> tuple[str, dict]:
-    """Derive the tables of `version` (default: the current one) and publish them with its data.
+    """Publish the served version's data again with its derived tables (through the publish transaction's
+    `derive` hook, so they are derived for the new version itself).
 
-    Returns (served version, stats). Nothing is published when the version already has them, or when
-    another version became current meanwhile (derived tables of older data must not join newer data).
+    Returns (served version, stats). Nothing is published when the version already has them.
     """
     version = version or current_version()
     if version is None:
@@ -28,13 +27,15 @@ def publish_derived(version: str | None = None) -> tuple[str, dict]:
     if stored(version):
         return version, {"published": False, "reason": "already derived"}
     started = time.perf_counter()
-    tables = derive_tables(version)
-    seconds = round(time.perf_counter() - started, 2)
-    if current_version() != version:
-        raise RuntimeError(f"phiên bản {current_version()} được công bố trong lúc tính cho {version}: chạy lại / "
-                           f"version {current_version()} was published while deriving for {version}: run again")
+    timing: dict = {}
+
+    def derive(name: str):
+        t0 = time.perf_counter()
+        tables = derive_hook(name)
+        timing["seconds"] = round(time.perf_counter() - t0, 2)
+        timing["rows"] = {k: len(v) for k, v in tables.items()}
+        return tables
+
     kind = read_manifest(version).get("kind", "data")
-    rows = {name: len(frame) for name, frame in tables.items()}
-    new = publish_update(tables, f"{kind}-verdicts", {"derived": {"from_version": version, "seconds": seconds,
-                                                                   "rows": rows}})
-    return new, {"published": True, "seconds": seconds, "rows": rows}
+    new = publish_update({}, f"{kind}-verdicts", {"derived": {"from_version": version}}, derive=derive)
+    return new, {"published": True, **timing, "total_seconds": round(time.perf_counter() - started, 2)}

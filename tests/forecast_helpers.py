@@ -1,8 +1,8 @@
 """A copy of the session's demo warehouse with its forecasts and verdicts stored, for the forecast, verdict
 and page tests.
 
-The derived tables are computed once per test session (`indicators.verdicts.derive_tables`, as the
-publish step does) and published into a separate data folder, so the other tests keep serving the
+The derived tables are computed once per test session, by the publish transaction's derive hook (as
+every publish of the command line does) and published into a separate data folder, so the other tests keep serving the
 session's plain demo version (whose verdicts readers derive themselves: the same numbers). A test
 switches to it with `data_dir`.
 """
@@ -38,7 +38,7 @@ def data_dir(root: Path):
 @lru_cache(maxsize=1)
 def forecast_version(demo_version: str) -> tuple[Path, str, dict]:
     """(data folder, version with stored derived tables, the tables): built once per session."""
-    from indicators.verdicts import derive_tables
+    from indicators.verdicts import derive_hook, version_tables
     from pipeline.publish import publish_update
 
     root = Path(tempfile.mkdtemp(prefix="hanoi-forecast-"))
@@ -46,6 +46,6 @@ def forecast_version(demo_version: str) -> tuple[Path, str, dict]:
     shutil.copytree(version_path(demo_version), root / "versions" / demo_version)
     (root / "CURRENT").write_text(demo_version, encoding="utf-8")
     with data_dir(root):
-        tables = derive_tables(demo_version)
-        version = publish_update(tables, "demo-verdicts", {"derived": {"from_version": demo_version}})
+        version = publish_update({}, "demo-verdicts", {"derived": {"from_version": demo_version}}, derive=derive_hook)
+        tables = version_tables(version)
     return root, version, tables

@@ -206,3 +206,17 @@ def test_official_series_are_forecast_only_with_five_years_and_their_gaps_are_sh
     short = official[~official["enough"]]
     assert len(short) > 3 and short["probability"].isna().all() and (short["n_points"] < 5).all()
     assert set(official["status"]) <= {"official", "preliminary", "estimate"}
+
+
+def test_tables_carried_over_from_another_version_are_never_read(stored, demo_version):
+    """A publish without the hook copies the served version's tables: made from other data, so readers
+    derive this version's own (the stamp `derived_for` says whose they are)."""
+    from indicators.verdicts import stored as has_own
+    from pipeline.publish import publish_update
+
+    root, version, _ = stored
+    with data_dir(root):
+        assert has_own(version)
+        copy = publish_update({}, "copy-without-hook")  # carries `version`'s tables as they are
+        assert not has_own(copy)
+        assert version_tables(copy)[VERDICTS_TABLE]["derived_for"].iloc[0] == copy
