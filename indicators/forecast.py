@@ -6,27 +6,25 @@ they say. So:
 
 - Scale. Each series is forecast on a scale that respects its bounds: logit for rates in % (no pile-up at
   0% or 100%), log for counts and money, as is for growth rates. All arithmetic below is on that scale.
-- Models. Four closed-form forecasts from an origin o, h periods ahead, all "last value + slope x weight":
-  naive (weight 0), drift (the average change over the last DRIFT_YEARS, weight h), damped drift (weight
-  phi + ... + phi^h, the slope fading by DAMPING_PER_YEAR a year) and their mean. Seasonal series (the
-  sector page's monthly counts) get the seasonal naive and the seasonal naive with the year-on-year drift.
-  Flows judged by their yearly totals are forecast as 12-month sums, which is what the seasonal naive does.
-- Rolling-origin errors. Every origin with at least MIN_TRAIN periods before it is forecast 1..
-  BACKTEST_HORIZON periods ahead and compared with what happened; errors are divided by the series' own
-  yardstick (the mean absolute one-period change up to the origin, as in MASE).
-- Pools. Similar series share calibration: each KPI across the 126 communes is one pool; the city and the
-  two commune groups are pooled by KPI family (`family`). A pool chooses one model (the lowest error
-  relative to naive, averaged over the horizons), so similar series get similar widths, and the width
-  comes from the errors of the forecast shown, never from a model's own claim.
-- Calibration at every cutoff month c, from the errors whose outcome was known by c (nothing later):
-  the spread at horizon h is s * m * sigma(h): s the series' yardstick, sigma(h) = exp(a) * h^beta fitted
-  on the pool's mean absolute scaled errors per horizon (beyond the longest horizon seen, the same power
-  law, beta within BETA_RANGE), m the series' own errors relative to its pool, shrunk towards 1 (a series
-  with few errors borrows from its pool). The shape is the empirical distribution of the pool's
-  standardised errors (re-estimated each quarter and at the last month), so intervals may be skewed and
-  are never assumed normal. An interval, a fan and the probability of meeting a target are all read
-  from this one distribution: a verdict cannot disagree with its probability.
-No Streamlit, no statsmodels: numpy only (statsmodels stays in the evaluation comparison).
+- Models (MODEL_SPECS). Closed forms "last value + slope x weight(h)": naive, 3-year drift, 1-year drift,
+  damped drift (the slope fading by DAMPING_PER_YEAR a year) and the mean of naive, drift and damped.
+  Seasonal series (the sector page's monthly counts) get the seasonal naive, with or without last year's
+  drift. Flows judged by their yearly totals are forecast as 12-month sums (what a seasonal naive does).
+- Rolling-origin errors. Every origin with MIN_TRAIN periods is forecast at BACKTEST_HORIZONS and compared
+  with the outcome; errors are divided by the series' yardstick (its mean absolute one-period change up to
+  the origin, as in MASE). A known break (`break_months`) is not counted as an error.
+- Pools (`PoolFit`). Similar series share a model, chosen at every month by the mean absolute error
+  relative to naive, and a spread curve: sigma(h), the mean absolute scaled error per horizon (older errors
+  counting less, HALF_LIFE_MONTHS), a power law beyond the horizons seen (BETA_RANGE). Each series keeps its
+  yardstick and its own error factor (shrunk towards its pool, PSEUDO_ORIGINS).
+- Shape (`calibrate_shapes`, shared by several pools). The empirical distribution of the errors of the
+  forecasts as they were shown, each divided by the spread predicted for it then, with split-conformal's
+  finite-sample correction for their effective number (`effective_size`): if past spreads proved too
+  narrow, so are none now. Calibrations are trusted after MIN_CHECKED periods of checked forecasts.
+- Everything at a month uses only what was known by then, so the backtest of the intervals shown
+  (`PoolFit.shown_backtest`) is honest, and an interval, a fan and the probability of meeting a target are
+  read from one distribution: a verdict cannot disagree with its probability.
+No Streamlit, no statsmodels: numpy only.
 """
 from __future__ import annotations
 
