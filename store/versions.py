@@ -19,6 +19,7 @@ import shutil
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -39,13 +40,24 @@ def version_path(version: str) -> Path:
     return versions_dir() / version
 
 
-def current_version() -> str | None:
-    """The version the app serves, or None when nothing was ever published."""
-    pointer = curated_dir() / "CURRENT"
+def read_pointer(pointer: Path) -> str | None:
+    """The name a pointer file holds, or None when it is absent or empty."""
     if not pointer.exists():
         return None
     name = pointer.read_text(encoding="utf-8").strip()
     return name or None
+
+
+def write_pointer(pointer: Path, name: str) -> None:
+    """Replace a pointer file in one atomic step (os.replace): readers see the old name or the new one."""
+    tmp = pointer.with_name(f".{pointer.name}-{uuid.uuid4().hex}")
+    tmp.write_text(name, encoding="utf-8")
+    os.replace(tmp, pointer)
+
+
+def current_version() -> str | None:
+    """The version the app serves, or None when nothing was ever published."""
+    return read_pointer(curated_dir() / "CURRENT")
 
 
 def list_versions() -> list[str]:
@@ -77,52 +89,69 @@ def new_version_name(label: str) -> str:
     return f"{stamp}-{label}"
 
 
-def write_version(tables: dict[str, pd.DataFrame], label: str, meta: dict | None = None) -> str:
-    """Write tables as a new, not yet current, version; returns its name."""
-    version = new_version_name(label)
-    root = versions_dir()
+def write_folder(root: Path, name: str, write_files: Callable[[Path], dict], manifest: dict,
+                 key: str = "files") -> Path:
+    """Write a folder under a staging name and rename it into place, so it appears whole or not at all.
+
+    `write_files(staging)` writes the files and returns their manifest entries ({key: {"file", "sha256", ...}}),
+    stored under `key` in manifest.json beside `manifest`'s own keys. Returns the folder.
+    """
     root.mkdir(parents=True, exist_ok=True)
     staging = root / f".staging-{uuid.uuid4().hex}"
     staging.mkdir()
     try:
+        entries = write_files(staging)
+        body = {**manifest, key: entries}
+        (staging / MANIFEST).write_text(json.dumps(body, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.rename(staging, root / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return root / name
+
+
+def verify_folder(folder: Path, key: str = "files") -> dict:
+    """Check every file listed under `key` in the folder's manifest against its checksum; returns the manifest."""
+    path = folder / MANIFEST
+    if not path.exists():
+        raise VersionError(f"{folder.name} has no manifest")
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    for name, entry in manifest[key].items():
+        file = folder / entry["file"]
+        if not file.exists():
+            raise VersionError(f"{folder.name}: {name} is missing (manifest {key})")
+        if file_sha256(file) != entry["sha256"]:
+            raise VersionError(f"{folder.name}: {name} does not match its checksum (manifest {key})")
+    return manifest
+
+
+def write_version(tables: dict[str, pd.DataFrame], label: str, meta: dict | None = None) -> str:
+    """Write tables as a new, not yet current, version; returns its name."""
+    version = new_version_name(label)
+
+    def write_tables(staging: Path) -> dict:
         entries = {}
         for name, frame in tables.items():
             path = staging / f"{name}.parquet"
             frame.to_parquet(path, index=False, row_group_size=122_880)
             entries[name] = {"file": path.name, "rows": int(len(frame)), "sha256": file_sha256(path)}
-        manifest = {
-            "version": version,
-            "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "tables": entries,
-            **(meta or {}),
-        }
-        (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-        os.rename(staging, root / version)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        return entries
+
+    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    write_folder(versions_dir(), version, write_tables, {"version": version, "created_at": created, **(meta or {})},
+                 key="tables")
     return version
 
 
 def verify_version(version: str) -> dict:
     """Check every table file against the manifest's checksum; returns the manifest."""
-    manifest = read_manifest(version)
-    for name, entry in manifest["tables"].items():
-        path = version_path(version) / entry["file"]
-        if not path.exists():
-            raise VersionError(f"{version}: table {name} is missing")
-        if file_sha256(path) != entry["sha256"]:
-            raise VersionError(f"{version}: table {name} does not match its checksum")
-    return manifest
+    return verify_folder(version_path(version), key="tables")
 
 
 def switch_current(version: str) -> None:
     """Point CURRENT at a verified version in one atomic step."""
     verify_version(version)
-    pointer = curated_dir() / "CURRENT"
-    tmp = pointer.with_name(f".CURRENT-{uuid.uuid4().hex}")
-    tmp.write_text(version, encoding="utf-8")
-    os.replace(tmp, pointer)
+    write_pointer(curated_dir() / "CURRENT", version)
 
 
 def prune_versions(keep: int) -> list[str]:
