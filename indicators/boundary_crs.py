@@ -84,9 +84,13 @@ def in_hanoi(bounds: tuple[float, float, float, float]) -> bool:
 
 
 def extent_text(bounds: tuple[float, float, float, float]) -> str:
-    """'x 585000…612000, y 2.28e+06…2.37e+06' for a message."""
+    """'x 585000…612000, y 2275060…2364390' (metres) or 'x 105.28535…106.02013, …' (degrees) for a message."""
     minx, miny, maxx, maxy = bounds
-    return f"x {minx:.6g}…{maxx:.6g}, y {miny:.6g}…{maxy:.6g}"
+
+    def num(v: float) -> str:
+        return f"{v:.0f}" if abs(v) >= 1000 else f"{v:.5f}"
+
+    return f"x {num(minx)}…{num(maxx)}, y {num(miny)}…{num(maxy)}"
 
 
 def to_lonlat_bounds(bounds: tuple[float, float, float, float], crs: CRS | str) -> tuple[float, float, float, float]:

@@ -126,10 +126,8 @@ def _datasets(path: Path) -> list[str]:
         if not shps:
             raise _unsupported(path.name, "thư mục không có tệp .shp / the folder holds no .shp file")
         return shps
-    if suffix == ".zip":
+    if suffix in (".zip", ".kmz"):  # a KMZ is a zip around doc.kml
         return _zip_members(path)
-    if suffix == ".kmz":
-        return [f"/vsizip/{path}"]
     if suffix == ".shp":
         missing = _shapefile_parts_missing({p.name for p in path.parent.iterdir()}, path.name)
         if missing:
