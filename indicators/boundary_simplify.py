@@ -6,7 +6,8 @@ geometry). Simplifying each polygon on its own moves two neighbours' copies of a
 opens slivers between them; GEOS's coverage simplification (``shapely.coverage_simplify``, a
 Visvalingam-Whyatt variant on the shared edges of a valid coverage) simplifies each shared edge once.
 The tolerance is taken from ``TOLERANCES_M`` (metres, in the equal-area projection), the smallest whose
-geometry fits the budget (found by bisection: the size falls as the tolerance grows); coordinates are then rounded to 5 decimals (about 1 m) — the same vertex
+geometry fits the budget (found by bisection: the size falls as the tolerance grows; when none fits, the
+coarsest); coordinates are then rounded to 5 decimals (about 1 m) — the same vertex
 rounds the same way in both neighbours.
 """
 from __future__ import annotations
