@@ -49,7 +49,8 @@ CAPTION_BUILT_VI = "Sơ đồ ranh giới minh họa (không phải ranh giới 
 CAPTION_BUILT_EN = "Schematic boundaries (not official)"
 
 __all__ = ["BoundarySet", "Prepared", "ENV_FILE", "ENV_CODE_PROPERTY", "ENV_CRS", "load_boundaries",
-           "prepare_boundary_file", "save_prepared", "layers_document"]
+           "prepare_boundary_file", "save_prepared", "layers_document", "upload_boundary_file",
+           "UploadOutcome"]
 
 
 @dataclass
@@ -157,6 +158,52 @@ def save_prepared(prepared: Prepared, source: Path, name: str | None = None, cre
             "source_crs": prepared.report.get("source_crs", ""), "code_property": prepared.report.get("code_property")}
     documents = {"browser": prepared.browser, "full": prepared.full, "layers": prepared.layers, "report": prepared.report}
     return boundary_sets.save_boundary_set(documents, Path(source), meta)
+
+
+MAX_UPLOAD_BYTES = 200 << 20  # Streamlit's own upload limit; a larger body is refused before it is written
+
+
+@dataclass
+class UploadOutcome:
+    """What became of an uploaded file: its preparation, the stored set (None: refused) and whether it is served."""
+
+    prepared: Prepared
+    set_id: str | None = None
+    served: bool = False
+
+
+def _safe_name(file_name: str) -> str:
+    """The uploaded file's base name with only harmless characters (its extension tells the format)."""
+    base = Path(str(file_name).replace("\\", "/")).name.strip() or "ranh_gioi"
+    safe = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in base).strip(". ")
+    stem, suffix = Path(safe).stem[:100] or "ranh_gioi", Path(safe).suffix[:10]
+    return stem + suffix
+
+
+def upload_boundary_file(data: bytes, file_name: str, *, name: str | None = None, code_property: str | None = None,
+                         crs: str | None = None, created_by: str = "", serve: bool = True) -> UploadOutcome:
+    """Validate an uploaded boundary file and, if usable, store it as a new set (and serve it when asked).
+
+    Why: the one call below the Data page's upload (the service layer authorizes the administrator and
+    audits around it). A file that fails validation writes nothing and changes nothing: the served set
+    stays. The bytes are prepared from a private temporary folder, under their own (sanitised) name.
+    """
+    import tempfile
+
+    safe = _safe_name(file_name)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return UploadOutcome(Prepared(safe, [
+            f"tệp {safe} lớn quá {MAX_UPLOAD_BYTES >> 20} MB / the file {safe} is larger than {MAX_UPLOAD_BYTES >> 20} MB"]))
+    with tempfile.TemporaryDirectory(prefix="ranh-gioi-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        prepared = prepare_boundary_file(path, code_property=code_property or None, crs=crs or None)
+        if not prepared.ok:
+            return UploadOutcome(prepared)
+        set_id = save_prepared(prepared, path, name=name, created_by=created_by)
+    if serve:
+        boundary_sets.switch_boundary_set(set_id)
+    return UploadOutcome(prepared, set_id, serve)
 
 
 @dataclass
