@@ -98,13 +98,16 @@ def test_file_with_invalid_geometry_falls_back(monkeypatch, tmp_path, built):
     assert "Tệp ranh giới chính thức không dùng được" in " ".join(w.value for w in at.warning)
 
 
-def test_file_with_numeric_codes_falls_back(monkeypatch, tmp_path, built):
+def test_file_with_numeric_codes_is_used_with_its_zeros_back(monkeypatch, tmp_path, built):
+    """A Shapefile-style numeric code (4 for 00004) is padded back (lossless: codes have 5 digits by law)."""
     doc = copy.deepcopy(built)
     for feature in doc["features"]:
         feature["properties"]["code"] = int(feature["properties"]["code"])
+        del feature["id"]
     at = _with_boundary(monkeypatch, _write(tmp_path, "numeric.geojson", doc))
     assert not at.exception
-    assert "Tệp ranh giới chính thức không dùng được" in " ".join(w.value for w in at.warning)
+    assert all("Tệp ranh giới" not in w.value for w in at.warning)
+    assert any("numeric.geojson" in c.value for c in at.caption)
 
 
 def test_real_official_file_when_available(monkeypatch):
