@@ -131,8 +131,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "map_legend_distance": {"vi": "So với mục tiêu", "en": "Vs target"},
     "map_caption": {
-        "vi": "{boundary} · {period} · màu theo {n} lớp (khoảng giá trị ở chú giải); xã, phường màu xám là không có số liệu.",
-        "en": "{boundary} · {period} · {n} colour classes (ranges in the legend); grey communes have no data.",
+        "vi": "{period} · màu theo {n} lớp (khoảng giá trị ở chú giải); xã, phường màu xám là không có số liệu.",
+        "en": "{period} · {n} colour classes (ranges in the legend); grey communes have no data.",
     },
     "map_no_data_list": {"vi": "Không có số liệu ({n}): {names}", "en": "No data ({n}): {names}"},
     "map_hidden_list": {

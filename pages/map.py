@@ -12,7 +12,7 @@ from indicators.queries import Scope
 from indicators.suppression import FLAG, THRESHOLD
 from i18n.formats import decimals_for, fmt_number, fmt_period, fmt_value
 from i18n.strings import t
-from ui.map_view import boundaries, choropleth, class_labels, demand_layer, selected_code
+from ui.map_view import CHART_CONFIG, boundaries, choropleth, class_labels, demand_layer, selected_code
 from ui.scorecard_view import data_status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 
@@ -81,11 +81,14 @@ labels = class_labels(classes, decimals_for(unit, 1.0), lang)
 
 map_col, table_col = st.columns([3, 2])
 with map_col:
-    fig = choropleth(geo, values[["code"]], classes, labels, hover, t("hover_no_data", lang), legend)
+    # the commune to highlight: the last click (its selection is in session state before the chart redraws), else ?xa=
+    highlight = selected_code(st.session_state.get("map")) or st.query_params.get("xa")
+    fig = choropleth(geo, values[["code"]], classes, labels, hover, t("hover_no_data", lang), legend, lang=lang,
+                     selected=highlight)
     if lang == "vi":
         fig.update_layout(separators=",.")
     event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode="points",
-                            config={"displayModeBar": False, "scrollZoom": False})
+                            config=CHART_CONFIG)
     st.caption(t("map_caption", lang, boundary=f"{geo.caption_vi if lang == 'vi' else geo.caption_en} ({geo.attribution})",
                  period=period, n=len(classes.colours)))
     missing = values[values["value"].isna() & ~hidden]
