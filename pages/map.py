@@ -12,7 +12,7 @@ from indicators.queries import Scope
 from indicators.suppression import FLAG, THRESHOLD
 from i18n.formats import decimals_for, fmt_number, fmt_period, fmt_value
 from i18n.strings import t
-from ui.map_view import CHART_CONFIG, boundaries, choropleth, class_labels, demand_layer, selected_code
+from ui.map_view import CHART_CONFIG, boundaries, choropleth, chosen_commune, class_labels, demand_layer, selected_code
 from ui.scorecard_view import data_status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 
@@ -81,8 +81,7 @@ labels = class_labels(classes, decimals_for(unit, 1.0), lang)
 
 map_col, table_col = st.columns([3, 2])
 with map_col:
-    # the commune to highlight: the last click (its selection is in session state before the chart redraws), else ?xa=
-    highlight = selected_code(st.session_state.get("map")) or st.query_params.get("xa")
+    highlight = chosen_commune("map")  # the click (remembered across the redraw it causes), else ?xa=
     fig = choropleth(geo, values[["code"]], classes, labels, hover, t("hover_no_data", lang), legend, lang=lang,
                      selected=highlight)
     if lang == "vi":
@@ -122,6 +121,7 @@ chosen = selected_code(event)
 rows = getattr(getattr(picked, "selection", None), "rows", None)
 if chosen is None and rows:
     chosen = shown_table.iloc[rows[0]]["code"]
+chosen = chosen or highlight
 if chosen:
     name = values.set_index("code").loc[chosen, "name_vi" if lang == "vi" else "name_en"]
     st.page_link("pages/commune.py", label=t("map_open_profile", lang, name=name), icon=":material/location_on:",

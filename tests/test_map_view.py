@@ -37,7 +37,9 @@ def _symbol_layers(fig):
 def test_the_style_fetches_nothing():
     fig = _figure(load_boundaries())
     assert fig.layout.map.style == MAP_STYLE
-    assert "glyphs" not in MAP_STYLE and "sprite" not in MAP_STYLE and MAP_STYLE["sources"] == {}
+    assert "glyphs" not in MAP_STYLE and "sprite" not in MAP_STYLE
+    assert all(source["type"] == "geojson" for source in MAP_STYLE["sources"].values())  # in-memory, nothing fetched
+    assert MAP_STYLE["sources"]  # non-empty: an empty object is dropped on the way and breaks hover and click
     text = fig.to_json()
     assert "http://" not in text and "https://" not in text
     assert all(layer.symbol.icon == "" for layer in _symbol_layers(fig))  # plotly's default icon is on a CDN

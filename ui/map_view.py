@@ -15,7 +15,8 @@ plotly's "white-bg" style would fetch glyphs from a font server as soon as a lab
 symbol layer's default icon from a CDN (hence ``icon=""``).
 
 Public API (stable; pages call only these): ``boundaries``, ``choropleth``, ``class_labels``,
-``CHART_CONFIG``, ``selected_code``, ``payload_bytes``, ``bounds``, ``zoom_for``, ``demand_layer``.
+``CHART_CONFIG``, ``chosen_commune``, ``selected_code``, ``payload_bytes``, ``bounds``, ``zoom_for``,
+``demand_layer``.
 """
 from __future__ import annotations
 
@@ -34,7 +35,10 @@ from store.boundary_sets import current_boundary_set
 from store.reference import load_communes
 
 # Our own MapLibre style: a background only. Without "glyphs", labels are drawn with local fonts.
-MAP_STYLE = {"version": 8, "name": "hanoi-offline", "sources": {},
+MAP_STYLE = {"version": 8, "name": "hanoi-offline",
+             # an empty "sources" object does not reach the browser (it is dropped with other empty values on
+             # the way), and without "sources" MapLibre's style breaks plotly's hover and click: one empty source
+             "sources": {"none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
              "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}]}
 # st.plotly_chart(config=CHART_CONFIG): wheel zoom (labels appear as one zooms) and only the zoom buttons.
 CHART_CONFIG = {"displayModeBar": True, "displaylogo": False, "scrollZoom": True,
@@ -229,6 +233,24 @@ def selected_code(event) -> str | None:
     return None
 
 
+REMEMBERED = "_map_chosen_commune"
+
+
+def chosen_commune(chart_key: str = "map", url_param: str = "xa") -> str | None:
+    """The commune to highlight: the one just clicked on the chart `chart_key`, else the one clicked
+    before, else the URL's ``?xa=``.
+
+    Why remembered here: Streamlit's chart identity includes the figure, so the figure redrawn with the
+    highlight is a new chart whose selection is empty; the click must outlive it. Call it before
+    drawing the chart (the click is in session state at the start of the rerun it causes).
+    """
+    clicked = selected_code(st.session_state.get(chart_key))
+    if clicked:
+        st.session_state[REMEMBERED] = clicked
+    code = st.session_state.get(REMEMBERED) or st.query_params.get(url_param)
+    return str(code) if code else None
+
+
 def demand_layer(demand: pd.DataFrame, status: str | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """The sector-demand layer shaped like `values_by_commune`: all 126 communes, value = % of the
     city's vacancies (NaN where hidden or absent), rank 1 = most demand."""
@@ -242,5 +264,5 @@ def demand_layer(demand: pd.DataFrame, status: str | None, start: pd.Timestamp, 
     return out
 
 
-__all__ = ["CHART_CONFIG", "MAP_STYLE", "boundaries", "bounds", "choropleth", "class_labels", "demand_layer",
+__all__ = ["CHART_CONFIG", "MAP_STYLE", "boundaries", "bounds", "choropleth", "chosen_commune", "class_labels", "demand_layer",
            "orientation_layers", "payload_bytes", "selected_code", "zoom_for"]
