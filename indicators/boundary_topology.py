@@ -166,39 +166,33 @@ def repair_coverage(codes: list[str], metres: np.ndarray) -> TopologyResult:
     owner: list[int | None] = [c[0] if len(c) == 1 else None for c in cover]
     result = TopologyResult(geometries=None)
 
-    # overlaps: faces covered by the same communes, merged where they touch
+    def settle(kind: str, piece, candidate_faces: list[int], who: tuple[str, ...], winner: int | None) -> None:
+        """Record a gap or overlap piece; a sliver's faces go to `winner` (None: not a sliver, not repaired)."""
+        area = float(shapely.area(piece))
+        if winner is not None and _is_sliver(area, 2 * area / max(float(shapely.length(piece)), 1e-9)):
+            for f in candidate_faces:
+                if shapely.intersects(piece, shapely.point_on_surface(faces[f])):
+                    owner[f] = winner
+            result.issues.append(_issue(kind, piece, who, codes[winner]))
+        else:
+            result.issues.append(_issue(kind, piece, who))
+
+    # overlaps: faces covered by the same communes, merged where they touch; a sliver to the smallest code
     by_set: dict[tuple[int, ...], list[int]] = {}
     for f, c in enumerate(cover):
         if len(c) > 1:
             by_set.setdefault(tuple(sorted(c)), []).append(f)
     for members, fs in sorted(by_set.items()):
         for piece in shapely.get_parts(shapely.union_all(faces[fs])):
-            who = tuple(sorted(codes[m] for m in members))
-            area = float(shapely.area(piece))
-            if _is_sliver(area, 2 * area / max(float(shapely.length(piece)), 1e-9)):
-                winner = min(members, key=lambda m: codes[m])
-                for f in fs:
-                    if shapely.intersects(piece, shapely.point_on_surface(faces[f])):
-                        owner[f] = winner
-                result.issues.append(_issue("overlap", piece, who, codes[winner]))
-            else:
-                result.issues.append(_issue("overlap", piece, who))
+            settle("overlap", piece, fs, tuple(sorted(codes[m] for m in members)), min(members, key=lambda m: codes[m]))
 
-    # gaps inside the city: faces nobody covers
+    # gaps inside the city: faces nobody covers; a sliver to the neighbour sharing the longest edge with it
     holes = [f for f, c in enumerate(cover) if not c]
     if holes:
         for piece in shapely.get_parts(shapely.union_all(faces[holes])):
             near = [int(i) for i in tree.query(shapely.buffer(piece, 0.01), predicate="intersects")]
-            who = tuple(sorted(codes[i] for i in near))
-            area = float(shapely.area(piece))
-            if near and _is_sliver(area, 2 * area / max(float(shapely.length(piece)), 1e-9)):
-                winner = max(near, key=lambda i: (_shared_length(piece, metres[i]), -int(codes[i])))
-                for f in holes:
-                    if shapely.intersects(piece, shapely.point_on_surface(faces[f])):
-                        owner[f] = winner
-                result.issues.append(_issue("gap", piece, who, codes[winner]))
-            else:
-                result.issues.append(_issue("gap", piece, who))
+            winner = max(near, key=lambda i: (_shared_length(piece, metres[i]), -int(codes[i]))) if near else None
+            settle("gap", piece, holes, tuple(sorted(codes[i] for i in near)), winner)
 
     # gaps opening onto the city's edge (reported only)
     city = shapely.union_all(metres)
