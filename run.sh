@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Set everything up and start the dashboard on http://localhost:8501 (demo data is built if missing).
+# This is the developer's start: development mode (everyone is the development account), on 127.0.0.1
+# only. A production start (single sign-on or the city's proxy, no development mode): docs/deploy.md.
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup_env.sh
 .venv/bin/python -m cli demo --if-missing
-# The 2030 forecasts take a few minutes the first time: computed in the background, published as a new
-# version that the running app picks up by itself (the Forecast page says so until then).
-mkdir -p data/logs
-nohup .venv/bin/python -m cli forecast --if-missing > data/logs/forecast.log 2>&1 &
-exec .venv/bin/python -m ui.serve run app.py --server.headless true --browser.gatherUsageStats false "$@"
+export HANOI_DEV_MODE=1
+exec .venv/bin/streamlit run app.py --server.address 127.0.0.1 --server.headless true \
+  --browser.gatherUsageStats false "$@"

@@ -9,6 +9,7 @@ benchmarks/results/full.json (budgets: benchmarks/budgets.py; method and figures
 2. the microdata pipeline (ingest throughput, reconciliation time) via benchmarks/pipeline_bench.py;
 3. KPI queries (city, one commune, all 126 communes), DuckDB against pandas on the same data;
 4. every page's server time, cold and warm, and control changes (AppTest);
+4b. the API's latency (scorecard, map) beside its floor (/api/v1/health) on the server below;
 5. a Streamlit server on 127.0.0.1: every page in headless Chromium (main content visible, cold and warm,
    bytes per view), control changes in the browser;
 6. a load test on that server (20 sessions, 2 minutes) with the server's memory;
@@ -33,7 +34,7 @@ RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_OUT = RESULTS / "report.json"
 FULL_OUT = RESULTS / "full.json"
 FULL_DIR = RESULTS / "full"
-SECTIONS = ("build", "forecast", "pipeline", "kpi", "pages", "browser", "load")
+SECTIONS = ("build", "forecast", "pipeline", "kpi", "pages", "api", "browser", "load")
 
 
 def _machine() -> dict:
@@ -64,8 +65,8 @@ def _versions() -> dict:
 
 
 def app_pages() -> list[str]:
-    """The url paths app.py declares (so a page added later and not measured is reported, not missed)."""
-    text = (Path(__file__).resolve().parent.parent / "app.py").read_text(encoding="utf-8")
+    """The url paths dashboard.py declares (so a page added later and not measured is reported, not missed)."""
+    text = (Path(__file__).resolve().parent.parent / "dashboard.py").read_text(encoding="utf-8")
     return re.findall(r'url_path="([^"]+)"', text)
 
 
@@ -135,13 +136,19 @@ def full(args) -> dict:
     section("pages", page_times)
 
     server = None
-    if not {"browser", "load"} <= skip:
+    if not {"api", "browser", "load"} <= skip:
         from benchmarks.server import start_server
 
         server = start_server(data_dir, audit_dir, FULL_DIR / "logs")
         report["server"] = {"url": server.url, "start_ms": server.started_ms, "rss_mb_idle": server.rss_mb(),
                             "log": str(server.log)}
     try:
+        def api():
+            from benchmarks import api_bench
+
+            return api_bench.run(server.url)
+        section("api", api)
+
         def browser():
             from benchmarks import browser_bench
 

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.pandas_baseline import kpi_by_commune_pandas, kpi_monthly_pandas
+from indicators.area import Period
 from indicators.commune_values import values_by_commune
 from indicators.queries import CITY, Scope, kpi_frame
 from indicators.scorecard import build_scorecard
@@ -85,7 +86,7 @@ def run(repeat: int = 20, commune: str = "10417") -> dict:
         "kpi_map_all_communes_pandas": timed(lambda: kpi_by_commune_pandas(facts, communes, wh.catalogue, ratio_codes, month), pandas_repeat),
         "kpi_map_one_kpi_duckdb": timed(lambda: duck_map([MAP_KPI]), repeat),
         "kpi_map_one_kpi_pandas": timed(lambda: kpi_by_commune_pandas(facts, communes, wh.catalogue, [MAP_KPI], month), pandas_repeat),
-        "map_values_by_commune": timed(lambda: values_by_commune(wh, MAP_KPI, "month", month), repeat),
+        "map_values_by_commune": timed(lambda: values_by_commune(wh, MAP_KPI, Period("month", month)), repeat),
     }
     pairs = {"city": "kpi_all_months_city", "commune": "kpi_all_months_commune",
              "map_all_communes": "kpi_map_all_communes", "map_one_kpi": "kpi_map_one_kpi"}

@@ -1,6 +1,6 @@
 """Server time of every page's script run, cold and warm, and of control changes (Streamlit's AppTest).
 
-AppTest runs app.py in this process exactly as the server would for one session (navigation, sidebar,
+AppTest runs dashboard.py in this process exactly as the server would for one session (navigation, sidebar,
 the page), without a browser, so the figures are pure server time.
 - cold: `st.cache_data.clear()` and `st.cache_resource.clear()`, then the page's run (a new session opens
   the default page first, as AppTest must; the caches are cleared after that run, before the page's).
@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 
 from benchmarks.pages import PAGES, PageSpec
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 
 def _session(spec: PageSpec, timeout: float, clear: bool = False) -> tuple[AppTest, float, list[str]]:
@@ -35,7 +35,7 @@ def _session(spec: PageSpec, timeout: float, clear: bool = False) -> tuple[AppTe
         if clear:
             _clear()
         return (at, *_run(at))
-    _run(at)  # AppTest opens the default page first; pages need app.py's run (controls, navigation)
+    _run(at)  # AppTest opens the default page first; pages need the dashboard script (controls, navigation)
     if clear:
         _clear()
     at.switch_page(f"pages/{spec.file}.py")

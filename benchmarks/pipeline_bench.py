@@ -8,6 +8,10 @@
   warehouse folder; `validated_rows_per_s` counts parsing plus pandera checks, `end_to_end_rows_per_s`
   everything from the first byte read to the staged file;
 - `reconcile`: register against BHXH in DuckDB (`pipeline/reconcile.py`), wall-clock seconds;
+- `concurrent_publish`: two `publish_staged` processes at full scale (the full demo warehouse, ~2.2 M fact
+  rows) started so that they overlap: the first holds the publish lock while the second file is ingested
+  and the second publish starts; the figure is what the final served version lost (must be 0 values
+  and 0 log entries) and how long each publish took and waited;
 - `machine`: cores and the load average when the run started (the machine is shared: figures vary).
 `run()` is what `python -m benchmarks --full` calls. Nothing is asserted here: budgets live in
 benchmarks/budgets.py and docs/performance.md.
@@ -59,21 +63,119 @@ def _microdata(out: Path, reuse: bool, register_rows: int, bhxh_rows: int) -> tu
     return micro, {"status": "generated", "seconds": micro.seconds}
 
 
+class _Skip(Exception):
+    """The ingest part was not asked for."""
+
+
+_PUBLISH = ("import json, sys, time\n"
+            "t = time.perf_counter()\n"
+            "from pipeline.publish import publish_staged\n"
+            "v = publish_staged()\n"
+            "print(json.dumps({'version': v, 'seconds': round(time.perf_counter() - t, 2)}))\n")
+
+
+def _lock_held(root: Path) -> bool:
+    import fcntl
+
+    from store.versions import LOCK_NAME
+
+    path = root / LOCK_NAME
+    if not path.exists():
+        return False
+    with path.open("a") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(fh, fcntl.LOCK_UN)
+    return False
+
+
+def concurrent_publishes(end: str = MONTH) -> dict:
+    """Two overlapping full-scale publishes of two halves of the September commune reports; what was lost."""
+    import subprocess
+    import sys
+
+    from pipeline.ingest import ingest_file
+    from pipeline.publish import publish_demo
+    from store.paths import PROJECT_ROOT, SAMPLES_DIR
+    from store.versions import read_manifest, version_path
+
+    work = Path(tempfile.mkdtemp(prefix="publish-bench-"))
+    root = work / "curated"
+    try:
+        with _env(HANOI_DATA_DIR=str(root)):
+            clock = time.perf_counter()
+            base = publish_demo(end=end)
+            base_s = time.perf_counter() - clock
+            sample = (SAMPLES_DIR / "bao_cao_xa_2026-09.csv").read_text(encoding="utf-8-sig").splitlines()
+            halves = {"a": sample[1:64], "b": sample[64:]}
+            files = {}
+            for name, lines in halves.items():
+                files[name] = work / f"half_{name}.csv"
+                files[name].write_text("\n".join([sample[0], *lines]) + "\n", encoding="utf-8")
+            expected = {line.split(";")[0]: float(line.split(";")[3]) for line in sample[1:]}
+            as_of = pd.Timestamp(end)
+            first_ingest = ingest_file(files["a"], as_of=as_of)
+            env = dict(os.environ)
+            clock = time.perf_counter()
+            first = subprocess.Popen([sys.executable, "-c", _PUBLISH], cwd=PROJECT_ROOT, env=env,
+                                     stdout=subprocess.PIPE, text=True)
+            while not _lock_held(root) and first.poll() is None:
+                time.sleep(0.05)
+            second_ingest = ingest_file(files["b"], as_of=as_of)  # while the first publish holds the lock
+            second_start = time.perf_counter() - clock
+            second = subprocess.Popen([sys.executable, "-c", _PUBLISH], cwd=PROJECT_ROOT, env=env,
+                                      stdout=subprocess.PIPE, text=True)
+            out_first, out_second = first.communicate(timeout=900), second.communicate(timeout=900)
+            both_s = time.perf_counter() - clock
+            a, b = json.loads(out_first[0].strip().splitlines()[-1]), json.loads(out_second[0].strip().splitlines()[-1])
+            from store.versions import current_version
+
+            final = current_version()
+            facts = pd.read_parquet(version_path(final) / "facts.parquet")
+            sept = facts[(facts["measure"] == "jobs_loans") & (facts["period"] == pd.Timestamp("2026-09-01"))]
+            served = dict(zip(sept["commune_code"], sept["value"]))
+            lost = sorted(code for code, value in expected.items() if served.get(code) != value)
+            log = pd.read_parquet(version_path(final) / read_manifest(final)["tables"]["ingest_log"]["file"])
+            return {
+                "facts_rows": read_manifest(final)["tables"]["facts"]["rows"], "base_publish_s": round(base_s, 1),
+                "ingested": [first_ingest.accepted, second_ingest.accepted],
+                "first": {**a, "started_at_s": 0.0},
+                "second": {**b, "started_at_s": round(second_start, 2),
+                           "waited_for_lock_s": round(max(0.0, a["seconds"] - second_start), 2)},
+                "both_done_s": round(both_s, 2), "served": final, "served_is_second": final == b["version"],
+                "second_built_on_first": b["version"] > a["version"],
+                "values_expected": len(expected), "values_lost": len(lost), "lost_communes": lost[:10],
+                "log_files_served": sorted(log["file"]), "base": base,
+            }
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def run(out_dir: str | Path = DEFAULT_DIR, reuse: bool = True, register_rows: int = REGISTER_ROWS,
-        bhxh_rows: int = BHXH_ROWS) -> dict:
-    """Generate (or reuse) the microdata, time the register ingest and the reconciliation; returns the figures."""
+        bhxh_rows: int = BHXH_ROWS, parts: tuple[str, ...] = ("ingest", "reconcile", "concurrent")) -> dict:
+    """Generate (or reuse) the microdata, time the register ingest and the reconciliation, run two
+    concurrent full-scale publishes; returns the figures."""
     from pipeline.ingest import ingest_file
     from pipeline.privacy import PseudonymKey
     from pipeline.reconcile import timed_reconcile
 
     out = Path(out_dir)
     report: dict = {"machine": {"cpus": os.cpu_count(), "load_average_at_start": [round(x, 2) for x in os.getloadavg()]}}
+    if "concurrent" in parts:
+        report["concurrent_publish"] = concurrent_publishes()
+        report["machine"]["load_average_after_concurrent"] = [round(x, 2) for x in os.getloadavg()]
+    if not {"ingest", "reconcile"} & set(parts):
+        return report
     micro, how = _microdata(out, reuse, register_rows, bhxh_rows)
     report["microdata"] = {**how, "register_rows": micro.register_rows, "bhxh_rows": micro.bhxh_rows,
                            "register": str(micro.register), "bhxh": str(micro.bhxh)}
 
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     try:
+        if "ingest" not in parts:
+            raise _Skip
         clock = time.perf_counter()
         raw = write_raw(micro, work, bhxh=False)["labour_register"]
         report["raw_csv"] = {"seconds": round(time.perf_counter() - clock, 1), "bytes": raw.stat().st_size}
@@ -93,14 +195,24 @@ def run(out_dir: str | Path = DEFAULT_DIR, reuse: bool = True, register_rows: in
             "note": "validated = parsing + pandera checks; end to end also reads the CSV, hashes every CCCD "
                     "(HMAC-SHA256 in DuckDB) and writes the staged parquet",
         }
+        from pyarrow import csv as pacsv
+
+        clock = time.perf_counter()  # the floor, same file, same run: pyarrow's reader alone, no line checks
+        floor_rows = pacsv.read_csv(raw, parse_options=pacsv.ParseOptions(delimiter=","),
+                                    convert_options=pacsv.ConvertOptions(strings_can_be_null=False)).num_rows
+        report["ingest"]["floor_pyarrow_read_s"] = round(time.perf_counter() - clock, 2)
+        report["ingest"]["floor_rows"] = floor_rows
+    except _Skip:
+        pass
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    frame, seconds = timed_reconcile([micro.register], [micro.bhxh])
-    totals = frame.drop(columns=["period", "commune_code", "sector"]).sum()
-    report["reconcile"] = {"seconds": round(seconds, 2), "register_rows": micro.register_rows,
-                           "bhxh_rows": micro.bhxh_rows, "output_rows": len(frame),
-                           "totals": {k: int(v) for k, v in totals.items()}}
+    if "reconcile" in parts:
+        frame, seconds = timed_reconcile([micro.register], [micro.bhxh])
+        totals = frame.drop(columns=["period", "commune_code", "sector"]).sum()
+        report["reconcile"] = {"seconds": round(seconds, 2), "register_rows": micro.register_rows,
+                               "bhxh_rows": micro.bhxh_rows, "output_rows": len(frame),
+                               "totals": {k: int(v) for k, v in totals.items()}}
     report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     return report
 
@@ -111,8 +223,11 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true", help="reuse microdata already generated with the same size")
     parser.add_argument("--register-rows", type=int, default=REGISTER_ROWS)
     parser.add_argument("--bhxh-rows", type=int, default=BHXH_ROWS)
+    parser.add_argument("--parts", nargs="+", choices=["ingest", "reconcile", "concurrent"],
+                        default=["ingest", "reconcile", "concurrent"], help="what to measure (default: all)")
     args = parser.parse_args()
-    print(json.dumps(run(args.out, args.reuse, args.register_rows, args.bhxh_rows), ensure_ascii=False, indent=2))
+    print(json.dumps(run(args.out, args.reuse, args.register_rows, args.bhxh_rows, tuple(args.parts)),
+                     ensure_ascii=False, indent=2))
 
 
 if __name__ == "__main__":

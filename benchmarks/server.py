@@ -79,14 +79,15 @@ def start_server(data_dir: Path, audit_dir: Path, log_dir: Path, extra_env: dict
                  timeout: float = 120) -> Server:
     """Start `streamlit run app.py` headless on 127.0.0.1 and a free port; returns when /_stcore/health answers."""
     port = free_port()
-    env = {**os.environ, "HANOI_DATA_DIR": str(data_dir), "HANOI_AUDIT_DIR": str(audit_dir), **(extra_env or {})}
+    env = {**os.environ, "HANOI_DATA_DIR": str(data_dir), "HANOI_AUDIT_DIR": str(audit_dir), "HANOI_DEV_MODE": "1",
+           **(extra_env or {})}
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     log_dir.mkdir(parents=True, exist_ok=True)
     log = log_dir / f"streamlit-{port}.log"
     started = time.perf_counter()
     with log.open("w") as fh:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "ui.serve", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
             cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,

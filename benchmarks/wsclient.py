@@ -57,6 +57,10 @@ class RunResult:
     exceptions: list[str] = field(default_factory=list)
     page_not_found: bool = False
     status: str = "ok"
+    texts: list[str] = field(default_factory=list)
+    """The text of every markdown, alert and heading element drawn (what a user would read)."""
+    kinds: list[str] = field(default_factory=list)
+    """The type of every element drawn, in order (metric, dataframe, alert, ...)."""
 
 
 class StreamlitSession:
@@ -114,6 +118,8 @@ class StreamlitSession:
         exceptions: list[str] = []
         not_found = False
         widgets: dict[str, Widget] = {}
+        texts: list[str] = []
+        kinds: list[str] = []
         deadline = started + self.timeout
         while True:
             raw = await asyncio.wait_for(self.ws.recv(), timeout=max(deadline - time.perf_counter(), 0.1))
@@ -132,6 +138,9 @@ class StreamlitSession:
                     first = (time.perf_counter() - started) * 1000
                 el = msg.delta.new_element
                 el_type = el.WhichOneof("type")
+                kinds.append(el_type or "")
+                if el_type in ("markdown", "alert", "heading"):
+                    texts.append(getattr(el, el_type).body)
                 if el_type == "exception":
                     exceptions.append(f"{el.exception.type}: {el.exception.message}"[:500])
                 else:
@@ -150,7 +159,8 @@ class StreamlitSession:
                 self.widgets = widgets or self.widgets
                 return RunResult(ms=(time.perf_counter() - started) * 1000, first_delta_ms=first, bytes=nbytes,
                                  messages=messages, elements=elements, exceptions=exceptions,
-                                 page_not_found=not_found, status=FINISHED.get(status, str(status)))
+                                 page_not_found=not_found, status=FINISHED.get(status, str(status)),
+                                 texts=texts, kinds=kinds)
 
 
 async def clear_server_caches(base_url: str) -> None:

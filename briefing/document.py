@@ -20,14 +20,14 @@ from typing import Callable
 
 import pandas as pd
 
-from service.access import AccessDenied, Principal, kpi_frame_for, scorecard_for
+import service
+from i18n import formats
+from i18n.strings import t as translate
 from indicators.mapclass import NO_DATA, quantile_classes
-from indicators.queries import Scope
 from indicators.scorecard import ScoreRow
-from indicators.suppression import THRESHOLD
-from indicators.targets import CITY
-from indicators.warehouse import Warehouse
-from store.reference import load_communes
+from service import Area, Caller, Period
+from service.access import Principal, place_name
+from service.metadata import RULE_TEXT, THRESHOLD, catalogue, commune_table, data_until
 
 MONTHLY_LAG_DAYS = 45
 """A month's figures are due this many days after the month ends (the registers' reporting cycle)."""
@@ -57,6 +57,19 @@ def data_freshness(data_until: pd.Timestamp, today: pd.Timestamp, lag_days: int 
     return Freshness(data_until=data_until, expected_until=month, stale=late > 0, months_late=max(late, 0))
 
 
+def default_formatters() -> Formatters:
+    """The screens' formatters (i18n.formats, i18n.strings)."""
+    return Formatters(
+        t=translate, number=formats.fmt_number,
+        value=lambda value, ind, lang: formats.fmt_value(value, ind.unit, ind.unit_label(lang), lang,
+                                                         compact=ind.unit == "đồng/tháng"),
+        delta=formats.fmt_delta, target=lambda row, lang: formats.target_text(row.indicator, row.target, lang),
+        period=formats.fmt_period, month=formats.fmt_month, date=formats.fmt_date,
+        moment=lambda ts, lang: formats.format_datetime(ts, lang, "HH:mm dd/MM/yyyy"),
+        percent_of=formats.fmt_percent_of,
+    )
+
+
 # --- the briefing ------------------------------------------------------------------------------
 
 HALF, YEAR = "6thang", "nam"
@@ -77,8 +90,8 @@ class BriefingError(RuntimeError):
 
 @dataclass(frozen=True)
 class Formatters:
-    """Texts and number formats from the UI layer (`ui.briefing_button.ui_formatters`), injected so this
-    module stays below the UI and the briefing prints every figure exactly as the screens do."""
+    """Texts and number formats (i18n/), the same functions the screens use, so the briefing prints every
+    figure exactly as the screens do (`default_formatters`)."""
 
     t: Callable[..., str]
     number: Callable[..., str]
@@ -270,11 +283,8 @@ def _e(text: object) -> str:
     return html.escape(str(text))
 
 
-def _area_name(geo: str, lang: str, fmt: Formatters) -> str:
-    if geo == CITY:
-        return fmt.t("whole_city", lang)
-    row = load_communes().set_index("code").loc[geo]
-    return f"{row['name_vi'] if lang == 'vi' else row['name_en']} ({geo})"
+def _area_name(area: Area, lang: str, fmt: Formatters) -> str:
+    return fmt.t("whole_city", lang) if area.is_city else place_name(area.code, lang)
 
 
 def _kpi_table(rows: list[ScoreRow], lang: str, fmt: Formatters, period: BriefingPeriod) -> str:
@@ -328,35 +338,29 @@ def _plan_line(rows: list[ScoreRow], lang: str, fmt: Formatters) -> str:
     return f"<p>{_e(text.replace('**', ''))}</p>"
 
 
-def _map_section(wh: Warehouse, principal: Principal, geo: str, period: BriefingPeriod, lang: str, fmt: Formatters,
+def _map_section(caller: Caller, area: Area, period: BriefingPeriod, lang: str, fmt: Formatters,
                  geojson: dict | None, caption: str) -> tuple[str, int]:
     t = fmt.t
     if geojson is None:
         return f'<p class="small">{_e(t("briefing_no_map", lang))}</p>', 0
-    ind = wh.catalogue.get(MAP_KPI)
-    start = pd.Timestamp(period.year, 1, 1)
-    note = ""
-    try:
-        frame = kpi_frame_for(principal, wh, [MAP_KPI], Scope(), "ytd", start, period.until, by_commune=True)
-        frame = frame[frame["last_month"] == period.until]
-    except AccessDenied:
-        frame = pd.DataFrame(columns=["commune_code", "value"])
-        note = t("briefing_map_aggregate_only", lang)
-    values = dict(zip(frame["commune_code"].astype(str), frame["value"]))
-    communes = load_communes()
+    ind = catalogue().get(MAP_KPI)
+    frame = service.map_values(caller, MAP_KPI, Period("ytd", period.until))
+    shown = frame.dropna(subset=["value"])
+    values = dict(zip(shown["code"].astype(str), shown["value"]))
+    communes = commune_table()
     codes = communes["code"].tolist()
-    classes = quantile_classes([values.get(c) if values.get(c) == values.get(c) else None for c in codes])
+    classes = quantile_classes([values.get(c) for c in codes])
     fills = {c: classes.colours[k] for c, k in zip(codes, classes.index) if k >= 0}
     names = communes.set_index("code")["name_vi" if lang == "vi" else "name_en"]
     titles = {c: f"{names[c]}: {fmt.value(values[c], ind, lang)}" if c in values else f"{names[c]}: –" for c in codes}
     edges = classes.edges
     legend = [(classes.colours[i], f"{fmt.number(edges[i], lang, 2)} – {fmt.number(edges[i + 1], lang, 2)}")
               for i in range(len(classes.colours))] + [(NO_DATA, t("no_data", lang))]
-    svg = map_svg(geojson, fills, titles, legend, highlight=None if geo == CITY else geo)
+    svg = map_svg(geojson, fills, titles, legend, highlight=area.code if area.is_commune else None)
     heading = f"{ind.name(lang)} · {fmt.period(period.until, period.grain, lang, period.until, period.until.month)}"
-    restricted = "" if principal.sees_all_communes else f'<p class="small">{_e(t("briefing_map_restricted", lang))}</p>'
-    return (f'<h3>{_e(heading)}</h3><div class="map">{svg}</div><p class="small">{_e(caption)}</p>{restricted}'
-            f'{f"<p class=small>{_e(note)}</p>" if note else ""}', len(frame))
+    restricted = "" if caller.principal.sees_all_communes else f'<p class="small">{_e(t("briefing_map_restricted", lang))}</p>'
+    return (f'<h3>{_e(heading)}</h3><div class="map">{svg}</div><p class="small">{_e(caption)}</p>{restricted}',
+            len(shown))
 
 
 def _point_labels(ind, values: list[float], lang: str, fmt: Formatters) -> tuple[list[str], str]:
@@ -369,12 +373,12 @@ def _point_labels(ind, values: list[float], lang: str, fmt: Formatters) -> tuple
     return [fmt.number(v, lang, decimals) for v in values], ind.unit_label(lang)
 
 
-def _trend_section(wh: Warehouse, principal: Principal, scope: Scope, geo: str, period: BriefingPeriod,
-                   rows: list[ScoreRow], lang: str, fmt: Formatters) -> tuple[str, int]:
+def _trend_section(caller: Caller, area: Area, period: BriefingPeriod, rows: list[ScoreRow], lang: str,
+                   fmt: Formatters) -> tuple[str, int]:
     """The same months of each year (Jan–Jun or the whole year), so every point compares like with like."""
-    codes = [c for c in TREND_KPIS if c in wh.catalogue.codes]
+    codes = tuple(c for c in TREND_KPIS if c in catalogue().codes)
     start = pd.Timestamp(period.year - TREND_YEARS + 1, 1, 1)
-    frame = kpi_frame_for(principal, wh, codes, scope, "ytd", start, period.until)
+    frame = service.series(caller, codes, area, "ytd", start, period.until)
     frame = frame[frame["last_month"].dt.month == period.until.month].dropna(subset=["value"])
     by_code = {r.indicator.code: r for r in rows}
     charts = []
@@ -382,7 +386,7 @@ def _trend_section(wh: Warehouse, principal: Principal, scope: Scope, geo: str, 
         series = frame[frame["indicator"] == code].sort_values("last_month")
         if len(series) < 2:
             continue
-        ind = wh.catalogue.get(code)
+        ind = catalogue().get(code)
         target = by_code[code].target if code in by_code else None
         threshold = target.threshold if target is not None else None
         if threshold is not None and ind.kind == "count" and period.kind == HALF:
@@ -403,13 +407,13 @@ def _trend_section(wh: Warehouse, principal: Principal, scope: Scope, geo: str, 
     return f'<p class="small">{_e(span)}</p><div class="grid">{"".join(charts)}</div>', len(frame)
 
 
-def _forecast_section(forecasts: dict | None, rows: list[ScoreRow], geo: str, lang: str, fmt: Formatters) -> str:
+def _forecast_section(forecasts: dict, rows: list[ScoreRow], lang: str, fmt: Formatters) -> str:
     if not forecasts:
         return f'<p class="small">{_e(fmt.t("briefing_no_forecasts", lang))}</p>'
     t = fmt.t
     body = []
     for row in rows:
-        rec = forecasts.get((row.indicator.code, geo))
+        rec = forecasts.get(row.indicator.code)
         if not rec or rec.get("value_2030") is None:
             continue
         ind = row.indicator
@@ -426,60 +430,66 @@ def _forecast_section(forecasts: dict | None, rows: list[ScoreRow], geo: str, la
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
-def _data_section(wh: Warehouse, rows: list[ScoreRow], lang: str, fmt: Formatters, today: pd.Timestamp,
-                  principal: Principal) -> str:
+def _data_section(caller: Caller, rows: list[ScoreRow], lang: str, fmt: Formatters, today: pd.Timestamp) -> str:
     t = fmt.t
-    manifest = wh.manifest
-    published = pd.Timestamp(manifest["created_at"]) if manifest.get("created_at") else None
-    fresh = data_freshness(wh.data_until, today)
+    principal: Principal = caller.principal
+    info = service.version_info(caller)
+    until = data_until(info.version)
+    published = info.created_at
+    fresh = data_freshness(until, today)
     statuses = pd.Series([r.data_status for r in rows if r.data_status]).value_counts()
     mix = ", ".join(f"{t('data_' + s, lang)}: {n}" for s, n in statuses.items())
     sources = sorted({(r.source, r.vintage) for r in rows if r.source}, key=lambda x: str(x[0]))
     items = "".join(f"<li>{_e(s)} ({_e(t('published_on', lang))} {_e(fmt.date(v, lang))})</li>" for s, v in sources)
-    stale = (f'<div class="stale">{_e(t("wall_stale", lang, until=fmt.month(wh.data_until, lang), expected=fmt.month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
+    stale = (f'<div class="stale">{_e(t("wall_stale", lang, until=fmt.month(until, lang), expected=fmt.month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
              if fresh.stale else "")
-    return (f"{stale}<p>{_e(t('briefing_data_line', lang, version=wh.version, published=fmt.moment(published, lang), until=fmt.month(wh.data_until, lang)))}</p>"
+    return (f"{stale}<p>{_e(t('briefing_data_line', lang, version=info.version, published=fmt.moment(published, lang), until=fmt.month(until, lang)))}</p>"
             f"<p>{_e(t('briefing_status_mix', lang, mix=mix or '–'))}</p><h3>{_e(t('source', lang))}</h3><ul>{items}</ul>"
             f"<p class='small'>{_e(t('briefing_access_note', lang, user=principal.user, role=t('role_' + principal.role, lang)))}</p>")
 
 
-def build_briefing(wh: Warehouse, principal: Principal, geo: str, period: BriefingPeriod, lang: str,
-                   fmt: Formatters, *, geojson: dict | None = None, boundary_caption: str = "",
-                   forecasts: dict | None = None, rule_text: str = "", now: pd.Timestamp | None = None) -> Briefing:
-    """The briefing for the city (`geo='city'`) or one commune, read as `principal` (AccessDenied applies).
-
-    `geojson` draws the map (None: no map), `forecasts` is the version's forecast index keyed by
-    (indicator, geo) (None: no forecast section), `rule_text` explains the status rule.
+def build_briefing(caller: Caller, area: Area, period: BriefingPeriod, lang: str, *, geojson: dict | None = None,
+                   boundary_caption: str = "", now: pd.Timestamp | None = None,
+                   fmt: Formatters | None = None) -> Briefing:
+    """The briefing for the city or one commune, read through the service layer as `caller` (its reads
+    authorized and protected like any page's; AccessDenied applies). `geojson` draws the map (None: no map).
     """
-    if period.until > wh.data_until:
-        raise BriefingError(f"{period.slug}: no data yet / chưa có số liệu (data until {wh.data_until:%Y-%m})")
+    fmt = fmt or default_formatters()
+    version = caller.version or service.version_info(caller).version
+    until = data_until(version)
+    if period.until > until:
+        raise BriefingError(f"{period.slug}: no data yet / chưa có số liệu (data until {until:%Y-%m})")
     now = pd.Timestamp.now(tz="UTC") if now is None else pd.Timestamp(now)
     t = fmt.t
-    scope = Scope() if geo == CITY else Scope(communes=(geo,))
-    rows = scorecard_for(principal, wh, scope, period.grain, period.until, geo)
-    area = _area_name(geo, lang, fmt)
+    principal = caller.principal
+    rows = service.scorecard(caller, area, Period(period.grain, period.until))
+    name = _area_name(area, lang, fmt)
     kind_title = t("briefing_title_half" if period.kind == HALF else "briefing_title_year", lang, year=period.year)
-    title = f"{kind_title} — {area}"
-    map_html, map_rows = _map_section(wh, principal, geo, period, lang, fmt, geojson, boundary_caption)
-    trend_html, trend_rows = _trend_section(wh, principal, scope, geo, period, rows, lang, fmt)
+    title = f"{kind_title} — {name}"
+    map_html, map_rows = _map_section(caller, area, period, lang, fmt, geojson, boundary_caption)
+    trend_html, trend_rows = _trend_section(caller, area, period, rows, lang, fmt)
+    forecast_rows = service.forecasts(caller, area)
+    forecasts = {rec["indicator"]: {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()}
+                 for rec in forecast_rows.to_dict("records")}
     demo = any(r.data_status == "demo" for r in rows)
     today = now.tz_convert("Asia/Ho_Chi_Minh").tz_localize(None) if now.tzinfo else now
+    rule_text = RULE_TEXT[lang]
     body = [
         f"<h1>{_e(kind_title)}</h1>",
-        f"<div class='meta'><b>{_e(area)}</b> · {_e(t('briefing_generated', lang, moment=fmt.moment(now, lang), user=principal.name or principal.user))}</div>",
+        f"<div class='meta'><b>{_e(name)}</b> · {_e(t('briefing_generated', lang, moment=fmt.moment(now, lang), user=principal.name or principal.user))}</div>",
         f"<div class='demo'>{_e(t('demo_banner', lang).replace('**', ''))}</div>" if demo else "",
         f"<h2>1. {_e(t('briefing_h_summary', lang))}</h2>", _summary(rows, lang, fmt), _plan_line(rows, lang, fmt),
         f"<h2>2. {_e(t('briefing_h_kpis', lang))}</h2>", _kpi_table(rows, lang, fmt, period),
         f"<h2>3. {_e(t('briefing_h_map', lang))}</h2>", map_html,
         f"<h2>4. {_e(t('briefing_h_trends', lang))}</h2>", trend_html or f"<p class='small'>{_e(t('no_data', lang))}</p>",
-        f"<h2>5. {_e(t('briefing_h_forecasts', lang))}</h2>", _forecast_section(forecasts, rows, geo, lang, fmt),
-        f"<h2>6. {_e(t('briefing_h_data', lang))}</h2>", _data_section(wh, rows, lang, fmt, today, principal),
-        f"<footer>{_e(rule_text.replace('**', '').replace('*', ''))}</footer>" if rule_text else "",
+        f"<h2>5. {_e(t('briefing_h_forecasts', lang))}</h2>", _forecast_section(forecasts, rows, lang, fmt),
+        f"<h2>6. {_e(t('briefing_h_data', lang))}</h2>", _data_section(caller, rows, lang, fmt, today),
+        f"<footer>{_e(rule_text.replace('**', '').replace('*', ''))}</footer>",
     ]
     document = (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8"><title>{_e(title)}</title>'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1"><style>{CSS}</style></head>'
                 f'<body>{"".join(body)}</body></html>')
-    stem = f"bao-cao-{period.slug}-{geo}-{lang}"
+    stem = f"bao-cao-{period.slug}-{area.key}-{lang}"
     return Briefing(html=document, title=title, file_stem=stem, rows=rows,
                     rows_read=sum(r.has_data for r in rows) + map_rows + trend_rows)
 

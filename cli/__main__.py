@@ -17,9 +17,11 @@ EPILOG = """ví dụ / examples:
   python -m cli ingest data/samples            nạp mọi mẫu / ingest every sample file
   python -m cli ingest bao_cao.xlsx --template commune_jobs --publish
   python -m cli validate data/samples/broken   chỉ kiểm tra, không ghi / check only, write nothing
+  python -m cli ingest bao_cao.csv --confirm-outliers "Ngày hội việc làm lớn, đã xác minh với xã"
   python -m cli publish                        công bố phiên bản mới / publish a new version
   python -m cli status                         phiên bản đang dùng / versions and staging
   python -m cli rollback                       quay lại phiên bản trước / serve the previous version
+  python -m cli audit verify                   kiểm tra chuỗi hash của nhật ký / check the audit trail's chains
 """
 
 
@@ -87,7 +89,8 @@ def _print_summary(reports: list, dry_run: bool) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     from pipeline.ingest import ingest_files
 
-    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=False, progress=not args.quiet)
+    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=False, progress=not args.quiet,
+                           confirm_outliers=args.confirm_outliers, period_format=args.period_format)
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2, default=str))
         code = 2 if any(r.reasons.get("missing_key") for r in reports) else (1 if any(not r.ok for r in reports) else 0)
@@ -104,7 +107,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from pipeline.ingest import ingest_files
 
-    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=True, progress=not args.quiet)
+    reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=True, progress=not args.quiet,
+                           confirm_outliers=args.confirm_outliers, period_format=args.period_format)
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2, default=str))
         return 1 if any(not r.ok for r in reports) else 0
@@ -129,21 +133,37 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    """Every kept version verified; exit 1 when any is damaged or the served one is not the one CURRENT names."""
     from pipeline.publish import status_report
 
     report = status_report()
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
-        return 0
+        return 0 if report["ok"] else 1
     for v in report["versions"]:
-        mark = "*" if v["current"] else " "
-        print(f"{mark} {v['version']}  created {v['created_at']}  kind {v.get('kind')}  data until {v.get('data_until')}"
-              f"  rows {v['rows']}")
-    if report["current"] is None:
+        mark = "*" if v["served"] else ("!" if v["problem"] else " ")
+        state = ("HỎNG / DAMAGED" if v["problem"] else
+                 "chưa từng dùng / never served" if v["never_served"] else "ok")
+        print(f"{mark} {v['version']}  [{state}]  created {v['created_at']}  kind {v.get('kind')}  "
+              f"data until {v.get('data_until')}  rows {v['rows']}")
+        if v["problem"]:
+            print(f"    lỗi / problem: {v['problem']}")
+    if report["served_problem_en"]:
+        print(f"! {report['served_problem_vi']}")
+        print(f"! {report['served_problem_en']}")
+    if report["never_served"]:
+        print("Phiên bản chưa từng được dùng (lần công bố bị dừng trước khi chuyển) sẽ bị xóa ở lần công bố sau / "
+              f"never-served versions (a publish died before the switch), removed by the next publish: "
+              f"{', '.join(report['never_served'])}")
+    if report["current"] is None and not report["versions"]:
         print("chưa có phiên bản nào được công bố / no version published yet")
     print(f"tệp đã nạp vào vùng chờ / files ingested into staging: {report['ingested_files']}"
           + (f" (lần cuối / last {report['last_ingest']})" if report["last_ingest"] else ""))
-    return 0
+    if report["damaged"]:
+        print(f"{len(report['damaged'])} phiên bản bị hỏng / damaged version(s): {', '.join(report['damaged'])}. "
+              "Hãy `python -m cli rollback` về một phiên bản tốt hoặc công bố lại / roll back to a good version or "
+              "publish again.")
+    return 0 if report["ok"] else 1
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
@@ -194,6 +214,105 @@ def cmd_microdata(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit_log(args: argparse.Namespace):
+    from store.audit import AuditLog, default_log
+
+    log = default_log()
+    return AuditLog(args.dir, log.max_bytes, log.keep, log.retention_days, log.limiter) if args.dir else log
+
+
+def _anchors(values: list[str]) -> dict[str, list[str]]:
+    from store.audit import STREAMS
+
+    anchors: dict[str, list[str]] = {}
+    for value in values:
+        stream, sep, digest = value.partition("=")
+        if not sep or not digest.strip() or stream not in STREAMS:
+            raise SystemExit(f"--anchor {value!r}: cần dạng LUỒNG=HASH, LUỒNG là {' hoặc '.join(STREAMS)} / "
+                             f"expected STREAM=HASH with STREAM one of {', '.join(STREAMS)}")
+        anchors.setdefault(stream, []).append(digest.strip())
+    return anchors
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    """Check the audit trail's hash chains; exit 1 on the first broken link or a kept hash gone missing."""
+    import dataclasses
+
+    log = _audit_log(args)
+    report = log.verify(_anchors(args.anchor))
+    if args.json:
+        print(json.dumps(dataclasses.asdict(report) | {"ok": report.ok}, ensure_ascii=False, indent=2))
+        return 0 if report.ok else 1
+    starts = {"empty": "trống / empty", "genesis": "từ sự kiện đầu tiên / from the first event ever",
+              "retention": "sau các tệp cũ do nhật ký xoá theo hạn lưu giữ hoặc dung lượng / after older files "
+                           "removed by the log (retention or rotation)",
+              "broken": "KHÔNG RÕ / UNEXPLAINED"}
+    print(f"Nhật ký / audit trail: {log.directory}")
+    for s in report.streams:
+        print(f"{s.stream}: {_n(s.events)} sự kiện hợp lệ / events verified, {_n(s.files)} tệp / files, "
+              f"{_n(s.damaged)} dòng hỏng bỏ qua / damaged lines skipped")
+        print(f"  bắt đầu / start: {starts[s.start]}" + (f" ({', '.join(s.removed)})" if s.removed else ""))
+        if s.head:
+            label = "hash cuối còn khớp / last hash that holds" if s.broken else "hash mới nhất / newest hash"
+            print(f"  {label}: {s.head}")
+        if s.broken:
+            print(f"  CHUỖI BỊ ĐỨT / CHAIN BROKEN: {s.broken.file} dòng / line {s.broken.line}: {s.broken.reason}")
+        for digest in s.anchors_missing:
+            print(f"  HASH ĐÃ LƯU KHÔNG CÒN TRONG CHUỖI / KEPT HASH NOT IN THE CHAIN: {digest} "
+                  "(dòng mới nhất bị cắt hoặc chuỗi bị ghi lại / newest lines cut or chain rewritten)")
+    if report.legacy_events:
+        print(f"nhật ký cũ trước chuỗi / log from before the chain: {_n(report.legacy_events)} dòng / lines in "
+              f"{', '.join(report.legacy_files)} (không kiểm được / cannot be checked)")
+    print("Kết quả / result: " + ("nguyên vẹn / intact" if report.ok else "BỊ SỬA ĐỔI / TAMPERED"))
+    return 0 if report.ok else 1
+
+
+def cmd_audit_head(args: argparse.Namespace) -> int:
+    """Print each stream's newest hash, to be kept outside this server.
+
+    Why: a hash chain proves that nothing was changed inside it, but cutting off its newest lines (or
+    rewriting the folder from some point on) leaves a shorter chain that is still valid. A hash kept
+    elsewhere (a ticket, a mail, another server) is checked later with `audit verify --anchor STREAM=HASH`.
+    """
+    heads = _audit_log(args).head()
+    if args.json:
+        print(json.dumps({k: (None if h is None else {"hash": h.hash, "time": h.time, "file": h.file})
+                          for k, h in heads.items()}, ensure_ascii=False, indent=2))
+        return 0
+    for stream, h in heads.items():
+        print(f"{stream}\t{h.hash}\t{h.time}\t{h.file}" if h else f"{stream}\t-\t(trống / empty)")
+def cmd_token(args: argparse.Namespace) -> int:
+    """A new machine token: printed once; the access file keeps only its SHA-256."""
+    import secrets
+
+    from service.access import ROLES, TOKEN_PREFIX, token_hash
+
+    if args.role not in ROLES:
+        print(f"vai trò / role must be one of {ROLES}", file=sys.stderr)
+        return 2
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    print(f"token (chỉ hiện một lần / shown once): {token}")
+    print("thêm vào tệp phân quyền / add to the access file (HANOI_ACCESS_FILE):")
+    print(f"[tokens.{args.name}]\nsha256 = \"{token_hash(token)}\"\nrole = \"{args.role}\"")
+    if args.commune:
+        print(f"commune = \"{args.commune}\"")
+    return 0
+
+
+def cmd_access(args: argparse.Namespace) -> int:
+    """Check the access file the server would read; print every problem."""
+    from service.access import AccessConfigError, access_file, load_access
+
+    try:
+        config = load_access(dev_mode=False)
+    except AccessConfigError as exc:
+        print(f"tệp phân quyền không hợp lệ / the access file is not valid: {exc}", file=sys.stderr)
+        return 1
+    print(f"{access_file()}: {len(config.users)} người dùng / users, {len(config.tokens)} token; "
+          f"vai trò mặc định / default role: {config.default_role}")
+    return 0
+
+
 # ---- the parser ---------------------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m cli", description=DESCRIPTION, epilog=EPILOG,
@@ -207,6 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--as-of", help="tháng mới nhất được phép, YYYY-MM (mặc định: tháng này) / latest allowed month")
         p.add_argument("--quiet", action="store_true", help="không hiện thanh tiến trình / no progress bar")
         p.add_argument("--json", action="store_true", help="in kết quả dạng JSON / print the reports as JSON")
+        p.add_argument("--period-format", choices=["MM/YYYY", "DD/MM/YYYY", "MM/DD/YYYY"],
+                       help="cách tệp ghi ngày, khi ngày/tháng có thể đảo / how the file writes dates when day and "
+                            "month could be swapped (default: the template's, MM/YYYY: ambiguous dates are refused)")
+        p.add_argument("--confirm-outliers", metavar="LÝ DO / REASON",
+                       help="nhận các giá trị thay đổi bất thường, với lý do (ghi vào nhật ký nạp) / accept values "
+                            "flagged as month-on-month outliers, with the reason (kept in the ingest log); hard "
+                            "limits can never be confirmed")
 
     p = sub.add_parser("reference", help="rebuild data/reference/communes.csv and commune_lineage.csv from vietnamadminunits")
     p.set_defaults(func=cmd_reference)
@@ -246,6 +372,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--bhxh-rows", type=int, default=2_300_000)
     p.add_argument("--raw", action="store_true", help="also write raw CSVs with synthetic CCCDs")
     p.set_defaults(func=cmd_microdata)
+    p = sub.add_parser("audit", help="check the audit trail's hash chains (verify) or print their newest hashes (head)")
+    audit = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")
+    for name, func, text in (("verify", cmd_audit_verify, "check every link; exit 1 on a broken chain"),
+                             ("head", cmd_audit_head, "print each stream's newest hash, to keep elsewhere")):
+        q = audit.add_parser(name, help=text, description=func.__doc__)
+        q.add_argument("--dir", help="thư mục nhật ký (mặc định HANOI_AUDIT_DIR) / audit folder")
+        q.add_argument("--json", action="store_true")
+        if name == "verify":
+            q.add_argument("--anchor", action="append", default=[], metavar="STREAM=HASH",
+                           help="a hash printed earlier by `audit head`; it must still be in the chain")
+        q.set_defaults(func=func)
+    p = sub.add_parser("token", help="create a machine token for the API (the IOC's server-to-server pulls)")
+    tokens = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = tokens.add_parser("create", help="print a new token once and its access-file entry")
+    create.add_argument("--name", required=True, help="a name for the token, e.g. ioc")
+    create.add_argument("--role", default="leader", help="leader (default), analyst, commune_official or viewer")
+    create.add_argument("--commune", help="a 5-digit commune code, for a commune_official token")
+    create.set_defaults(func=cmd_token)
+    p = sub.add_parser("access", help="check the access file (users, roles, tokens)")
+    access = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    access.add_parser("check", help="parse and check the access file the server reads").set_defaults(func=cmd_access)
     return parser
 
 

@@ -6,6 +6,8 @@ import math
 import pandas as pd
 from babel.numbers import format_decimal
 
+from i18n.strings import t
+
 LOCALES = {"vi": "vi_VN", "en": "en_US"}
 MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -130,3 +132,26 @@ def month_name(month: int, lang: str = "vi") -> str:
     from babel.dates import get_month_names
 
     return str(get_month_names("wide", locale=LOCALES[lang])[month])
+
+
+# --- KPI values and targets as text (an indicator of the catalogue, a target of indicators.targets) ---
+def value_text(ind, value: float | None, lang: str) -> str:
+    """A KPI value with its unit, compact: '2,12%', '188.875 người', '12,4 triệu đồng/tháng'."""
+    return fmt_value(value, ind.unit, ind.unit_label(lang), lang, compact=True)
+
+
+def target_text(ind, target, lang: str) -> str:
+    """'< 2,5%', '75–80%', '≥ 180.000 người/năm' (without the 'Mục tiêu 2030' prefix)."""
+    if target is None:
+        return t("no_target", lang)
+    unit, label = ind.unit, ind.unit_label(lang)
+    if target.direction == "lower":
+        text = f"< {fmt_value(target.high, unit, label, lang)}"
+    elif target.low is not None and target.high is not None:
+        low = fmt_value(target.low, unit, label, lang).replace(label, "").strip()
+        text = f"{low}–{fmt_value(target.high, unit, label, lang)}"
+    else:
+        text = f"≥ {fmt_value(target.low, unit, label, lang)}"
+    if ind.kind == "count" and not unit.startswith("%") and ind.code != "active_enterprises":
+        text += t("per_year", lang)
+    return text

@@ -92,8 +92,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_year_ago": {"vi": "Cùng kỳ năm trước", "en": "Same period last year"},
     "col_source": {"vi": "Nguồn", "en": "Source"},
     "invalid_param": {
-        "vi": "Giá trị “{value}” của tham số “{param}” trong đường dẫn không hợp lệ; đã dùng mặc định.",
-        "en": "The link's value “{value}” for “{param}” is not valid; the default is used instead.",
+        "vi": "Giá trị {value} của tham số {param} trong đường dẫn không hợp lệ; đã dùng mặc định.",
+        "en": "The link's value {value} for {param} is not valid; the default is used instead.",
     },
     "no_warehouse": {
         "vi": "Chưa có dữ liệu được công bố. Chạy `python -m cli demo` (lệnh chạy ứng dụng tự làm việc này).",
@@ -741,13 +741,42 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # --- access, audit, wall, briefings (issue 6) ---
     "access_file_error": {
-        "vi": "Tệp phân quyền không hợp lệ, ứng dụng dừng để không lộ dữ liệu: {error}",
-        "en": "The access file is not valid; the app stops rather than expose data: {error}",
+        "vi": "Tệp phân quyền không hợp lệ, ứng dụng dừng để không lộ dữ liệu. Người quản trị kiểm tra tệp bằng "
+              "lệnh `python -m cli access check`.",
+        "en": "The access file is not valid; the app stops rather than expose data. An administrator can check the "
+              "file with `python -m cli access check`.",
     },
     "commune_not_allowed": {
-        "vi": "Tài khoản của bạn không được xem số liệu chi tiết của xã/phường {code}; đang hiển thị số liệu được phép.",
-        "en": "Your account may not see the detail of commune {code}; showing what you may see instead.",
+        "vi": "Tài khoản của bạn không được xem số liệu chi tiết của {place}; đang hiển thị số liệu được phép.",
+        "en": "Your account may not see the detail of {place}; showing what you may see instead.",
     },
+    "no_identity_configured": {
+        "vi": "**Chưa cấu hình đăng nhập, nên không hiển thị số liệu.** Người quản trị cần cấu hình đăng nhập một lần "
+              "(OIDC của thành phố, hoặc proxy tin cậy), xem docs/deploy.md; khi phát triển trên máy cá nhân, chạy "
+              "`./run.sh` (bật chế độ phát triển, chỉ nghe trên 127.0.0.1).",
+        "en": "**No sign-in is configured, so no figures are shown.** An administrator configures sign-in once (the "
+              "city's OIDC, or a trusted proxy), see docs/deploy.md; for development on one machine, run `./run.sh` "
+              "(development mode, listening on 127.0.0.1 only).",
+    },
+    "sign_in_needed": {
+        "vi": "Hãy đăng nhập bằng tài khoản của thành phố để xem số liệu.",
+        "en": "Please sign in with your city account to see the figures.",
+    },
+    "incident": {
+        "vi": "Đã xảy ra lỗi khi hiển thị trang này. Mã sự cố: **{incident}** — hãy gửi mã này cho bộ phận hỗ trợ; "
+              "số liệu không bị thay đổi.",
+        "en": "Something went wrong while showing this page. Incident id: **{incident}** — please send it to "
+              "support; no data was changed.",
+    },
+    "served_fallback": {
+        "vi": "**Đang dùng phiên bản dữ liệu trước ({served}).** Phiên bản mới nhất ({asked}) bị hỏng nên không được "
+              "dùng; bộ phận dữ liệu đã được ghi nhận sự cố.",
+        "en": "**Serving the previous data version ({served}).** The newest one ({asked}) is damaged and is not "
+              "used; the incident has been recorded for the data team.",
+    },
+    "download_xlsx": {"vi": "Tải Excel (XLSX)", "en": "Download Excel (XLSX)"},
+    "download_parquet": {"vi": "Tải Parquet", "en": "Download Parquet"},
+
     "role_leader": {"vi": "Lãnh đạo", "en": "Leader"},
     "role_analyst": {"vi": "Chuyên viên phân tích", "en": "Analyst"},
     "role_commune_official": {"vi": "Cán bộ xã/phường", "en": "Commune official"},
@@ -756,10 +785,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "sign_in": {"vi": "Đăng nhập", "en": "Sign in"},
     "sign_out": {"vi": "Đăng xuất", "en": "Sign out"},
     "dev_mode_banner": {
-        "vi": "**Chế độ phát triển:** chưa cấu hình đăng nhập; đang dùng tài khoản giả lập **{user}** ({role}). "
-              "Không dùng chế độ này khi triển khai.",
-        "en": "**Development mode:** no sign-in is configured; using the stand-in account **{user}** ({role}). "
-              "Never deploy in this mode.",
+        "vi": "**Chế độ phát triển** (HANOI_DEV_MODE=1, chỉ trên máy này): mọi người dùng là tài khoản giả lập "
+              "{user} ({role}). Không dùng chế độ này khi triển khai.",
+        "en": "**Development mode** (HANOI_DEV_MODE=1, this machine only): everyone is the stand-in account "
+              "{user} ({role}). Never deploy in this mode.",
     },
     "download_not_allowed": {
         "vi": "Tài khoản của bạn không được tải dữ liệu.",
@@ -804,6 +833,10 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit_action_download": {"vi": "Tải dữ liệu", "en": "Download"},
     "audit_action_export": {"vi": "Xuất báo cáo", "en": "Export"},
     "audit_action_denied": {"vi": "Bị từ chối", "en": "Refused"},
+    "audit_action_incident": {"vi": "Sự cố", "en": "Incident"},
+    "audit_action_retention": {"vi": "Xoá tệp hết hạn lưu giữ", "en": "Retention removal"},
+    "audit_action_rate_limited": {"vi": "Bỏ qua do vượt giới hạn", "en": "Rate-limited"},
+    "audit_action_rotation": {"vi": "Xoay vòng tệp nhật ký", "en": "Log rotation"},
     "briefing_button": {"vi": "Báo cáo lãnh đạo", "en": "Leadership briefing"},
     "briefing_period": {"vi": "Kỳ báo cáo", "en": "Reporting period"},
     "briefing_period_half": {"vi": "Báo cáo 6 tháng đầu năm {year}", "en": "Six-month report {year} (Jan–Jun)"},
@@ -892,6 +925,36 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Chưa có mô-đun bản đồ: màn hình tường chỉ hiển thị các ô chỉ tiêu.",
         "en": "The map module is not installed: the wall shows KPI tiles only.",
     },
+    # --- export columns (service/exports.py) ---
+    "col_code": {"vi": "Mã", "en": "Code"},
+    "audit_col_channel": {"vi": "Kênh", "en": "Channel"},
+    "col_version": {"vi": "Phiên bản dữ liệu", "en": "Data version"},
+    "audit_caption_plain": {
+        "vi": "Mọi lần xem, truy vấn, tải về, xuất báo cáo và mọi yêu cầu bị từ chối, ghi lại ngay khi xảy ra và "
+              "được xích bằng mã băm để phát hiện chỉnh sửa (kiểm tra: python -m cli audit verify).",
+        "en": "Every view, query, download, export and refused request, written as it happens and hash-chained so "
+              "an edit can be detected (check: python -m cli audit verify).",
+    },
+    "audit_action_api_read": {"vi": "Truy vấn API", "en": "API read"},
+    "audit_action_admin_view": {"vi": "Quản trị xem nhật ký", "en": "Admin view"},
+    "audit_action_admin_action": {"vi": "Thao tác quản trị", "en": "Admin action"},
+    "col_plan_kind": {"vi": "Loại chỉ tiêu", "en": "Kind of figure"},
+    "pl_kind_target_2030": {"vi": "mục tiêu năm 2030", "en": "2030 target"},
+    "col_data_status_label": {"vi": "Loại số liệu (diễn giải)", "en": "Data status (label)"},
+    "col_data_until": {"vi": "Số liệu đến tháng", "en": "Data until"},
+    "col_lo80": {"vi": "Cận dưới 80%", "en": "80% lower bound"},
+    "col_hi80": {"vi": "Cận trên 80%", "en": "80% upper bound"},
+    "col_lo95": {"vi": "Cận dưới 95%", "en": "95% lower bound"},
+    "col_hi95": {"vi": "Cận trên 95%", "en": "95% upper bound"},
+    "col_period_start": {"vi": "Từ tháng", "en": "From month"},
+    "col_period_end": {"vi": "Đến tháng", "en": "To month"},
+    "col_probability": {"vi": "Xác suất đạt mục tiêu 2030", "en": "Probability of meeting the 2030 target"},
+    "col_sector": {"vi": "Ngành kinh tế", "en": "Economic sector"},
+    "col_status_code": {"vi": "Mã trạng thái", "en": "Status code"},
+    "col_suppressed": {"vi": "Ẩn (dưới 10 người)", "en": "Hidden (fewer than 10 people)"},
+    "col_target_high": {"vi": "Mục tiêu 2030: cận trên", "en": "2030 target: upper bound"},
+    "col_target_low": {"vi": "Mục tiêu 2030: cận dưới", "en": "2030 target: lower bound"},
+    "col_vintage": {"vi": "Ngày công bố", "en": "Published on"},
     # --- boundaries: provenance, orientation layers, upload (issue 16)
     "map_provenance_schematic": {
         "vi": "Sơ đồ minh họa — không phải ranh giới chính thức",

@@ -9,49 +9,58 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators.area import Period
 from indicators.queries import Scope, kpi_frame
 from indicators.suppression import FLAG, hide_small_counts, person_count_indicators, suppress_commune_values
 from indicators.warehouse import Warehouse
+from store.catalogue import Catalogue
 from store.reference import load_communes
 
 
-def period_window(grain: str, until: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
-    """First and last month of the period of `grain` that ends with (or contains) month `until`."""
-    until = pd.Timestamp(until)
-    if grain == "month":
-        return until, until
-    if grain == "quarter":
-        return until.to_period("Q").start_time.normalize(), until
-    return pd.Timestamp(until.year, 1, 1), until  # year (so far) and year to date
-
-
-def all_values_by_commune(wh: Warehouse, codes: list[str], grain: str, until: pd.Timestamp,
-                          sectors: tuple[str, ...] | None = None) -> pd.DataFrame:
-    """Rows for every (indicator, commune) pair, all 126 communes each, with rank (1 = best) among the
-    communes whose value is shown."""
-    start, end = period_window(grain, until)
-    query_grain = "ytd" if grain in ("ytd", "year") else grain
+def commune_grid(wh: Warehouse, codes: list[str], period: Period, sectors: tuple[str, ...] | None = None
+                 ) -> pd.DataFrame:
+    """Rows for every (indicator, commune) pair, all 126 communes each, with rank (1 = best): the values
+    as the KPI statement gives them, nothing hidden yet (`protect_commune_grid` does that)."""
+    start, end = period.window()
+    query_grain = "ytd" if period.grain in ("ytd", "year") else period.grain
     frame = kpi_frame(wh, codes, Scope(sectors=sectors or None), query_grain, start, end, by_commune=True)
     frame = frame[frame["last_month"] == end] if query_grain == "ytd" else frame
     communes = load_communes()[["code", "name_vi", "name_en", "type", "area_km2"]]
     grid = pd.MultiIndex.from_product([codes, communes["code"]], names=["indicator", "code"]).to_frame(index=False)
     out = grid.merge(communes, on="code").merge(
         frame, left_on=["indicator", "code"], right_on=["indicator", "commune_code"], how="left")
-    lower = out["indicator"].map(lambda c: wh.catalogue.get(c).direction == "lower")
-    signed = out["value"].where(lower, -out["value"])  # rank 1 = best whichever the direction
-    out["rank"] = signed.groupby(out["indicator"]).rank(method="min")
-    out = suppress_commune_values(out, out["indicator"].isin(person_count_indicators(wh.catalogue)))
-    out = hide_small_counts(out, wh.catalogue)  # and rates over a handful of people, on their own
-    out.loc[out[FLAG], "rank"] = np.nan  # a rank would place a hidden commune among the others
-    out["rank"] = out.groupby("indicator")["rank"].rank(method="min")  # no gap where a hidden commune was
+    out["rank"] = _ranks(out, wh.catalogue)
     out["period_start"], out["period_end"] = start, end
     return out.drop(columns=["commune_code"]).reset_index(drop=True)
 
 
-def values_by_commune(wh: Warehouse, code: str, grain: str, until: pd.Timestamp,
-                      sectors: tuple[str, ...] | None = None) -> pd.DataFrame:
+def _ranks(frame: pd.DataFrame, catalogue: Catalogue) -> pd.Series:
+    """Rank 1 = best whichever the direction, among the communes whose value is shown, without gaps."""
+    lower = frame["indicator"].map(lambda c: catalogue.get(c).direction == "lower")
+    signed = frame["value"].where(lower, -frame["value"])
+    return signed.groupby(frame["indicator"]).rank(method="min")
+
+
+def protect_commune_grid(frame: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
+    """A commune grid as it may be shown: small counts of people hidden with complements over the city and
+    the phường/xã totals, rates over a handful of people hidden, hidden communes without a rank."""
+    out = suppress_commune_values(frame, frame["indicator"].isin(person_count_indicators(catalogue)))
+    out = hide_small_counts(out, catalogue)  # and rates over a handful of people, on their own
+    out.loc[out[FLAG], "value"] = np.nan
+    out["rank"] = _ranks(out, catalogue)  # a rank would place a hidden commune among the others
+    return out
+
+
+def all_values_by_commune(wh: Warehouse, codes: list[str], period: Period,
+                          sectors: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """`commune_grid` protected: what a map, a ranking or a profile may show."""
+    return protect_commune_grid(commune_grid(wh, codes, period, sectors), wh.catalogue)
+
+
+def values_by_commune(wh: Warehouse, code: str, period: Period, sectors: tuple[str, ...] | None = None
+                      ) -> pd.DataFrame:
     """Rows for all 126 communes: code, names, type, value, se, status, rank (1 = best), period info."""
-    return all_values_by_commune(wh, [code], grain, until, sectors).drop(columns=["indicator"])
+    return all_values_by_commune(wh, [code], period, sectors).drop(columns=["indicator"])
 
 
 def labour_force_size(wh: Warehouse, until: pd.Timestamp) -> pd.Series:
@@ -70,7 +79,5 @@ def peers(wh: Warehouse, code: str, until: pd.Timestamp, n: int = 10) -> list[st
     sizes = size.reindex(same).dropna()
     if code not in size.index or sizes.empty:
         return []
-    import numpy as np
-
     distance = (np.log(sizes) - np.log(size[code])).abs().sort_values(kind="stable")
     return list(distance.index[:n])

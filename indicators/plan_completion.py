@@ -9,10 +9,12 @@ labelled as such, and otherwise there is no plan line (never an invented one).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 import pandas as pd
 
-from indicators.queries import Scope, shown_kpi_frame
+from indicators.queries import Scope, kpi_frame
+from indicators.suppression import hide_small_counts
 from indicators.targets import CITY, annual_plan, target_2030
 from indicators.warehouse import Warehouse
 
@@ -50,59 +52,85 @@ def _scope(geo: str) -> Scope:
     return Scope() if geo == CITY else Scope(communes=(geo,))
 
 
-def plan_progress(wh: Warehouse, code: str, year: int, geo: str = CITY) -> pd.DataFrame:
+def plan_frame(wh: Warehouse, codes: Sequence[str], year: int, geo: str = CITY) -> pd.DataFrame:
+    """The year-to-date KPI rows (this year and the last) the plan tables are built from: raw, nothing
+    hidden yet (the service layer hides small counts before the tables are built)."""
+    return kpi_frame(wh, list(codes), _scope(geo), "ytd", start=pd.Timestamp(year - 1, 1, 1),
+                     end=pd.Timestamp(year, 12, 1))
+
+
+def progress_table(wh: Warehouse, frame: pd.DataFrame, code: str, year: int, geo: str = CITY) -> pd.DataFrame:
     """Month by month for `year` and the year before: the cumulative count, the plan and the share.
 
     Columns: month (1-12), ytd, ytd_last_year, plan, plan_last_year, share (ytd / plan), share_last_year,
-    pace (the plan spread evenly over the months, the line to be above). Months without data are NaN.
+    pace (the plan spread evenly over the months, the line to be above), status and source of the counts.
+    Months without data are NaN.
     """
-    frame = shown_kpi_frame(wh, [code], _scope(geo), "ytd", start=pd.Timestamp(year - 1, 1, 1),
-                            end=pd.Timestamp(year, 12, 1))
+    frame = frame[frame["indicator"] == code]
     frame = frame.assign(year=frame["last_month"].dt.year, month=frame["last_month"].dt.month)
-    this = frame[frame["year"] == year].set_index("month")["value"]
+    this = frame[frame["year"] == year].set_index("month")
     last = frame[frame["year"] == year - 1].set_index("month")["value"]
     plan, plan_before = plan_line(wh, code, year, geo), plan_line(wh, code, year - 1, geo)
     months = pd.Index(range(1, 13), name="month")
     out = pd.DataFrame(index=months)
-    out["ytd"] = this.reindex(months).astype(float)
+    out["ytd"] = this["value"].reindex(months).astype(float)
     out["ytd_last_year"] = last.reindex(months).astype(float)
     out["plan"] = plan.value if plan else float("nan")
     out["plan_last_year"] = plan_before.value if plan_before else float("nan")
     out["share"] = out["ytd"] / out["plan"]
     out["share_last_year"] = out["ytd_last_year"] / out["plan_last_year"]
     out["pace"] = out["plan"] * months.to_numpy() / 12
+    out["status"] = this["status"].reindex(months) if "status" in this else None
+    out["source"] = this["source"].reindex(months) if "source" in this else None
     return out.reset_index()
 
 
-def plan_overview(wh: Warehouse, year: int, month: int, geo: str = CITY) -> pd.DataFrame:
+def plan_progress(wh: Warehouse, code: str, year: int, geo: str = CITY) -> pd.DataFrame:
+    """`progress_table` over the shown (small counts hidden) year-to-date rows."""
+    return progress_table(wh, hide_small_counts(plan_frame(wh, [code], year, geo), wh.catalogue), code, year, geo)
+
+
+def overview_table(wh: Warehouse, frame: pd.DataFrame, year: int, month: int, geo: str = CITY) -> pd.DataFrame:
     """Every plan indicator at one month: year to date, plan, share, and the same month a year earlier."""
     rows = []
     for code in PLAN_INDICATORS:
-        progress = plan_progress(wh, code, year, geo).set_index("month").loc[month]
+        progress = progress_table(wh, frame, code, year, geo).set_index("month").loc[month]
         plan = plan_line(wh, code, year, geo)
         rows.append({
             "indicator": code, "ytd": progress["ytd"], "plan": progress["plan"], "share": progress["share"],
             "ytd_last_year": progress["ytd_last_year"], "share_last_year": progress["share_last_year"],
             "plan_kind": plan.kind if plan else None, "plan_source": plan.source if plan else None,
-            "plan_status": plan.status if plan else None,
+            "plan_status": plan.status if plan else None, "status": progress["status"], "source": progress["source"],
         })
     return pd.DataFrame(rows)
 
 
-def commune_completion(wh: Warehouse, code: str, year: int, month: int) -> pd.DataFrame:
+def completion_frame(wh: Warehouse, code: str, year: int, month: int) -> pd.DataFrame:
+    """Year-to-date rows at `month` (this year and the last) of the communes with a plan: raw."""
+    plans = _plans(wh, code, year)
+    communes = tuple(sorted(set(plans["commune_code"])))
+    return kpi_frame(wh, [code], Scope(communes=communes), "ytd", start=pd.Timestamp(year - 1, 1, 1),
+                     end=pd.Timestamp(year, month, 1), by_commune=True)
+
+
+def _plans(wh: Warehouse, code: str, year: int) -> pd.DataFrame:
+    return wh.query("SELECT geo AS commune_code, year, low AS plan FROM plans "
+                    "WHERE indicator = ? AND year IN (?, ?) AND low IS NOT NULL", [code, year, year - 1])
+
+
+def completion_table(wh: Warehouse, frame: pd.DataFrame, code: str, year: int, month: int) -> pd.DataFrame:
     """Communes that have a plan for the year: year to date at `month`, plan and share, vs last year.
 
-    Columns: commune_code, ytd, plan, share, ytd_last_year, plan_last_year, share_last_year.
+    Columns: commune_code, ytd, plan, share, ytd_last_year, plan_last_year, share_last_year, status, source.
     """
-    plans = wh.query("SELECT geo AS commune_code, year, low AS plan FROM plans "
-                     "WHERE indicator = ? AND year IN (?, ?) AND low IS NOT NULL", [code, year, year - 1])
+    plans = _plans(wh, code, year)
+    columns = ["commune_code", "ytd", "plan", "share", "ytd_last_year", "plan_last_year", "share_last_year",
+               "status", "source"]
     if plans.empty:
-        return pd.DataFrame(columns=["commune_code", "ytd", "plan", "share", "ytd_last_year", "plan_last_year",
-                                     "share_last_year"])
-    frame = shown_kpi_frame(wh, [code], Scope(communes=tuple(sorted(set(plans["commune_code"])))), "ytd",
-                            start=pd.Timestamp(year - 1, 1, 1), end=pd.Timestamp(year, month, 1), by_commune=True)
+        return pd.DataFrame(columns=columns)
     at = frame[frame["last_month"].dt.month == month].assign(year=lambda f: f["last_month"].dt.year)
     values = at.pivot_table(index="commune_code", columns="year", values="value")
+    labels = at[at["year"] == year].set_index("commune_code")
     plan_by = plans.pivot_table(index="commune_code", columns="year", values="plan")
     out = pd.DataFrame(index=plan_by.index[plan_by.get(year, pd.Series(dtype=float)).notna()]
                        if year in plan_by.columns else plan_by.index[:0])
@@ -112,4 +140,18 @@ def commune_completion(wh: Warehouse, code: str, year: int, month: int) -> pd.Da
     out["ytd_last_year"] = values.get(year - 1, pd.Series(dtype=float)).reindex(out.index)
     out["plan_last_year"] = plan_by.get(year - 1, pd.Series(dtype=float)).reindex(out.index)
     out["share_last_year"] = out["ytd_last_year"] / out["plan_last_year"]
-    return out.reset_index().sort_values("share", ascending=False, na_position="last").reset_index(drop=True)
+    out["status"] = labels["status"].reindex(out.index) if "status" in labels else None
+    out["source"] = labels["source"].reindex(out.index) if "source" in labels else None
+    return out.reset_index()[columns].sort_values("share", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def plan_overview(wh: Warehouse, year: int, month: int, geo: str = CITY) -> pd.DataFrame:
+    """`overview_table` over the shown year-to-date rows of every plan indicator."""
+    frame = hide_small_counts(plan_frame(wh, PLAN_INDICATORS, year, geo), wh.catalogue)
+    return overview_table(wh, frame, year, month, geo)
+
+
+def commune_completion(wh: Warehouse, code: str, year: int, month: int) -> pd.DataFrame:
+    """`completion_table` over the shown year-to-date rows of the communes with a plan."""
+    frame = hide_small_counts(completion_frame(wh, code, year, month), wh.catalogue)
+    return completion_table(wh, frame, code, year, month)

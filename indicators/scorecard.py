@@ -110,20 +110,33 @@ def _row_for(ind: Indicator, by_grain: dict[str, list[dict]], grain: str, geo: s
     return row
 
 
-def build_scorecard(
-    wh: Warehouse, scope: Scope, grain: str = "month", until: pd.Timestamp | None = None, geo: str = CITY
-) -> list[ScoreRow]:
-    """All catalogue KPIs for a scope; `geo` ('city' or a commune code) chooses whose targets apply."""
+def scorecard_records(wh: Warehouse, scope: Scope, grain: str = "month", until: pd.Timestamp | None = None
+                      ) -> list[dict]:
+    """The KPI records a scorecard is built from (every KPI; the chosen grain, years and year to date; from
+    three years before `until`), as the KPI statement returns them: nothing hidden yet."""
     until = wh.data_until if until is None else pd.Timestamp(until)
-    codes = list(wh.catalogue.codes)
     grains = tuple(dict.fromkeys((grain, "year", "ytd")))
     start = pd.Timestamp(until.year - 3, 1, 1)
-    records = kpi_frames(wh, codes, scope, grains, start=start, end=until, as_records=True)
-    grouped: dict[str, dict[str, list[dict]]] = {}
-    hidden = small_people_rule(wh.catalogue)
+    return kpi_frames(wh, list(wh.catalogue.codes), scope, grains, start=start, end=until, as_records=True)
+
+
+def hide_records(records: list[dict], hidden) -> list[dict]:
+    """Records with the small-count rule `hidden(indicator, value, den)` applied: value and standard error
+    gone, `suppressed` set. Done before any row is built, so no change or sparkline can carry a hidden figure."""
+    out = []
     for rec in records:
         if hidden(rec["indicator"], rec["value"], rec["den"]):
-            rec["value"], rec["se"], rec["suppressed"] = None, None, True
+            rec = {**rec, "value": None, "se": None, "suppressed": True}
+        out.append(rec)
+    return out
+
+
+def assemble_scorecard(wh: Warehouse, records: list[dict], scope: Scope, grain: str = "month",
+                       until: pd.Timestamp | None = None, geo: str = CITY) -> list[ScoreRow]:
+    """All catalogue KPIs from (protected) records; `geo` ('city' or a commune code) chooses whose targets apply."""
+    until = wh.data_until if until is None else pd.Timestamp(until)
+    grouped: dict[str, dict[str, list[dict]]] = {}
+    for rec in records:
         grouped.setdefault(rec["indicator"], {}).setdefault(rec["grain"], []).append(rec)
     forecasts = forecast_index(wh.version) if _whole_area(scope, geo) else {}
     out = []
@@ -134,6 +147,15 @@ def build_scorecard(
         row.assessment = _with_forecast(row, forecasts.get((ind.code, geo)), until)
         out.append(row)
     return out
+
+
+def build_scorecard(
+    wh: Warehouse, scope: Scope, grain: str = "month", until: pd.Timestamp | None = None, geo: str = CITY
+) -> list[ScoreRow]:
+    """The scorecard as every surface shows it: records, small counts hidden, rows (the service layer runs
+    the same three steps through its one hook; this is for the benchmark and tests)."""
+    records = hide_records(scorecard_records(wh, scope, grain, until), small_people_rule(wh.catalogue))
+    return assemble_scorecard(wh, records, scope, grain, until, geo)
 
 
 # --- status from the 2030 forecast (issue 4): the rule is indicators/status.py ---

@@ -17,7 +17,7 @@ import pandas as pd
 
 from store.catalogue import Catalogue, load_catalogue
 from store.reference import load_communes, load_sectors
-from store.versions import current_version, read_manifest, version_path
+from store.versions import read_manifest, served_version, version_path
 
 STATUS_ORDER = ("official", "preliminary", "estimate", "demo")
 
@@ -149,8 +149,9 @@ def _open(version: str) -> Warehouse:
 
 
 def open_warehouse(version: str | None = None) -> Warehouse:
-    """The warehouse of `version` (default: the current one), opened once per process and version."""
-    version = version or current_version()
+    """The warehouse of `version` (default: the one served: CURRENT, or the newest valid kept version when
+    CURRENT is damaged), opened once per process and version."""
+    version = version or served_version().name
     if version is None:
         raise NoDataError("Chưa có dữ liệu được công bố / No data published yet: python -m cli demo")
     return _open(version)

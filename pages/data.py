@@ -3,31 +3,29 @@ computed; downloads of every table (small counts suppressed) and the raw-data te
 import pandas as pd
 import streamlit as st
 
-from store.catalogue import load_catalogue
-from indicators.suppression import THRESHOLD
+from service.metadata import THRESHOLD
 from ui import data
-from ui.audit import export_button
+from ui.audit import api_url, download_links
 from ui.context import current_view
 from i18n.formats import fmt_month, fmt_number, fmt_period, format_datetime
 from i18n.strings import STRINGS, t
 
 view = current_view()
 lang = view.lang
-version = data.version()
-manifest = data.manifest(version)
+info = data.version_info()
 today = pd.Timestamp.today().normalize()
-catalogue = load_catalogue()
+catalogue = data.catalogue()
 
 st.title(t("dp_title", lang))
-until = pd.Timestamp(manifest["data_until"] + "-01") if manifest.get("data_until") else None
-st.caption(t("dp_caption", lang, version=version, published=format_datetime(manifest["created_at"], lang, "HH:mm dd/MM/yyyy"),
+until = info.data_until
+st.caption(t("dp_caption", lang, version=info.version, published=format_datetime(info.created_at, lang, "HH:mm dd/MM/yyyy"),
              until=fmt_month(until, lang) if until is not None else "–"))
-if manifest.get("real_rows"):
-    st.info(t("dp_mixed", lang, rows=fmt_number(manifest["real_rows"], lang), sources=len(manifest.get("real_sources", []))))
+if info.real_rows:
+    st.info(t("dp_mixed", lang, rows=fmt_number(info.real_rows, lang), sources=len(info.real_sources)))
 else:
     st.info(t("dp_demo_only", lang))
 
-fresh = data.freshness(version, today)
+fresh = data.freshness(today)
 TEMPLATES = data.templates()
 late = fresh[fresh["status"] == "late"]
 
@@ -37,7 +35,8 @@ tab_sources, tab_fresh, tab_methods, tab_downloads, tab_templates = st.tabs(
 
 with tab_sources:
     st.caption(t("dp_rules", lang))
-    log, reasons = data.ingest_tables(version)
+    ingest = data.ingest_summary()
+    log, reasons = ingest.log, ingest.reasons
     cols = st.columns(4)
     cols[0].metric(t("dp_files", lang), fmt_number(len(log), lang))
     cols[1].metric(t("dp_rows_in", lang), fmt_number(log["rows_in"].sum(), lang))
@@ -74,7 +73,7 @@ with tab_sources:
             })
             st.dataframe(files, hide_index=True, width="stretch")
     st.subheader(t("dp_reconcile_title", lang))
-    rec = data.reconciliation_city(version)
+    rec = data.reconciliation_city()
     if rec is None:
         st.caption(t("dp_no_reconcile", lang))
     else:
@@ -133,7 +132,7 @@ with tab_methods:
         hide_index=True)
 
 with tab_downloads:
-    tables = data.downloadable_tables(version)
+    tables = data.downloadable_tables()
     names = {name: t(f"dp_table_{name}", lang) if f"dp_table_{name}" in STRINGS else t("dp_table_other", lang, name=name)
              for name in tables}
     table = st.selectbox(t("dp_download_table", lang), tables, format_func=names.get, key="dp_table")
@@ -143,26 +142,12 @@ with tab_downloads:
         label = {m: spec.name_en if lang == "en" else spec.name_vi for m, spec in catalogue.measures.items()}
         measure = left.selectbox(t("dp_download_measure", lang), sorted(label, key=label.get), key="dp_measure",
                                  format_func=label.get)
-        year = right.selectbox(t("dp_download_year", lang), data.table_years(version), key="dp_year")
-    frame = data.download_frame(version, table, measure, year, lang, today)
+        year = right.selectbox(t("dp_download_year", lang), data.table_years(), key="dp_year")
+    frame = data.version_table(table, measure, year, lang, today)
     hidden = int(frame.filter(like="suppressed").to_numpy().sum()) if len(frame) else 0
     st.caption(t("dp_download_rows", lang, rows=fmt_number(len(frame), lang), hidden=fmt_number(hidden, lang), k=THRESHOLD))
-    stem = f"{table}-{measure}-{year}" if table == "facts" else table
-    params = {"table": table, "measure": measure, "year": year}
-    cols = st.columns(3)
-    with cols[0]:
-        export_button(t("dp_download_csv", lang), lambda: (data.table_bytes(frame, "csv"), len(frame)), f"{stem}.csv",
-                      "text/csv", params=params, key="dp_csv")
-    with cols[1]:
-        if len(frame) > data.XLSX_MAX_ROWS:
-            st.caption(t("dp_xlsx_too_big", lang, rows=fmt_number(len(frame), lang)))
-        else:
-            export_button(t("dp_download_xlsx", lang), lambda: (data.table_bytes(frame, "xlsx", table), len(frame)),
-                          f"{stem}.xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                          params=params, key="dp_xlsx")
-    with cols[2]:
-        export_button(t("dp_download_parquet", lang), lambda: (data.table_bytes(frame, "parquet"), len(frame)),
-                      f"{stem}.parquet", "application/vnd.apache.parquet", params=params, key="dp_parquet")
+    download_links("bang", {"table": table, "measure": measure, "year": year}, lang,
+                   formats=("csv", "xlsx", "parquet") if len(frame) <= 1_048_575 else ("csv", "parquet"))
     with st.expander(t("dp_preview", lang)):
         st.dataframe(frame.head(200), hide_index=True, width="stretch")
 
@@ -183,7 +168,5 @@ with tab_templates:
                 t("dp_col_example", lang): guide["example"]}), hide_index=True, width="stretch")
             if rules:
                 st.markdown(f"**{t('dp_rules_of_template', lang)}:** " + "; ".join(rules))
-            st.download_button(t("dp_template_download", lang), lambda code=tpl.code: data.template_form(code),
-                               file_name=f"{tpl.file_stem()}.xlsx",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               key=f"dp_form_{tpl.code}", icon=":material/download:")
+            st.link_button(t("dp_template_download", lang), api_url(f"templates/{tpl.code}.xlsx"),
+                           icon=":material/download:")

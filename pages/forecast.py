@@ -8,12 +8,12 @@ reads them. Page control, mirrored in the URL: `chi_tieu` (the KPI shown in the 
 import pandas as pd
 import streamlit as st
 
-from indicators.forecast import BACKTEST_HORIZON, MODELS
-from indicators.queries import Scope
-from indicators.status import RULE_TEXT, assess_forecast
-from indicators.targets import target_2030
-from ui import audit, data
-from ui.charts import fan_figure, target_text, value_text
+from i18n.formats import target_text, value_text
+from service import Period
+from service.metadata import BACKTEST_HORIZON, MODELS, RULE_TEXT, assess_forecast
+from ui import data
+from ui.audit import download_links
+from ui.charts import fan_figure
 from ui.context import commune_label, current_view
 from i18n.formats import fmt_month, fmt_number, fmt_percent_of, fmt_period
 from i18n.strings import t
@@ -26,16 +26,16 @@ DEFAULT_KPI = "unemployment_rate"
 view = current_view()
 lang = view.lang
 version = data.version()
-catalogue = data.warehouse(version).catalogue
+catalogue = data.catalogue()
 codes = list(catalogue.codes)
-geo = view.geo
+area = view.area
 
 seed_from_url("chi_tieu", codes, DEFAULT_KPI)
 show_url_notices(lang)
 
 st.title(t("fc_title", lang))
-forecasts = data.forecasts(version, geo)
-rows = data.scorecard(version, Scope(communes=(view.commune,)) if view.commune else Scope(), "month", None, geo)
+forecasts = data.forecasts(area)
+rows = data.scorecard(area, Period("month", data.data_until(version)))
 statuses = {r.indicator.code: r.assessment for r in rows}
 if any(r.data_status == "demo" for r in rows):
     st.warning(t("demo_banner", lang), icon=":material/science:")
@@ -57,7 +57,7 @@ st.caption(" ".join(notes))
 st.selectbox(t("fc_kpi", lang), codes, key="chi_tieu", format_func=lambda c: catalogue.get(c).name(lang))
 code = st.session_state["chi_tieu"]
 ind = catalogue.get(code)
-target = target_2030(ind, geo)
+target = data.target(code, area)
 assessment = statuses[code]
 found = forecasts[forecasts["indicator"] == code]
 
@@ -78,9 +78,9 @@ if found.empty:
 else:
     fc = found.iloc[0]
     chart, facts = st.columns([2, 1])
-    paths = data.forecast_paths(version, code, geo)
+    paths = data.forecast_paths(code, area)
     chart.plotly_chart(fan_figure(ind, paths, fc["grain"], fc["basis"], target, lang), width="stretch",
-                       key=f"fan-{code}-{geo}")
+                       key=f"fan-{code}-{area.key}")
     with facts:
         if target is not None and pd.notna(fc["probability"]):
             st.metric(t("fc_probability", lang), fmt_percent_of(float(fc["probability"]), lang),
@@ -132,7 +132,7 @@ by_code = forecasts.set_index("indicator")
 records = []
 for ind_ in catalogue.indicators:
     fc_ = by_code.loc[ind_.code] if ind_.code in by_code.index else None
-    target_ = target_2030(ind_, geo)
+    target_ = data.target(ind_.code, area)
     records.append({
         t("col_indicator", lang): ind_.name(lang),
         t("col_status", lang): t("status_" + statuses[ind_.code].status, lang),
@@ -147,11 +147,10 @@ for ind_ in catalogue.indicators:
 table = pd.DataFrame(records)
 st.dataframe(table, hide_index=True, width="stretch", column_config={
     t("fc_col_probability", lang): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100)})
-audit.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
-                      file_name=f"du-bao-2030-{geo}.csv", mime="text/csv", params={"geo": geo}, rows=len(table))
+download_links("du-bao", {"area": area.key}, lang)
 
 # ---- the chosen KPI in every commune ------------------------------------------------------------------
-spread = data.forecast_communes(version, code)
+spread = data.forecast_communes(code)
 if not spread.empty:
     st.subheader(t("fc_communes_table", lang, indicator=ind.name(lang)))
     spread = spread.dropna(subset=["model"])

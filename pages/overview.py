@@ -1,23 +1,22 @@
 """Tổng quan — the landing page: every KPI for the city or one commune, against its 2030 target."""
 import streamlit as st
 
-from indicators.status import RULE_TEXT
+from i18n.formats import fmt_month, fmt_number, fmt_percent_of
+from i18n.strings import t
+from service.metadata import RULE_TEXT
 from ui import data
-from ui.audit import download_button
+from ui.audit import download_links
 from ui.briefing_button import render_briefing_button
 from ui.context import current_view
-from i18n.formats import fmt_month, fmt_number, fmt_percent_of, fmt_period
-from i18n.strings import t
-from ui.scorecard_view import render_scorecard, scorecard_table
+from ui.scorecard_view import render_scorecard, scorecard_frame
 
 view = current_view()
 lang = view.lang
-version = data.version()
-rows = data.scorecard(version, view.scope, view.grain, view.until, view.geo)
+rows = data.scorecard(view.area, view.period, view.sectors)
 
 st.title(t("overview_title", lang))
-st.caption(t("overview_caption", lang, geo=view.geo_name(), period=t(f"grain_{view.grain}", lang),
-             until=fmt_month(view.until, lang), version=version))
+st.caption(t("overview_caption", lang, geo=view.geo_name(), period=t(f"grain_{view.period.grain}", lang),
+             until=fmt_month(view.period.end, lang), version=data.version()))
 render_briefing_button(view)
 
 if any(r.data_status == "demo" for r in rows):
@@ -41,8 +40,6 @@ with st.expander(t("status_rule", lang)):
     st.markdown(RULE_TEXT[lang])
 
 with st.expander(t("table_view", lang)):
-    table = scorecard_table(rows, lang)
-    st.dataframe(table, hide_index=True, width="stretch")
-    download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"),
-                    file_name=f"tong-quan-{view.geo}-{view.until:%Y-%m}.csv", mime="text/csv",
-                    params={"geo": view.geo, "grain": view.grain, "until": view.until}, rows=len(table))
+    scorecard_frame(view, lang)
+    download_links("tong-quan", {"area": view.area.key, "grain": view.period.grain, "period": view.period.slug,
+                                 "sectors": ",".join(view.sectors)}, lang)

@@ -8,11 +8,10 @@ when the whole city is shown, the forecast's priority group (`nhom`), the heat m
 """
 import streamlit as st
 
-from service.access import AccessDenied
-from indicators.queries import Scope
-from indicators.sectors import COMMUNE_TYPES, FLAG, PLAN_GROUPS, SECTOR_MEASURES, period_window, priority_sectors
-from store.reference import load_communes, load_priority_groups, load_sectors
-from ui import audit, data
+from service import AccessDenied, Area
+from service.metadata import COMMUNE_TYPES, FLAG, PLAN_GROUPS, SECTOR_MEASURES, priority_sectors
+from ui import data
+from ui.audit import download_links
 from ui.context import commune_label, current_view
 from i18n.formats import fmt_month, fmt_number, fmt_period
 from i18n.strings import t
@@ -29,7 +28,6 @@ PLOTLY = {"displaylogo": False}
 
 view = current_view()
 lang = view.lang
-version = data.version()
 label = lambda code: commune_label(code, lang)  # noqa: E731
 
 seed_from_url("loai", ("",) + COMMUNE_TYPES, "")
@@ -39,25 +37,24 @@ show_url_notices(lang)
 
 st.title(t("sec_title", lang))
 st.segmented_control(t("sec_commune_type", lang), ("",) + COMMUNE_TYPES, key="loai", required=True,
-                     disabled=view.commune is not None, help=t("sec_type_help", lang),
+                     disabled=view.area.is_commune, help=t("sec_type_help", lang),
                      format_func=lambda c: t(f"sec_type_{c or 'all'}", lang))
-commune_type = None if view.commune else (st.session_state.get("loai") or None)
-scope = Scope(communes=(view.commune,) if view.commune else None, commune_type=commune_type,
-              sectors=view.sectors or None)
+commune_type = None if view.area.is_commune else (st.session_state.get("loai") or None)
+area = Area.group(commune_type) if commune_type else view.area
 geo = t(f"sec_type_{commune_type}", lang) if commune_type else view.geo_name()
-start, end = period_window(view.grain, view.until)
+start, end = view.period.window()
 months = (end.year - start.year) * 12 + end.month - start.month + 1
-span = "" if view.grain == "month" else t("sec_span", lang, start=fmt_month(start, lang), end=fmt_month(end, lang))
-st.caption(t("sec_caption", lang, geo=geo, period=fmt_period(start, view.grain, lang, end, months), span=span,
-             version=version))
-names = load_sectors().set_index("code")["name_en" if lang == "en" else "name_vi"]
+span = "" if view.period.grain == "month" else t("sec_span", lang, start=fmt_month(start, lang), end=fmt_month(end, lang))
+st.caption(t("sec_caption", lang, geo=geo, period=fmt_period(start, view.period.grain, lang, end, months), span=span,
+             version=data.version()))
+names = data.sector_table().set_index("code")["name_en" if lang == "en" else "name_vi"]
 if view.sectors:
     st.info(t("sec_filtered", lang, sectors=", ".join(f"{s} – {names[s]}" for s in view.sectors)))
 
-status = data.sector_data_status(version, scope, start, end)
+status = data.sector_status(area, view.period, view.sectors)
 if status == "demo":
     st.warning(t("demo_banner", lang), icon=":material/science:")
-figures = data.sector_figures(version, scope, start, end)
+figures = data.sector_figures(area, view.period, view.sectors)
 table = figures.table
 if table.empty:
     st.info(t("sec_no_data", lang, geo=geo))
@@ -91,20 +88,21 @@ st.subheader(t("sec_where_header", lang))
 st.caption(t("sec_where_caption", lang, n=WHERE_TOP, sectors=", ".join(demand_sectors),
              which=t("sec_where_selected" if view.sectors else "sec_where_priority", lang)))
 try:
-    demand = data.sector_demand_by_commune(version, tuple(demand_sectors), start, end)
+    demand = data.sector_demand(tuple(demand_sectors), view.period)
 except AccessDenied as denied:  # the public sees city aggregates only
     st.info(denied.message(lang))
 else:
     if commune_type:
-        demand = demand[demand["commune_code"].isin(load_communes().query("type == @commune_type")["code"])]
-    where = where_table(demand, WHERE_TOP, view.commune, label, lang)
+        communes = data.commune_table()
+        demand = demand[demand["commune_code"].isin(communes.loc[communes["type"] == commune_type, "code"])]
+    where = where_table(demand, WHERE_TOP, view.area.code or None, label, lang)
     st.dataframe(where, hide_index=True, height="content")
     if where.eq(t("sec_hidden", lang)).any(axis=None):
         st.caption(t("sec_suppressed_note", lang))
 
 # ---- 3. forecast for the priority sectors ---------------------------------------------------------
 st.header(t("sec_forecast_header", lang))
-groups = load_priority_groups().set_index("code")["name_en" if lang == "en" else "name_vi"]
+groups = data.priority_groups().set_index("code")["name_en" if lang == "en" else "name_vi"]
 st.selectbox(t("sec_forecast_group", lang), (ALL_PRIORITY,) + PLAN_GROUPS, key="nhom",
              format_func=lambda g: t("sec_group_all", lang) if g == ALL_PRIORITY else groups[g])
 group = st.session_state["nhom"]
@@ -115,7 +113,7 @@ if not forecast_sectors:
 else:
     st.caption(t("sec_forecast_caption", lang, sectors=", ".join(forecast_sectors), month=fmt_month(end, lang)))
     with st.spinner(t("sec_forecast_running", lang)):
-        forecasts = data.sector_forecast(version, Scope(scope.communes, scope.commune_type, forecast_sectors), end)
+        forecasts = data.sector_forecast(area, view.period, forecast_sectors)
     for col, (measure, fc) in zip(st.columns(2), forecasts.items()):
         col.markdown(f"**{t(f'sec_m_{measure}', lang)}**")
         if fc is None:
@@ -138,12 +136,12 @@ st.selectbox(t("sec_heatmap_measure", lang), SECTOR_MEASURES, key="chiso", forma
 measure = st.session_state["chiso"]
 show_all = st.toggle(t("sec_heatmap_all", lang), value=False)
 try:
-    heat_scope = Scope(commune_type=commune_type, sectors=view.sectors or None)
-    matrix = data.sector_matrix(version, measure, heat_scope, start, end)
+    heat_area = Area.group(commune_type) if commune_type else Area.CITY
+    matrix = data.sector_matrix(measure, heat_area, view.period, view.sectors)
 except AccessDenied as denied:
     st.info(denied.message(lang))
 else:
-    grid, communes = heatmap_rows(matrix, None if show_all else HEATMAP_TOP, view.commune, label)
+    grid, communes = heatmap_rows(matrix, None if show_all else HEATMAP_TOP, view.area.code or None, label)
     st.caption(t("sec_heatmap_caption", lang, shown=fmt_number(len(grid), lang), total=fmt_number(communes, lang),
                  measure=t(f"sec_m_{measure}", lang))
                + (" " + t("sec_heatmap_hidden", lang) if matrix[FLAG].any() else ""))
@@ -153,9 +151,7 @@ else:
 # ---- the table behind it all ----------------------------------------------------------------------
 with st.expander(t("sec_table", lang)):
     st.dataframe(sector_display_table(table, lang), hide_index=True, height="content")
-    raw = table.drop(columns=["name_en" if lang == "vi" else "name_vi"])
-    audit.download_button(t("download_csv", lang), raw.to_csv(index=False).encode("utf-8-sig"),
-                          file_name=f"nganh-{view.geo}-{start:%Y-%m}-{end:%Y-%m}.csv", mime="text/csv",
-                          params={"scope": str(scope), "start": f"{start:%Y-%m}", "end": f"{end:%Y-%m}"}, rows=len(raw))
+    download_links("nganh", {"area": area.key, "grain": view.period.grain, "period": view.period.slug,
+                             "sectors": ",".join(view.sectors)}, lang)
 
 sync_to_url(URL_DEFAULTS)

@@ -8,11 +8,10 @@ tab `ke_hoach` (indicator) and `nam` (year).
 import pandas as pd
 import streamlit as st
 
-from indicators.plan_completion import PLAN_INDICATORS, plan_line
-from indicators.queries import Scope
-from indicators.targets import CITY, target_2030
-from store.reference import load_communes
-from ui import audit, data
+from service import Area
+from service.metadata import PLAN_INDICATORS
+from ui import data
+from ui.audit import download_links
 from ui.auth import commune_options
 from ui.charts import (
     TrendLine, complete_periods, place_published, plan_figure, plan_share_figure, trend_figure, value_text,
@@ -31,12 +30,12 @@ START = pd.Timestamp(2020, 1, 1)
 
 view = current_view()
 lang = view.lang
-version = data.version()
-wh = data.warehouse(version)
-catalogue = wh.catalogue
+catalogue = data.catalogue()
 codes = list(catalogue.codes)
-communes = commune_options(load_communes()["code"].tolist())  # only communes this user may see in detail
-years = list(range(view.until.year, START.year - 1, -1))
+communes = commune_options(data.commune_table()["code"].tolist())  # only communes this user may see in detail
+until = view.period.end
+home = view.area.code if view.area.is_commune else ""
+years = list(range(until.year, START.year - 1, -1))
 
 # ---- page controls, seeded once from the URL -----------------------------------------------------------
 if "ds_chi_tieu" not in st.session_state and st.query_params.get("ds_chi_tieu") is None:
@@ -44,16 +43,16 @@ if "ds_chi_tieu" not in st.session_state and st.query_params.get("ds_chi_tieu") 
 seed_list_from_url("ds_chi_tieu", codes)
 if not st.session_state["ds_chi_tieu"] and st.query_params.get("ds_chi_tieu") is not None:
     st.session_state["ds_chi_tieu"] = list(DEFAULT_KPIS)  # nothing usable in the link: the defaults
-seed_from_url("pham_vi", MODES, "so_sanh" if view.commune else "thanh_pho")
+seed_from_url("pham_vi", MODES, "so_sanh" if home else "thanh_pho")
 if "so_sanh" not in st.session_state and st.query_params.get("so_sanh") is None:
-    st.session_state["so_sanh"] = [view.commune] if view.commune else []
+    st.session_state["so_sanh"] = [home] if home else []
 seed_list_from_url("so_sanh", communes)
 if len(st.session_state["so_sanh"]) > MAX_COMMUNES:
     st.session_state["so_sanh"] = st.session_state["so_sanh"][:MAX_COMMUNES]
     st.info(t("tr_too_many", lang))
 seed_from_url("loai_dv", TYPES, "phuong")
 seed_from_url("ke_hoach", PLAN_INDICATORS, "new_jobs")
-seed_from_url("nam", [str(y) for y in years], str(view.until.year))
+seed_from_url("nam", [str(y) for y in years], str(until.year))
 show_url_notices(lang)
 
 
@@ -83,25 +82,25 @@ with tab_trends:
         elif mode == "loai_dv":
             st.segmented_control(t("tr_type", lang), TYPES, key="loai_dv", required=True,
                                  format_func=lambda c: t(f"tr_type_{c}", lang))
-    st.caption(t("tr_caption", lang, area=area_name(), grain=t(f"grain_{view.grain}", lang),
-                 until=fmt_month(view.until, lang), version=version))
+    st.caption(t("tr_caption", lang, area=area_name(), grain=t(f"grain_{view.period.grain}", lang),
+                 until=fmt_month(until, lang), version=data.version()))
 
     chosen = [c for c in st.session_state["ds_chi_tieu"] if c in codes]
     selected = list(st.session_state["so_sanh"])
-    sectors = view.sectors or None
+    sectors = view.sectors
+    grain = view.period.grain
     if not chosen:
         st.info(t("tr_no_kpi", lang))
     elif mode == "so_sanh" and not selected:
         st.info(t("tr_pick_commune", lang))
     else:
         if mode == "so_sanh":
-            frame = data.kpis(version, tuple(chosen), Scope(communes=tuple(selected), sectors=sectors), view.grain,
-                              START, view.until, by_commune=True)
+            frame = data.series_by_commune(tuple(chosen), tuple(Area.commune(c) for c in selected), grain, START,
+                                           until, sectors)
         elif mode == "loai_dv":
-            frame = data.kpis(version, tuple(chosen), Scope(commune_type=st.session_state["loai_dv"], sectors=sectors),
-                              view.grain, START, view.until)
+            frame = data.series(tuple(chosen), Area.group(st.session_state["loai_dv"]), grain, START, until, sectors)
         else:
-            frame = data.kpis(version, tuple(chosen), Scope(sectors=sectors), view.grain, START, view.until)
+            frame = data.series(tuple(chosen), Area.CITY, grain, START, until, sectors)
         if (frame["status"] == "demo").any():
             st.warning(t("demo_banner", lang), icon=":material/science:")
         st.caption(t("tr_marks_note", lang))
@@ -111,38 +110,38 @@ with tab_trends:
             ind = catalogue.get(code)
             part = frame[frame["indicator"] == code]
             demo = f" ({t('tr_demo_suffix', lang)})" if (part["status"] == "demo").any() else ""
-            part = complete_periods(part, view.grain, ind.kind == "count" and not catalogue.is_stock(code))
+            part = complete_periods(part, grain, ind.kind == "count" and not catalogue.is_stock(code))
             if mode == "so_sanh":
                 lines = [TrendLine(commune_label(c, lang) + demo, part[part["commune_code"] == c]) for c in selected]
-                own = {c: target_2030(ind, c) for c in selected}
+                own = {c: data.target(code, Area.commune(c)) for c in selected}
                 found = [tg for tg in own.values() if tg is not None]
                 same = len(found) == len(selected) and len({(tg.low, tg.high) for tg in found}) == 1
                 targets = [(found[0], "")] if same else [
                     (tg, t("tr_target_own", lang, area=commune_label(c, lang))) for c, tg in own.items() if tg is not None]
             else:
                 lines = [TrendLine(area_name() + demo, part)]
-                target = target_2030(ind, CITY)
+                target = data.target(code, Area.CITY)
                 if mode == "loai_dv" and ind.kind == "count":
                     target = None  # a city count target is not a target for part of the city
                 targets = [(target, "")] if target is not None else []
             placed = None
             if mode == "thanh_pho":
                 stock_or_rate = ind.kind != "count" or catalogue.is_stock(code)
-                placed = place_published(published, ind, stock_or_rate, view.grain, lang)
+                placed = place_published(published, ind, stock_or_rate, grain, lang)
             with columns[i % 2]:
                 st.markdown(f"#### {ind.name(lang)}")
                 if part["value"].notna().sum() == 0:
                     st.info(t("tr_no_data", lang))
                     continue
                 survey = catalogue.is_survey(code)
-                fig = trend_figure(ind, lines, view.grain, lang, survey, targets, placed)
+                fig = trend_figure(ind, lines, grain, lang, survey, targets, placed)
                 st.plotly_chart(fig, width="stretch", key=f"trend-{code}")
                 notes = []
                 if survey and part["se"].notna().any():
                     notes.append(t("tr_band_note", lang))
                 if sectors and not catalogue.has_sector_breakdown(code):
                     notes.append(t("sector_not_applicable", lang))
-                if not targets and ind.kind == "count" and mode != "thanh_pho" and target_2030(ind) is not None:
+                if not targets and ind.kind == "count" and mode != "thanh_pho" and data.target(code, Area.CITY) is not None:
                     notes.append(t("tr_no_target_count", lang))
                 if notes:
                     st.caption(" ".join(notes))
@@ -160,15 +159,15 @@ with tab_trends:
 
 # ---- plan completion ----------------------------------------------------------------------------------
 with tab_plan:
-    geo = view.geo
+    area = view.area
     left, right = st.columns([3, 1])
     left.selectbox(t("pl_indicator", lang), PLAN_INDICATORS, key="ke_hoach",
                    format_func=lambda c: catalogue.get(c).name(lang))
     right.selectbox(t("pl_year", lang), [str(y) for y in years], key="nam")
     code, year = st.session_state["ke_hoach"], int(st.session_state["nam"])
     ind = catalogue.get(code)
-    progress = data.plan_progress(version, code, year, geo)
-    plan = plan_line(wh, code, year, geo)
+    progress = data.plan_progress(code, year, area)
+    plan = data.plan_line(code, year, area)
     st.subheader(t("pl_header", lang, indicator=ind.name(lang), area=view.geo_name(), year=year))
     known = progress.dropna(subset=["ytd"])
     if known.empty:
@@ -201,7 +200,7 @@ with tab_plan:
                              key="plan-share")
 
         st.markdown(f"**{t('pl_overview', lang, area=view.geo_name(), month=month_label)}**")
-        overview = data.plan_overview(version, year, month, geo)
+        overview = data.plan_overview(year, month, area)
         table = pd.DataFrame({
             t("col_indicator", lang): [catalogue.get(c).name(lang) for c in overview["indicator"]],
             t("pl_col_ytd", lang): [fmt_number(v, lang) for v in overview["ytd"]],
@@ -215,8 +214,8 @@ with tab_plan:
         })
         st.dataframe(table, hide_index=True, width="stretch")
 
-        if geo == CITY:
-            completion = data.commune_completion(version, code, year, month)
+        if area.is_city:
+            completion = data.commune_completion(code, year, month)
             if not completion.empty:
                 st.markdown(f"**{t('pl_communes', lang, year=year, month=month_label)}**")
                 st.caption(t("pl_communes_demo", lang))
@@ -232,10 +231,8 @@ with tab_plan:
                     t("pl_col_share", lang): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=150),
                     t("pl_col_share_last", lang): st.column_config.NumberColumn(format="%.0f%%"),
                 })
-                audit.download_button(t("download_csv", lang), completion.to_csv(index=False).encode("utf-8-sig"),
-                                      file_name=f"ke-hoach-{code}-{year}-{month:02d}.csv", mime="text/csv",
-                                      params={"indicator": code, "year": year, "month": month}, rows=len(completion))
+                download_links("ke-hoach", {"indicator": code, "year": year, "month": month}, lang)
 
-sync_to_url({"ds_chi_tieu": list(DEFAULT_KPIS), "pham_vi": "so_sanh" if view.commune else "thanh_pho",
-             "so_sanh": [view.commune] if view.commune else [], "loai_dv": "phuong", "ke_hoach": "new_jobs",
-             "nam": str(view.until.year)})
+sync_to_url({"ds_chi_tieu": list(DEFAULT_KPIS), "pham_vi": "so_sanh" if home else "thanh_pho",
+             "so_sanh": [home] if home else [], "loai_dv": "phuong", "ke_hoach": "new_jobs",
+             "nam": str(until.year)})

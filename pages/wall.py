@@ -8,4 +8,4 @@ from ui.wall import apply_wall_mode, render_wall
 
 view = current_view()
 apply_wall_mode()
-render_wall(view.lang, view.commune, view.geo_name(), view.grain)
+render_wall(view.lang, view.area, view.geo_name(), view.period.grain)

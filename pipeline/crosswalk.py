@@ -97,20 +97,54 @@ def _resolve_one(text: str, old_era: bool) -> tuple[str | None, str]:
         if len(raw) > 5:
             return None, "bad_commune"
         code = raw.zfill(5)
-        return (code, "") if code in codes else (None, "bad_commune")
+        if code in codes:
+            return code, ""
+        return None, "old_unit" if not old_era and code in look["old_codes"] else "bad_commune"  # type: ignore[operator]
     key = fold(text)
     found = names.get(key) or names.get(_strip_kind(key))  # type: ignore[union-attr]
     if not found:
+        if not old_era and _old_unit_code(text) is not None:
+            return None, "old_unit"
         return None, "bad_commune"
     if len(found) > 1:
         return None, "ambiguous_commune"
     return next(iter(found)), ""
 
 
+def _old_unit_code(text: str) -> str | None:
+    """The old (pre-July 2025) unit a code or unique name written in a cell stands for, or None."""
+    code, reason = _resolve_one(text.strip(), True)
+    return code if reason == "" else None
+
+
+def old_unit_text(value: str) -> tuple[str, str]:
+    """Why an old unit's code is refused after July 2025, naming the new unit(s) and code(s) to write."""
+    code = _old_unit_code(value)
+    if code is None:
+        return ("Mã/tên đơn vị cũ: hãy ghi mã đơn vị mới", "A former unit: write the new unit's code")
+    lineage = load_lineage()
+    links = lineage[lineage["old_code"] == code].sort_values("is_default_new_unit", ascending=False)
+    names = load_communes().set_index("code")
+    old_name = links["old_name"].iloc[0]
+    new = [(c, names.loc[c, "name_vi"], names.loc[c, "name_en"]) for c in links["new_code"]]
+    if len(new) == 1:
+        c, vi, en = new[0]
+        return (f"“{value}” là đơn vị cũ ({old_name}, mã {code}); từ 01/7/2025 thuộc {vi} (mã {c}): hãy ghi mã {c}",
+                f"“{value}” is a former unit ({old_name}, code {code}); since 1 July 2025 it is part of {en} "
+                f"(code {c}): write {c}")
+    listed_vi = ", ".join(f"{vi} (mã {c})" for c, vi, _ in new)
+    listed_en = ", ".join(f"{en} (code {c})" for c, _, en in new)
+    return (f"“{value}” là đơn vị cũ ({old_name}, mã {code}); từ 01/7/2025 được chia vào: {listed_vi}. Hãy ghi mã "
+            "của đơn vị mới mà số liệu thuộc về",
+            f"“{value}” is a former unit ({old_name}, code {code}); since 1 July 2025 it is split between: "
+            f"{listed_en}. Write the code of the new unit the figures belong to")
+
+
 def resolve_communes(text: pd.Series, period: pd.Series, numbers: pd.Series | None = None) -> pd.DataFrame:
     """Resolve commune cells to codes valid for each row's period; returns columns `code` and `reason`.
 
-    `reason` is '' when resolved, else missing | bad_commune | ambiguous_commune. Work is done once per
+    `reason` is '' when resolved, else missing | bad_commune | ambiguous_commune | old_unit (a former unit's
+    code or name in a row from July 2025 on: `old_unit_text` names its new unit). Work is done once per
     distinct (value, era), so millions of rows cost what a few hundred distinct values cost.
     """
     old_era = (period < BOUNDARY_CHANGE).fillna(False).to_numpy(dtype=bool)

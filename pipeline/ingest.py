@@ -13,10 +13,7 @@ template at all (empty, binary, wrong columns, another template) are rejected wh
 """
 from __future__ import annotations
 
-import codecs
-import csv
 import fcntl
-import io
 import json
 import os
 import shutil
@@ -36,11 +33,13 @@ from pipeline.crosswalk import BOUNDARY_CHANGE, default_new_unit, split_to_new
 from pipeline.privacy import MissingKeyError, PseudonymKey, load_key, pseudonymise
 from pipeline.readers import ReadError, open_raw, sniff_summary
 from pipeline.templates import TEMPLATES, Template, get_template
-from pipeline.validate import Context, known_header, rank_templates, reason_label, validate_chunk
+from pipeline.validate import PERIOD_FORMATS, Context, known_header, rank_templates, reason_label, validate_chunk
 from store.paths import curated_dir
+from store.spreadsheet import csv_bytes
 from store.versions import file_sha256
 
 LOG_NAME = "ingest_log.jsonl"
+MIN_CONFIRMATION = 10
 
 
 def staging_dir() -> Path:
@@ -82,6 +81,7 @@ class FileReport:
     ingested_at: str = ""
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # read, parse, checks, quarantine, pseudonymise, write
+    outliers_confirmed: dict | None = None  # {"reason", "rows", "values": [line, column, value, bound, ...]}
 
     @property
     def ok(self) -> bool:
@@ -176,27 +176,22 @@ class _Quarantine:
     def __init__(self, path: Path, headers: list[str]) -> None:
         self.path = path
         self.columns = ["_row", *headers, "_raw_line", "ly_do", "reason"]
-        self.names = ["dong_du_lieu / data_row", *headers, "_raw_line", "ly_do (vi)", "reason (en)"]
+        self.names = ["dong / line", *headers, "_raw_line", "ly_do (vi)", "reason (en)"]
         self.rows = 0
         self._fh = None
 
     def write(self, frame: pd.DataFrame) -> None:
         if frame.empty:
             return
-        from pyarrow import csv as pacsv
-
-        if self._fh is None:
+        first = self._fh is None
+        if first:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("wb")
-            self._fh.write(codecs.BOM_UTF8)
-            buffer = io.StringIO()
-            csv.writer(buffer, lineterminator="\n").writerow(self.names)
-            self._fh.write(buffer.getvalue().encode("utf-8"))
         out = frame.reindex(columns=self.columns)
-        table = pa.table({name: pa.array(out[col].astype(object).where(out[col].notna(), "").astype(str).to_numpy(),
-                                         type=pa.string())
-                          for name, col in zip(self.names, self.columns)})
-        pacsv.write_csv(table, self._fh, pacsv.WriteOptions(include_header=False))
+        text = pd.DataFrame({i: out[col].astype(object).where(out[col].notna(), "").astype(str)
+                             for i, col in enumerate(self.columns)})
+        text.columns = self.names
+        self._fh.write(csv_bytes(text, header=first, bom=first))  # formula-safe cells (store/spreadsheet.py)
         self.rows += len(frame)
 
     def close(self) -> None:
@@ -210,16 +205,34 @@ class _Quarantine:
 
 def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timestamp | None = None,
                 dry_run: bool = False, progress: bool = False, chunk_rows: int | None = None,
-                key: PseudonymKey | None = None) -> FileReport:
+                key: PseudonymKey | None = None, confirm_outliers: str | None = None,
+                period_format: str | None = None) -> FileReport:
     """Ingest one raw file into the staging area (or only check it when `dry_run`); never raises on bad data.
 
     `as_of` is the latest month a row may be for (default: this month). Person-level files need the
     pseudonymisation key (from the environment unless given) and are refused without it.
+    `confirm_outliers` (a reason, at least 10 characters) accepts values flagged as month-on-month
+    outliers; the reason and every accepted outlier are kept in the ingest log. Absolute limits, counts
+    above population or labour force and every other check cannot be confirmed away. `period_format`
+    declares how the file writes dates (DD/MM/YYYY or MM/DD/YYYY) when the template's format leaves a
+    day/month order open.
     """
     started = time.perf_counter()
     path = Path(path)
     as_of = (pd.Timestamp.today() if as_of is None else pd.Timestamp(as_of)).to_period("M").to_timestamp()
     report = FileReport(file=path.name, status="rejected")
+    if confirm_outliers is not None and len(confirm_outliers.strip()) < MIN_CONFIRMATION:
+        report.message_vi = (f"Lý do xác nhận giá trị bất thường quá ngắn (cần ít nhất {MIN_CONFIRMATION} ký tự, "
+                             "ví dụ: “Phiên giao dịch việc làm lớn tháng 9, đã kiểm tra với xã”)")
+        report.message_en = (f"The reason for confirming outliers is too short (at least {MIN_CONFIRMATION} characters, "
+                             "e.g. “Large job fair in September, checked with the commune”)")
+        report.reasons = {"confirmation_too_short": 1}
+        return _finish(report, started, dry_run)
+    if period_format is not None and period_format not in PERIOD_FORMATS:
+        report.message_vi = f"Định dạng ngày “{period_format}” không hợp lệ; dùng {' hoặc '.join(PERIOD_FORMATS)}"
+        report.message_en = f"Unknown date format “{period_format}”; use {' or '.join(PERIOD_FORMATS)}"
+        report.reasons = {"bad_period_format": 1}
+        return _finish(report, started, dry_run)
     known = list(TEMPLATES.values())
     try:
         raw = open_raw(path, lambda h: known_header(h, known))
@@ -242,7 +255,8 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     report.sha256 = file_sha256(path)
     if not dry_run:
         earlier = [r for r in read_log() if r.get("sha256") == report.sha256 and r.get("template") == chosen.code
-                   and r.get("status") in ("ingested", "partial")]
+                   and r.get("status") in ("ingested", "partial")
+                   and not (confirm_outliers and (r.get("reasons") or {}).get("outlier_jump"))]  # a confirmed resend
         if earlier:
             report.status = "duplicate_file"
             report.message_vi = (f"Tệp này đã được nạp ngày {earlier[0]['ingested_at'][:10]} (lô {earlier[0]['batch']}); "
@@ -260,7 +274,8 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
             return _finish(report, started, dry_run)
         report.key_id = key.key_id
     report.batch = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{report.sha256[:8]}"
-    ctx = Context(chosen, mapping, as_of)
+    ctx = Context(chosen, mapping, as_of, period_format=period_format, confirm_outliers=confirm_outliers)
+    confirmed: list[dict] = []
     staged_final = staging_dir() / chosen.code / f"{report.batch}.parquet"
     staged_tmp = staged_final.with_name(f".{staged_final.name}.{uuid.uuid4().hex}.tmp")
     quarantine = _Quarantine(quarantine_dir() / f"{report.batch}__{path.stem}.csv", raw.headers)
@@ -283,6 +298,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
             report.accepted += len(result.accepted)
             report.quarantined += len(result.quarantined)
             reasons.update(result.reasons)
+            confirmed += result.confirmed
             if not dry_run:
                 quarantine.write(result.quarantined)
             if len(result.accepted):
@@ -325,6 +341,11 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
         report.quarantine_file = str(quarantine.path)
     report.blank_rows = raw.blank_rows
     report.reasons = dict(reasons.most_common())
+    if confirmed:
+        report.outliers_confirmed = {"reason": confirm_outliers.strip(), "rows": len(confirmed),  # type: ignore[union-attr]
+                                     "values": confirmed[:1000]}
+        report.warnings.append((f"{_vi(len(confirmed))} giá trị bất thường được nhận theo xác nhận: “{confirm_outliers}”",
+                                f"{len(confirmed):,} outlier value(s) accepted as confirmed: “{confirm_outliers}”"))
     report.timings = {k: round(v, 3) for k, v in timings.items()}
     if periods:
         report.period_min = min(periods).strftime("%Y-%m")
@@ -360,6 +381,12 @@ def _summarise(report: FileReport, template: Template, dry_run: bool) -> None:
                          + (f" — lý do chính: {top}" if top else ""))
     report.message_en = (f"{template.name_en}: {_rows(report.accepted)} {verb_en}, {_rows(report.quarantined)} quarantined"
                          + (f" — main reasons: {top_en}" if top_en else ""))
+    if report.reasons.get("outlier_jump"):
+        n = report.reasons["outlier_jump"]
+        report.message_vi += (f". {_vi(n)} giá trị thay đổi bất thường so với tháng trước bị cách ly: nếu đúng, nạp lại "
+                              "tệp với --confirm-outliers \"lý do\"")
+        report.message_en += (f". {n:,} value(s) with an unusual change from the month before were quarantined: if "
+                              "they are right, ingest the file again with --confirm-outliers \"reason\"")
 
 
 def _rows(n: int) -> str:
@@ -394,11 +421,25 @@ def _progress_bar(raw, path: Path, enabled: bool):
 
 
 def ingest_files(paths: Iterable[Path | str], template: str | None = None, as_of: pd.Timestamp | None = None,
-                 dry_run: bool = False, progress: bool = False) -> list[FileReport]:
-    """Ingest several files (folders are expanded to their CSV and XLSX files), one report each."""
+                 dry_run: bool = False, progress: bool = False, **options) -> list[FileReport]:
+    """Ingest several files (folders are expanded to their CSV and XLSX files), one report each.
+
+    A file that fails in an unforeseen way gets a rejected report of its own; the next file is still read.
+    `options` go to `ingest_file` (e.g. confirm_outliers, period_format).
+    """
     reports = []
     for path in expand_paths(paths):
-        reports.append(ingest_file(path, template, as_of, dry_run, progress))
+        started = time.perf_counter()
+        try:
+            reports.append(ingest_file(path, template, as_of, dry_run, progress, **options))
+        except Exception as exc:  # noqa: BLE001 - one file's failure must never stop the folder or the summary
+            report = FileReport(file=Path(path).name, status="rejected", reasons={"internal_error": 1},
+                                message_vi=f"Lỗi khi xử lý tệp ({exc.__class__.__name__}: {str(exc)[:200]}); tệp không "
+                                           "được nạp, các tệp khác vẫn được xử lý. Hãy gửi tệp này cho quản trị viên.",
+                                message_en=f"Error while processing the file ({exc.__class__.__name__}: "
+                                           f"{str(exc)[:200]}); the file was not ingested, the other files still were. "
+                                           "Send this file to the administrator.")
+            reports.append(_finish(report, started, dry_run))
     return reports
 
 

@@ -1,11 +1,12 @@
-"""Publish tables as a new warehouse version: lock, write, validate, switch, prune.
+"""Publishing entry points: what goes into a new warehouse version, built under the publish transaction.
 
-The order matters: the new version is complete, checksummed and validated before CURRENT moves (one
-`os.replace`), so a failure at any step — an exception, a full disk, a `kill -9` — leaves the previous
-version serving; a half-written version is never pointed at, and is removed (or, after a kill, cleaned up
-by the next publish). Readers (the app, tests) resolve CURRENT once per request and key their caches on the
-version name, so they pick up a publish without a restart. Pruning keeps the newest N versions and never
-deletes the current one or the one it just replaced (a reader may still be opening it).
+The transaction itself (lock, fsynced writes, verification, the `derive` hook, the atomic switch,
+pruning, never-served leftovers) is `store.versions.publish_version`; every entry point here hands it a
+`build(base)` function that reads the served version *inside* the lock, so two concurrent publishes are
+serialisable: the second builds on the first, and a success that was reported is never undone. Each
+entry point takes `derive` and passes it on (called with the new version's name before the switch; its
+tables are added to the version). Readers key their caches on the version name, so they pick up a
+publish without a restart.
 
 `publish_staged` builds a version from the staging area (pipeline/ingest.py): staged real rows replace
 the demo (or earlier) rows for the same measure x commune x month, reconciliation aggregates and the
@@ -13,189 +14,145 @@ ingest log are added, and every other table of the current version (plans, forec
 """
 from __future__ import annotations
 
-import fcntl
-import shutil
-import time
-from contextlib import contextmanager
 from datetime import datetime, timezone
-from typing import Iterator
 
 import duckdb
 import pandas as pd
-import pyarrow.parquet as pq
 
-from store.paths import curated_dir
-from store.versions import (VersionError, current_version, list_versions, read_manifest, switch_current,
-                            verify_version, version_path, versions_dir, write_version)
+from store.versions import (KEEP_VERSIONS, Derive, Draft, PublishError, VersionError, current_version,  # noqa: F401
+                            list_versions, publish_version, read_manifest, served_version, switch_version,
+                            unserved_versions, verify_version, version_path)
 
-KEEP_VERSIONS = 5
-LOCK_NAME = ".publish.lock"
-
-
-class PublishError(RuntimeError):
-    """A new version failed its checks; the previous version is still serving."""
+__all__ = ["KEEP_VERSIONS", "PublishError", "publish", "publish_update", "publish_demo", "ensure_demo",
+           "publish_staged", "rollback", "current_tables", "status_report"]
 
 
-@contextmanager
-def publish_lock(timeout: float = 600.0) -> Iterator[None]:
-    """One publish at a time per warehouse (a file lock, released by the OS if the process dies)."""
-    root = curated_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / LOCK_NAME).open("a") as fh:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise PublishError("another publish is still running / một lần công bố khác đang chạy") from None
-                time.sleep(0.2)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def _clean_leftovers() -> list[str]:
-    """Staging folders of publishes that were killed half-way (only called under the lock)."""
-    root = versions_dir()
-    if not root.exists():
-        return []
-    leftovers = [p for p in root.iterdir() if p.name.startswith(".staging-")]
-    for p in leftovers:
-        shutil.rmtree(p, ignore_errors=True)
-    return [p.name for p in leftovers]
-
-
-def _check_written(version: str, tables: dict[str, pd.DataFrame]) -> None:
-    """The written version matches its manifest and what was meant to be written (rows and columns)."""
-    manifest = verify_version(version)
-    for name, frame in tables.items():
-        entry = manifest["tables"].get(name)
-        if entry is None:
-            raise PublishError(f"{version}: table {name} missing from the manifest")
-        meta = pq.read_metadata(version_path(version) / entry["file"])
-        if meta.num_rows != len(frame) or entry["rows"] != len(frame):
-            raise PublishError(f"{version}: table {name} has {meta.num_rows} rows, expected {len(frame)}")
-        names = set(meta.schema.to_arrow_schema().names)
-        if not set(map(str, frame.columns)) <= names:
-            raise PublishError(f"{version}: table {name} lost columns {set(frame.columns) - names}")
-
-
-def _prune(keep: int, protect: set[str]) -> list[str]:
-    keep = max(keep, 2)
-    versions = list_versions()
-    doomed = [v for v in versions[:-keep] if v not in protect]
-    for version in doomed:
-        shutil.rmtree(version_path(version), ignore_errors=True)
-    return doomed
-
-
-def publish(tables: dict[str, pd.DataFrame], label: str, meta: dict | None = None,
-            keep: int = KEEP_VERSIONS) -> str:
-    """Write `tables` as a new version, validate it, make it current, prune; returns the version name."""
+def _check_facts(tables: dict[str, pd.DataFrame]) -> None:
+    """A bad facts table never becomes a version (checked under the lock, before anything is written)."""
     from pipeline.validate import validate_facts
 
     if "facts" in tables:
-        validate_facts(tables["facts"])  # before anything is written: a bad table never becomes a version
-    with publish_lock():
-        _clean_leftovers()
-        previous = current_version()
-        version = write_version(tables, label, meta)
-        try:
-            _check_written(version, tables)
-            switch_current(version)
-        except BaseException:
-            if current_version() != version:
-                shutil.rmtree(version_path(version), ignore_errors=True)
-            raise
-        _prune(keep, {version, previous} - {None})
-    return version
+        validate_facts(tables["facts"])
 
 
-def rollback(version: str | None = None) -> str:
-    """Serve an earlier (still kept) version again; by default the one before the current version."""
-    with publish_lock():
-        versions = list_versions()
-        if version is None:
-            current = current_version()
-            older = [v for v in versions if current is None or v < current]
-            if not older:
-                raise VersionError("no earlier version is kept / không còn phiên bản cũ hơn")
-            version = older[-1]
-        if version not in versions:
-            raise VersionError(f"version {version} is not kept; kept: {', '.join(versions) or '-'}")
-        switch_current(version)
-    return version
+def _carried_meta(version: str | None) -> dict:
+    """The manifest fields of `version` a new version inherits (kind, status, ...), not its identity."""
+    if version is None:
+        return {}
+    return {k: v for k, v in read_manifest(version).items() if k not in ("version", "created_at", "tables", "format")}
 
 
-def current_tables() -> dict[str, pd.DataFrame]:
-    """Every table of the current version (empty when nothing is published)."""
-    version = current_version()
+def tables_of(version: str | None) -> dict[str, pd.DataFrame]:
+    """Every table of a version (empty for None)."""
     if version is None:
         return {}
     manifest = read_manifest(version)
     return {name: pd.read_parquet(version_path(version) / entry["file"]) for name, entry in manifest["tables"].items()}
 
 
+def publish(tables: dict[str, pd.DataFrame], label: str, meta: dict | None = None,
+            keep: int = KEEP_VERSIONS, derive: Derive | None = None) -> str:
+    """Write `tables` as a new version, validate it, make it current, prune; returns the version name."""
+    _check_facts(tables)  # early, so a bad table fails before waiting for the lock; checked again under it
+    return publish_version(lambda base: Draft(tables, dict(meta or {})), label, keep=keep, derive=derive,
+                           check=_check_facts)
+
+
+def rollback(version: str | None = None, derive: Derive | None = None) -> str:
+    """Serve an earlier (still kept, valid) version again; by default the one before the served version."""
+    return switch_version(version, derive=derive)
+
+
+def current_tables() -> dict[str, pd.DataFrame]:
+    """Every table of the served version (empty when nothing is published)."""
+    return tables_of(served_version().name)
+
+
 def publish_update(updates: dict[str, pd.DataFrame], label: str, meta: dict | None = None,
-                   keep: int = KEEP_VERSIONS) -> str:
-    """A new version = the current one with some tables replaced or added (e.g. forecasts)."""
-    version = current_version()
-    old_meta = {k: v for k, v in (read_manifest(version) if version else {}).items()
-                if k not in ("version", "created_at", "tables")}
-    tables = {**current_tables(), **updates}
-    return publish(tables, label, {**old_meta, **(meta or {})}, keep)
+                   keep: int = KEEP_VERSIONS, derive: Derive | None = None) -> str:
+    """A new version = the served one with some tables replaced or added (e.g. forecasts).
+
+    The served version is read under the publish lock, so an update never drops what a concurrent
+    publish just added.
+    """
+    def build(base: str | None) -> Draft:
+        return Draft({**tables_of(base), **updates}, {**_carried_meta(base), **(meta or {})})
+
+    return publish_version(build, label, keep=keep, derive=derive, check=_check_facts)
 
 
-def ensure_demo(end: str | None = None) -> str:
-    """Build and publish the demo warehouse if nothing is published yet; returns the current version."""
-    existing = current_version()
+def ensure_demo(end: str | None = None, derive: Derive | None = None) -> str:
+    """Build and publish the demo warehouse if nothing is published yet; returns the served version."""
+    existing = served_version().name
     if existing is not None:
         return existing
-    return publish_demo(end)
+    return publish_demo(end, derive=derive, only_if_empty=True)
 
 
-def publish_demo(end: str | None = None) -> str:
-    """Publish the deterministic demo warehouse (with any staged real data merged over it)."""
+def publish_demo(end: str | None = None, derive: Derive | None = None, only_if_empty: bool = False) -> str:
+    """Publish the deterministic demo warehouse (with any staged real data merged over it).
+
+    The demo facts are generated before the lock (they do not depend on what is served); the staged data
+    is read under it. With `only_if_empty`, a version published meanwhile by someone else wins.
+    """
     from pipeline.demo_data import generate
 
     tables = generate(None if end is None else pd.Timestamp(end))
-    return publish_with_staged(tables.facts, {"plans": tables.plans}, "demo", {"kind": "demo"})
+
+    def build(base: str | None) -> Draft:
+        if only_if_empty and base is not None:
+            raise _AlreadyPublished(base)
+        return staged_draft(tables.facts, {"plans": tables.plans}, {"kind": "demo"})
+
+    try:
+        return publish_version(build, "demo", derive=derive, check=_check_facts)
+    except _AlreadyPublished as done:
+        return done.version
 
 
-def publish_staged(keep: int = KEEP_VERSIONS) -> str:
-    """Publish the staged real data over the current version's facts (demo or earlier real data)."""
-    base = current_tables()
-    facts = base.pop("facts", None)
-    if facts is None:
-        facts = pd.DataFrame(columns=["measure", "commune_code", "sector", "period", "value", "se", "status",
-                                      "source", "vintage", "provisional"])
-    version = current_version()
-    old_meta = {k: v for k, v in (read_manifest(version) if version else {}).items()
-                if k not in ("version", "created_at", "tables")}
-    return publish_with_staged(facts, base, "data", old_meta, keep)
+class _AlreadyPublished(Exception):
+    def __init__(self, version: str) -> None:
+        super().__init__(version)
+        self.version = version
 
 
-def publish_with_staged(base_facts: pd.DataFrame, other: dict[str, pd.DataFrame], label: str, meta: dict,
-                        keep: int = KEEP_VERSIONS) -> str:
-    """facts = base overlaid with staged real data; plus reconciliation and ingest tables; then publish."""
+def publish_staged(keep: int = KEEP_VERSIONS, derive: Derive | None = None) -> str:
+    """Publish the staged real data over the served version's facts (demo or earlier real data).
+
+    Everything is read under the publish lock: the served version, the staged files and the ingest log.
+    """
+    def build(base: str | None) -> Draft:
+        other = tables_of(base)
+        facts = other.pop("facts", None)
+        if facts is None:
+            facts = _empty_facts()
+        return staged_draft(facts, other, _carried_meta(base))
+
+    return publish_version(build, "data", keep=keep, derive=derive, check=_check_facts)
+
+
+def staged_draft(base_facts: pd.DataFrame, other: dict[str, pd.DataFrame], meta: dict) -> Draft:
+    """facts = base overlaid with staged real data; plus reconciliation and ingest tables.
+
+    One snapshot of the staging area: the ingest log is read first, and only batches it lists are used,
+    so a file being ingested meanwhile is either wholly in this version (facts and log) or wholly not.
+    """
+    from pipeline.freshness import coverage
     from pipeline.ingest import read_log, staged_files
     from pipeline.reconcile import reconcile
 
-    real = staged_facts()
+    log = read_log()
+    batches = {r.get("batch") for r in log if r.get("status") in ("ingested", "partial") and r.get("batch")}
+    real = staged_facts(batches)
     facts = overlay(base_facts, real)
-    from pipeline.freshness import coverage
-
     derived = ("reconciliation", "ingest_log", "quarantine_reasons", "coverage")
     tables = {"facts": facts, **{k: v for k, v in other.items() if k not in derived}}
     tables["coverage"] = coverage(facts)
-    register, bhxh = staged_files("labour_register"), staged_files("bhxh_participants")
+    register = [f for f in staged_files("labour_register") if f.stem in batches]
+    bhxh = [f for f in staged_files("bhxh_participants") if f.stem in batches]
     if register and bhxh:
         tables["reconciliation"] = reconcile(register, bhxh)
-    log = ingest_tables(read_log())
-    tables.update(log)
+    tables.update(ingest_tables(log))
     last = facts["period"].max()
     real_sources = sorted(real["source"].unique()) if len(real) else []
     meta = {**meta,
@@ -205,7 +162,7 @@ def publish_with_staged(base_facts: pd.DataFrame, other: dict[str, pd.DataFrame]
             "real_sources": real_sources}
     if meta.get("kind") == "demo" and len(real):
         meta["kind"] = "demo+real"
-    return publish(tables, label, meta, keep)
+    return Draft(tables, meta)
 
 
 # ---- staged data -> facts ------------------------------------------------------------------------------
@@ -213,8 +170,9 @@ def _batch_date_sql() -> str:
     return "strptime(substr(batch, 1, 15), '%Y%m%dT%H%M%S')"
 
 
-def staged_facts() -> pd.DataFrame:
-    """Facts rows (the warehouse schema) from every staged batch; the latest batch wins per key."""
+def staged_facts(batches: set[str] | None = None) -> pd.DataFrame:
+    """Facts rows (the warehouse schema) from every staged batch (or only `batches`); the latest batch wins
+    per key."""
     from pipeline.crosswalk import MAPPED_NOTE
     from pipeline.ingest import staged_files
     from pipeline.templates import TEMPLATES
@@ -224,7 +182,7 @@ def staged_facts() -> pd.DataFrame:
     con.execute("SET enable_progress_bar = false")
     try:
         for template in TEMPLATES.values():
-            files = staged_files(template.code)
+            files = [f for f in staged_files(template.code) if batches is None or f.stem in batches]
             if not files or template.code == "labour_register":
                 continue
             src = "read_parquet([" + ", ".join(f"'{f.as_posix()}'" for f in files) + "], union_by_name = true)"
@@ -324,16 +282,20 @@ def ingest_tables(log: list[dict]) -> dict[str, pd.DataFrame]:
                "period_min", "period_max", "ingested_at", "seconds", "message_vi", "message_en"]
     rows, reasons = [], []
     for rec in log:
-        rows.append({c: rec.get(c) for c in columns})
+        confirmed = rec.get("outliers_confirmed") or {}
+        rows.append({**{c: rec.get(c) for c in columns}, "outliers_confirmed": confirmed.get("rows", 0),
+                     "confirmation_reason": confirmed.get("reason", "")})
         for code, n in (rec.get("reasons") or {}).items():
             reasons.append({"batch": rec.get("batch") or "", "file": rec.get("file"), "template": rec.get("template") or "",
                             "reason": code, "label_vi": reason_label(code, "vi"), "label_en": reason_label(code, "en"),
                             "rows": int(n)})
+    counts = ("rows_in", "accepted", "quarantined", "blank_rows", "outliers_confirmed")
+    columns += ["outliers_confirmed", "confirmation_reason"]
     log_frame = pd.DataFrame(rows, columns=columns)
-    for c in ("rows_in", "accepted", "quarantined", "blank_rows"):
+    for c in counts:
         log_frame[c] = log_frame[c].fillna(0).astype("int64")
     log_frame["seconds"] = log_frame["seconds"].astype(float)
-    for c in set(columns) - {"rows_in", "accepted", "quarantined", "blank_rows", "seconds"}:
+    for c in set(columns) - {*counts, "seconds"}:
         log_frame[c] = log_frame[c].fillna("").astype("str")
     reason_frame = pd.DataFrame(reasons, columns=["batch", "file", "template", "reason", "label_vi", "label_en", "rows"])
     reason_frame["rows"] = reason_frame["rows"].astype("int64")
@@ -342,21 +304,35 @@ def ingest_tables(log: list[dict]) -> dict[str, pd.DataFrame]:
 
 
 def status_report() -> dict:
-    """What `python -m cli status` prints: versions, the current one, what is staged."""
+    """What `python -m cli status` prints: every kept version checked (manifest, sizes, checksums, row
+    counts), the served one, never-served leftovers, and what is staged. Never raises on a damaged version."""
     from pipeline.ingest import read_log
-
     current = current_version()
+    served = served_version(full=True)
+    unserved = set(unserved_versions())
+    names = sorted(set(list_versions()) | unserved | ({current} if current else set()))
     versions = []
-    for version in list_versions():
+    for version in names:
+        entry: dict = {"version": version, "current": version == current, "served": version == served.name,
+                       "never_served": version in unserved, "problem": None, "created_at": None, "kind": None,
+                       "data_until": None, "rows": {}}
         try:
-            manifest = read_manifest(version)
-        except VersionError:
-            continue
-        versions.append({"version": version, "current": version == current, "created_at": manifest.get("created_at"),
-                         "kind": manifest.get("kind"), "data_until": manifest.get("data_until"),
-                         "rows": {k: v["rows"] for k, v in manifest["tables"].items()}})
+            manifest = verify_version(version, rows=True)
+        except VersionError as exc:
+            entry["problem"] = str(exc) if version_path(version).is_dir() else f"version {version} is missing"
+            try:
+                manifest = read_manifest(version)
+            except VersionError:
+                manifest = None
+        if manifest is not None:
+            entry.update(created_at=manifest.get("created_at"), kind=manifest.get("kind"),
+                         data_until=manifest.get("data_until"),
+                         rows={k: v.get("rows") for k, v in manifest["tables"].items()})
+        versions.append(entry)
     log = read_log()
-    return {"current": current, "versions": versions, "ingested_files": len(log),
-            "last_ingest": log[-1]["ingested_at"] if log else None,
+    damaged = [v["version"] for v in versions if v["problem"]]
+    return {"current": current, "served": served.name, "served_problem_vi": served.problem_vi,
+            "served_problem_en": served.problem_en, "versions": versions, "damaged": damaged,
+            "never_served": sorted(unserved), "ok": not damaged and served.ok,
+            "ingested_files": len(log), "last_ingest": log[-1]["ingested_at"] if log else None,
             "checked_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-

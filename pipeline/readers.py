@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import re
 import unicodedata
 import zipfile
@@ -28,6 +29,11 @@ from pyarrow import csv as pacsv
 SAMPLE_BYTES = 1 << 20
 CHUNK_ROWS = 500_000
 HEADER_SCAN_ROWS = 30
+MAX_LINE_BYTES = 1 << 16
+"""No template row needs more than a few hundred bytes; a longer line is refused, not parsed."""
+QUARANTINE_LINE_CHARS = 4096
+"""A refused line is kept in the quarantine file up to this many characters (the raw file keeps it all)."""
+READ_BYTES = 8 << 20
 # Bytes that only Windows-1258 gives Vietnamese letters to (Ă ă Đ đ Ơ ơ Ư ư and the tone marks).
 _CP1258_MARKERS = frozenset(b"\xc3\xe3\xd0\xf0\xd5\xf5\xdd\xfd\xcc\xec\xde\xd2\xf2")
 
@@ -43,13 +49,26 @@ class ReadError(ValueError):
 
 
 @dataclass
+class BadLine:
+    """A physical line refused before parsing: its 1-based number, reason code, message and text."""
+
+    line: int
+    code: str
+    message_vi: str
+    message_en: str
+    text: str
+
+
+@dataclass
 class RawChunk:
-    """Up to CHUNK_ROWS data rows: text as written, native numbers (XLSX) and source row numbers."""
+    """Up to CHUNK_ROWS data rows: text as written, native numbers (XLSX), formula cells without a value
+    (XLSX), and the rows' physical line (CSV) or sheet row (XLSX) numbers; refused lines travel along."""
 
     text: pd.DataFrame
     numbers: pd.DataFrame | None
     rows: np.ndarray
-    bad_lines: list[tuple[int | None, str]] = field(default_factory=list)
+    bad_lines: list[BadLine] = field(default_factory=list)
+    formulas: pd.DataFrame | None = None
 
 
 @dataclass
@@ -108,17 +127,50 @@ def detect_encoding(sample: bytes, truncated: bool = False) -> str:
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(sample):
+        return "utf-8"  # a few lines in another code page: those lines are refused, the rest is read
     return "cp1258" if any(b in _CP1258_MARKERS for b in sample) else "cp1252"
 
 
+def _mostly_utf8(sample: bytes) -> bool:
+    """UTF-8 text (with real multi-byte characters) where at most 5% of the lines are not UTF-8."""
+    lines = sample.split(b"\n")[:-1] or [sample]
+    bad = multibyte = 0
+    for raw_line in lines:
+        try:
+            raw_line.decode("utf-8")
+            multibyte += any(b >= 0x80 for b in raw_line)
+        except UnicodeDecodeError:
+            bad += 1
+    return multibyte > 0 and bad <= max(1, len(lines) // 20) and multibyte >= bad
+
+
+_BINARY_MAGIC = (b"\x89PNG", b"%PDF", b"GIF8", b"\xff\xd8\xff", b"\x7fELF", b"\x1f\x8b", b"MZ", b"Rar!", b"7z\xbc\xaf")
+
+
 def _looks_binary(sample: bytes, encoding: str) -> bool:
-    if encoding == "utf-16":
+    """A known binary signature, or many control bytes. A few NUL bytes in a text file are not enough:
+    those lines are refused one by one, with their numbers."""
+    if encoding.startswith("utf-16"):
         return False
-    head = sample[:65536]
-    if b"\x00" in head:
+    if sample.startswith(_BINARY_MAGIC):
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    head = np.frombuffer(sample[:65536], dtype=np.uint8)
+    controls = int(((head < 9) | ((head > 13) & (head < 32))).sum())
     return controls > max(8, len(head) // 100)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    """UTF-16 written without a byte-order mark: NUL in every other byte of ASCII text."""
+    head = np.frombuffer(sample[:65536 - (len(sample[:65536]) % 2)], dtype=np.uint8)
+    if len(head) < 8:
+        return None
+    even, odd = head[0::2], head[1::2]
+    if (odd == 0).mean() > 0.5 and (even == 0).mean() < 0.05:  # Vietnamese letters fill some high bytes
+        return "utf-16-le"
+    if (even == 0).mean() > 0.5 and (odd == 0).mean() < 0.05:
+        return "utf-16-be"
+    return None
 
 
 def _split_lines(text: str, limit: int) -> list[str]:
@@ -126,11 +178,19 @@ def _split_lines(text: str, limit: int) -> list[str]:
     return re.split(r"\r\n|\n|\r", text, maxsplit=limit)[:limit]
 
 
+def _fields(line: str, delimiter: str) -> list[str]:
+    """One physical line's fields (never more than one line, never an exception)."""
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return line.split(delimiter)
+
+
 def _sniff_delimiter(lines: list[str]) -> str:
     """The separator that gives the widest rows (the header is the widest line), then the most regular."""
     best, best_score = ",", (-1, -1)
     for delim in (",", ";", "\t", "|"):
-        counts = [len(row) for row in csv.reader(lines, delimiter=delim) if any(c.strip() for c in row)]
+        counts = [len(row) for row in (_fields(line, delim) for line in lines) if any(c.strip() for c in row)]
         if not counts:
             continue
         widest = max(counts)
@@ -202,20 +262,23 @@ def open_raw(path: Path | str, match: Callable[[str], bool]) -> RawFile:
     if sample.startswith(b"\xd0\xcf\x11\xe0"):
         raise ReadError("xls_not_supported", "Tệp Excel 97-2003 (.xls) chưa được hỗ trợ: hãy lưu lại dưới dạng .xlsx hoặc CSV",
                         "Excel 97-2003 (.xls) files are not supported: save as .xlsx or CSV")
-    encoding = detect_encoding(sample, truncated=size > len(sample))
+    encoding = _utf16_without_bom(sample) or detect_encoding(sample, truncated=size > len(sample))
     if encoding == "utf-8" and tail and detect_encoding(tail) != "utf-8":
         encoding = detect_encoding(sample + tail)  # not UTF-8 after all: a legacy code page
     if _looks_binary(sample, encoding):
         raise ReadError("binary_file", f"Tệp {path.name} không phải tệp văn bản CSV (có dữ liệu nhị phân)",
                         f"{path.name} is not a CSV text file (it contains binary data)")
-    text = sample[:SAMPLE_BYTES].decode(encoding, errors="replace")
+    text = sample[:SAMPLE_BYTES].decode(encoding, errors="replace").lstrip("\ufeff")
     lines = _split_lines(text, HEADER_SCAN_ROWS + 1)
     if lines and size > len(sample) and not text.endswith("\n"):
         lines = lines[:-1]
+    # Lines that would be refused anyway (huge, with NUL bytes or an open quote) take no part in finding the
+    # header, and are read as one line each, as the data reader reads them.
+    lines = ["" if len(line) > MAX_LINE_BYTES else line.replace("\x00", "") for line in lines]
     if not any(line.strip() for line in lines):
         raise ReadError("empty_file", "Tệp không có dòng tiêu đề nào", "The file has no header line")
     delimiter = _sniff_delimiter(lines[:HEADER_SCAN_ROWS])
-    parsed = [[normalise_text(c) for c in row] for row in csv.reader(lines[:HEADER_SCAN_ROWS], delimiter=delimiter)]
+    parsed = [[normalise_text(c) for c in _fields(line, delimiter)] for line in lines[:HEADER_SCAN_ROWS]]
     nonblank = [(i, row) for i, row in enumerate(parsed) if any(row)]
     idx, used, headers = _best_header([row for _, row in nonblank], match)
     line_no = nonblank[idx][0]
@@ -225,77 +288,269 @@ def open_raw(path: Path | str, match: Callable[[str], bool]) -> RawFile:
 
 
 # ---- CSV ----------------------------------------------------------------------------------------------
-def _csv_chunks(raw: RawFile, chunk_rows: int, progress: Callable[[int], None] | None) -> Iterator[RawChunk]:
-    bad: list[tuple[int | None, str]] = []
+# Problems of single physical lines: the line is quarantined with its number, the rest of the file is read.
+LINE_PROBLEMS: dict[str, tuple[str, str]] = {
+    "wrong_field_count": ("Dòng có {n} cột nhưng dòng tiêu đề có {w} cột (thiếu hoặc thừa dấu phân cách “{d}”, hoặc "
+                          "một ô bị xuống dòng): sửa dòng này rồi gửi lại",
+                          "The line has {n} fields but the header has {w} (a missing or extra “{d}” separator, or a "
+                          "line break inside a cell): fix this line and send it again"),
+    "unclosed_quote": ("Dòng có dấu ngoặc kép (\") không được đóng, hoặc một ô bị xuống dòng bên trong: đóng dấu ngoặc "
+                       "hoặc bỏ xuống dòng trong ô (Alt+Enter trong Excel) rồi gửi lại",
+                       "The line has a double quote (\") that is never closed, or a cell with a line break inside: "
+                       "close the quote or remove the line break in the cell (Alt+Enter in Excel) and send it again"),
+    "nul_byte": ("Dòng chứa ký tự NUL (mã 0), thường do tệp hỏng khi sao chép hoặc xuất sai: xuất lại tệp từ phần "
+                 "mềm gốc rồi gửi lại",
+                 "The line contains NUL characters (code 0), usually a file damaged when copied or badly exported: "
+                 "export the file again from the original software"),
+    "line_too_long": ("Dòng dài {n} byte, vượt giới hạn {w} byte (có thể một ô chứa văn bản dán nhầm): xóa nội dung "
+                      "thừa rồi gửi lại",
+                      "The line is {n} bytes long, over the limit of {w} bytes (a cell probably holds pasted text): "
+                      "remove the extra content and send it again"),
+    "bad_encoding": ("Dòng có ký tự không đọc được theo bảng mã {d} của tệp (tệp trộn nhiều bảng mã): lưu lại tệp "
+                     "dạng “CSV UTF-8” rồi gửi lại",
+                     "The line has characters that are not valid in the file's encoding {d} (the file mixes "
+                     "encodings): save the file as “CSV UTF-8” and send it again"),
+}
+
+
+def _line_problem(code: str, line: int, text: str, **values: object) -> BadLine:
+    vi, en = LINE_PROBLEMS[code]
+    fmt = {k: (f"{v:,}".replace(",", ".") if isinstance(v, int) else v) for k, v in values.items()}
+    fmt_en = {k: (f"{v:,}" if isinstance(v, int) else v) for k, v in values.items()}
+    shown = text if len(text) <= QUARANTINE_LINE_CHARS else text[:QUARANTINE_LINE_CHARS] + " …"
+    return BadLine(line, code, vi.format(**{"n": "", "w": "", "d": "", **fmt}),
+                   en.format(**{"n": "", "w": "", "d": "", **fmt_en}), shown)
+
+
+def _utf8_blocks(raw: RawFile, progress: Callable[[int], None] | None) -> Iterator[tuple[bytes, bool]]:
+    """The file as UTF-8 bytes with "\n" line ends, in blocks of whole lines: (data, has_bad_bytes).
+
+    Legacy code pages and UTF-16 are decoded (Windows-1258 tone marks composed to NFC); "\r\n" and a lone
+    "\r" both end a line, as in Excel and in a text editor. `has_bad_bytes` is True when a UTF-8 block
+    holds invalid bytes (the caller finds the lines).
+    """
+    utf8 = raw.encoding in ("utf-8", "utf-8-sig")
+    decoder = None if utf8 else codecs.getincrementaldecoder(raw.encoding)(errors="replace")
+    carry = b""
+    done = 0
+    first = True
+    with raw.path.open("rb") as fh:
+        while True:
+            piece = fh.read(READ_BYTES)
+            done += len(piece)
+            final = not piece
+            if decoder is not None:
+                text = decoder.decode(piece, final=final)
+                if raw.encoding == "cp1258":
+                    text = unicodedata.normalize("NFC", text)
+                piece = text.encode("utf-8")
+            if first and piece.startswith(codecs.BOM_UTF8):
+                piece = piece[len(codecs.BOM_UTF8):]
+            if first and decoder is not None and piece.startswith("\ufeff".encode("utf-8")):
+                piece = piece[3:]
+            first = False
+            data = carry + piece
+            if final:
+                carry = b""
+                if data and not data.endswith((b"\n", b"\r")):
+                    data += b"\n"
+            else:
+                cut = max(data.rfind(b"\n"), data.rfind(b"\r"))
+                if cut == len(data) - 1 and data.endswith(b"\r"):
+                    cut = max(data.rfind(b"\n", 0, cut), data.rfind(b"\r", 0, cut))  # "\r" may begin "\r\n"
+                carry, data = data[cut + 1:], data[:cut + 1]
+            if b"\r" in data:
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if data:
+                bad = False
+                if utf8:
+                    try:
+                        data.decode("utf-8")
+                    except UnicodeDecodeError:
+                        bad = True
+                yield data, bad
+            if progress is not None:
+                progress(min(done, raw.size))
+            if final:
+                return
+
+
+def _classify_lines(data: bytes, has_bad_bytes: bool, raw: RawFile, first_line: int
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[BadLine], int]:
+    """Per physical line of a block: (starts, ends, keep mask, refused lines, blank lines).
+
+    Vectorised over the bytes: the positions of line ends, NUL bytes, quotes and separators, counted per
+    line with two binary searches each; only the few suspicious lines are looked at one by one (a line
+    with quotes whose separator count is off is split by Python's csv module, which knows quoting).
+    """
+    a = np.frombuffer(data, dtype=np.uint8)
+    ends = np.flatnonzero(a == 10)
+    n = len(ends)
+    if n == 0:
+        return np.empty(0, dtype=np.int64), ends, np.zeros(0, dtype=bool), [], 0
+    starts = np.empty(n, dtype=np.int64)
+    starts[0] = 0
+    starts[1:] = ends[:-1] + 1
+    lengths = ends - starts
+    width = len(raw.headers)
+    problem = np.zeros(n, dtype=np.int8)  # 0 fine, 1 nul, 2 too long, 3 unclosed quote, 4 field count, 5 encoding
+    blank = lengths == 0
+
+    def per_line(byte: int) -> np.ndarray | None:
+        pos = np.flatnonzero(a == byte)
+        if not len(pos):
+            return None
+        return np.searchsorted(pos, ends) - np.searchsorted(pos, starts)
+
+    if has_bad_bytes:
+        for i in np.flatnonzero(~blank):
+            try:
+                data[starts[i]:ends[i]].decode("utf-8")
+            except UnicodeDecodeError:
+                problem[i] = 5
+    nul = per_line(0)
+    if nul is not None:
+        problem[(nul > 0) & (problem == 0)] = 1
+    problem[(lengths > MAX_LINE_BYTES) & (problem == 0)] = 2
+    quotes = per_line(34)
+    if quotes is not None:
+        problem[(quotes % 2 == 1) & (problem == 0)] = 3
+    separators = per_line(ord(raw.delimiter))
+    fields = (separators if separators is not None else np.zeros(n, dtype=np.int64)) + 1
+    suspect = np.flatnonzero((fields != width) & ~blank & (problem == 0))
+    for i in suspect:
+        line = data[starts[i]:ends[i]]
+        if not line.strip(b" \t" + raw.delimiter.encode()):
+            blank[i] = True  # only separators and spaces: a blank row
+            continue
+        if quotes is not None and quotes[i]:
+            fields[i] = len(_fields(line.decode("utf-8", errors="replace"), raw.delimiter))
+        if fields[i] != width:
+            problem[i] = 4
+    bad: list[BadLine] = []
+    codes = {1: "nul_byte", 2: "line_too_long", 3: "unclosed_quote", 4: "wrong_field_count", 5: "bad_encoding"}
+    for i in np.flatnonzero(problem):
+        chunk = data[starts[i]:min(ends[i], starts[i] + QUARANTINE_LINE_CHARS * 4)]
+        text = chunk.decode("utf-8", errors="replace").replace("\x00", "\ufffd")
+        code = codes[int(problem[i])]
+        bad.append(_line_problem(code, first_line + int(i), text, n=int(lengths[i]) if code == "line_too_long"
+                                 else int(fields[i]), w=MAX_LINE_BYTES if code == "line_too_long" else width,
+                                 d=raw.encoding if code == "bad_encoding" else raw.delimiter))
+    keep = (problem == 0) & ~blank
+    return starts, ends, keep, bad, int(blank.sum())
+
+
+def _parse_lines(data: bytes, raw: RawFile) -> pa.Table | None:
+    """Good lines (equal field counts, balanced quotes) through pyarrow's parser; None if it disagrees."""
+    names = raw.headers
+    disagreed = []
 
     def on_invalid(row: pacsv.InvalidRow) -> str:
-        bad.append((row.number, row.text))
+        disagreed.append(row)
         return "skip"
 
-    names = raw.headers
-    read_opts = pacsv.ReadOptions(column_names=names, skip_rows=raw._skip_rows, block_size=8 << 20,
-                                  encoding="utf8" if raw.encoding in ("utf-8", "utf-8-sig") else raw.encoding,
-                                  use_threads=True)
-    parse_opts = pacsv.ParseOptions(delimiter=raw.delimiter, invalid_row_handler=on_invalid, ignore_empty_lines=True)
-    conv_opts = pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                                     quoted_strings_can_be_null=False)
-    try:
-        reader = pacsv.open_csv(raw.path, read_options=read_opts, parse_options=parse_opts, convert_options=conv_opts)
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise ReadError("unreadable_csv", f"Không đọc được tệp CSV: {exc}", f"Cannot read the CSV file: {exc}") from exc
-    needs_nfc = raw.encoding in ("cp1258", "utf-16")
-    pending: list[pa.RecordBatch] = []
-    pending_rows = 0
-    ordinal = 0
-    done_bytes = 0
+    table = pacsv.read_csv(
+        io.BytesIO(data),
+        read_options=pacsv.ReadOptions(column_names=names, use_threads=True, block_size=1 << 20),
+        parse_options=pacsv.ParseOptions(delimiter=raw.delimiter, invalid_row_handler=on_invalid,
+                                         ignore_empty_lines=False, newlines_in_values=False),
+        convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
+                                             quoted_strings_can_be_null=False))
+    return None if disagreed else table
 
-    def flush() -> RawChunk | None:
-        nonlocal pending, pending_rows, ordinal, bad
-        if not pending and not bad:
-            return None
-        table = pa.Table.from_batches(pending, schema=reader.schema) if pending else None
-        pending, pending_rows = [], 0
-        lines, bad = bad, []
-        if table is None or table.num_rows == 0:
+
+def _parse_lines_slowly(lines: list[bytes], raw: RawFile) -> tuple[list[list[str]], list[int]]:
+    """The rare fallback: Python's csv module line by line; returns rows and the positions it refused."""
+    rows, refused = [], []
+    for i, line in enumerate(lines):
+        try:
+            fields = next(csv.reader([line.decode("utf-8", errors="replace")], delimiter=raw.delimiter, strict=True))
+        except (csv.Error, StopIteration):
+            fields = []
+        if len(fields) != len(raw.headers):
+            refused.append(i)
+        else:
+            rows.append(fields)
+    return rows, refused
+
+
+def _csv_chunks(raw: RawFile, chunk_rows: int, progress: Callable[[int], None] | None) -> Iterator[RawChunk]:
+    """Stream a CSV file as chunks of text cells numbered by physical line; refused lines travel with them.
+
+    Every physical line after the header is exactly one of: blank (not a row), a data row, or a refused
+    line with its reason, so rows in = accepted + quarantined holds by construction.
+    """
+    names = raw.headers
+    pending: list[pa.Table] = []
+    pending_rows: list[np.ndarray] = []
+    pending_bad: list[BadLine] = []
+    count = 0
+    line_no = 0  # physical lines consumed so far
+
+    def flush() -> RawChunk:
+        nonlocal pending, pending_rows, pending_bad, count
+        tables, rows, bad = pending, pending_rows, pending_bad
+        pending, pending_rows, pending_bad, count = [], [], [], 0
+        numbers = np.concatenate(rows) if rows else np.empty(0, dtype=np.int64)
+        if not tables or sum(t.num_rows for t in tables) == 0:
             frame = pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
         else:
-            cols = {}
-            for n in names:
-                col = pc.utf8_trim_whitespace(table.column(n))
-                if needs_nfc:
-                    col = pc.utf8_normalize(col, "NFC")
-                cols[n] = col
+            table = pa.concat_tables(tables)
+            cols = {n: pc.utf8_trim_whitespace(table.column(n)) for n in names}
             frame = pa.table(cols).to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+        frame.index = pd.Index(numbers, dtype=np.int64)
+        if len(frame):
             blank = np.ones(len(frame), dtype=bool)
             for n in names:
                 blank &= (frame[n].str.len() == 0).to_numpy()
             if blank.any():
                 raw.blank_rows += int(blank.sum())
                 frame = frame.loc[~blank]
-        rows = np.arange(ordinal + 1, ordinal + 1 + len(frame))
-        ordinal += len(frame)
-        frame.index = pd.RangeIndex(rows[0] if len(rows) else ordinal, (rows[0] if len(rows) else ordinal) + len(frame))
-        return RawChunk(text=frame, numbers=None, rows=rows, bad_lines=lines)
+        return RawChunk(text=frame, numbers=None, rows=frame.index.to_numpy(), bad_lines=bad)
 
-    try:
-        for batch in reader:
-            pending.append(batch)
-            pending_rows += batch.num_rows
-            if progress is not None:
-                approx = int(raw.size * min(1.0, (done_bytes + batch.nbytes) / max(raw.size * 1.6, 1)))
-                done_bytes += batch.nbytes
-                progress(approx)
-            if pending_rows >= chunk_rows:
-                chunk = flush()
-                if chunk is not None:
-                    yield chunk
-    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        raise ReadError("unreadable_csv", f"Tệp CSV hỏng ở giữa tệp: {exc}", f"The CSV file is broken part-way: {exc}") from exc
-    chunk = flush()
-    if chunk is not None and (len(chunk.text) or chunk.bad_lines):
-        yield chunk
-    if progress is not None:
-        progress(raw.size)
+    for data, has_bad_bytes in _utf8_blocks(raw, progress):
+        if line_no < raw._skip_rows:  # the title and header lines
+            a = np.frombuffer(data, dtype=np.uint8)
+            ends = np.flatnonzero(a == 10)
+            skip = min(raw._skip_rows - line_no, len(ends))
+            line_no += skip
+            data = data[ends[skip - 1] + 1:] if skip else data
+            if not data:
+                continue
+        starts, ends, keep, bad, blanks = _classify_lines(data, has_bad_bytes, raw, line_no + 1)
+        raw.blank_rows += blanks
+        numbers = line_no + 1 + np.flatnonzero(keep)
+        line_no += len(ends)
+        if keep.all():
+            good = data
+        elif keep.any():
+            lengths = ends - starts + 1
+            good = np.frombuffer(data, dtype=np.uint8)[np.repeat(keep, lengths)].tobytes()
+        else:
+            good = b""
+        if good:
+            table = _parse_lines(good, raw)
+            if table is None or table.num_rows != len(numbers):
+                lines = good.split(b"\n")[:-1]
+                rows, refused = _parse_lines_slowly(lines, raw)
+                for i in refused:
+                    bad.append(_line_problem("wrong_field_count", int(numbers[i]), lines[i].decode("utf-8", "replace"),
+                                             n=len(lines[i].split(raw.delimiter.encode())), w=len(names),
+                                             d=raw.delimiter))
+                numbers = np.delete(numbers, refused)
+                table = pa.table({n: pa.array([r[k] for r in rows], type=pa.string()) for k, n in enumerate(names)})
+            pending.append(table)
+            pending_rows.append(numbers)
+            count += table.num_rows
+        if bad:
+            bad.sort(key=lambda b: b.line)
+            pending_bad += bad
+        if count >= chunk_rows:
+            yield flush()
+    if pending or pending_bad:
+        chunk = flush()
+        if len(chunk.text) or chunk.bad_lines:
+            yield chunk
 
 
 # ---- XLSX ---------------------------------------------------------------------------------------------
@@ -355,15 +610,45 @@ def _open_xlsx(path: Path, match: Callable[[str], bool], size: int) -> RawFile:
         wb.close()
 
 
+def _has_formulas(path: Path) -> bool:
+    """Does any worksheet hold a formula (an <f> element)? Read from the zip, without parsing the sheets."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            for name in zf.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with zf.open(name) as fh:
+                        tail = b""
+                        for block in iter(lambda: fh.read(1 << 20), b""):
+                            if b"<f>" in tail + block or b"<f " in tail + block:
+                                return True
+                            tail = block[-3:]
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+    return False
+
+
+def _formula_rows(raw: RawFile) -> Iterator[tuple]:
+    """The sheet's rows as written (formulas as text), in step with the values; empty rows when no formulas."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(raw.path, read_only=True, data_only=False)
+    try:
+        yield from wb[raw.sheet].iter_rows(min_row=raw.header_line + 1, values_only=True)
+    finally:
+        wb.close()
+
+
 def _xlsx_chunks(raw: RawFile, chunk_rows: int, progress: Callable[[int], None] | None) -> Iterator[RawChunk]:
     wb = _load_workbook(raw.path)
     width = len(raw.headers)
     keep = [i for i, h in enumerate(raw.headers) if not h.startswith("(cột ")]
     names = [raw.headers[i] for i in keep]
+    written = _formula_rows(raw) if _has_formulas(raw.path) else None
     try:
         ws = wb[raw.sheet]
         texts: list[list[str]] = []
         numbers: list[list[float]] = []
+        formulas: list[list[bool]] = []
         rownums: list[int] = []
         done = 0
 
@@ -375,21 +660,32 @@ def _xlsx_chunks(raw: RawFile, chunk_rows: int, progress: Callable[[int], None] 
             index = pd.Index(np.array(rownums, dtype=np.int64))
             frame.index = index
             nums.index = index
-            return RawChunk(text=frame, numbers=nums, rows=np.array(rownums, dtype=np.int64))
+            found = None
+            if written is not None:
+                found = pd.DataFrame(formulas, columns=names, dtype=bool) if formulas else \
+                    pd.DataFrame({n: pd.Series([], dtype=bool) for n in names})
+                found.index = index
+            return RawChunk(text=frame, numbers=nums, rows=np.array(rownums, dtype=np.int64), formulas=found)
 
         for r, row in enumerate(ws.iter_rows(min_row=raw.header_line + 1, values_only=True), start=raw.header_line + 1):
             cells = list(row[:width]) + [None] * max(0, width - len(row))
             text = [_cell_text(cells[i]) for i in keep]
-            if not any(text):
+            formula = [False] * len(keep)
+            if written is not None:
+                as_written = next(written, ()) or ()
+                formula = [cells[i] is None and i < len(as_written) and isinstance(as_written[i], str)
+                           and as_written[i].startswith("=") for i in keep]
+            if not any(text) and not any(formula):
                 raw.blank_rows += 1
                 continue
             texts.append(text)
             numbers.append([_cell_number(cells[i]) for i in keep])
+            formulas.append(formula)
             rownums.append(r)
             if len(texts) >= chunk_rows:
                 done += len(texts)
                 yield flush()
-                texts, numbers, rownums = [], [], []
+                texts, numbers, formulas, rownums = [], [], [], []
                 if progress is not None:
                     progress(done)
         if texts:

@@ -114,6 +114,7 @@ class Template:
     description_en: str = ""
     sector_breakdown: bool = False  # rows are per VSIC sector
     derived_measures: tuple[str, ...] = ()  # measures computed from person-level rows (pipeline/ingest.py)
+    period_format: str = "MM/YYYY"  # how months are written (pipeline.validate.PERIOD_FORMATS); a file may declare another
 
     def field(self, key: str) -> Field:
         for f in self.fields:

@@ -30,7 +30,9 @@ import pyarrow as pa_
 import pyarrow.compute as pc
 from pandera.errors import SchemaErrors
 
-from pipeline.crosswalk import fold, names_to_codes, resolve_communes
+from pipeline.crosswalk import fold, names_to_codes, old_unit_text, resolve_communes
+from pipeline.plausibility import Finding, check_rows, inexact_counts
+from store.plausibility import load_plausibility
 from pipeline.privacy import cccd_province_ok, mask_cccd
 from pipeline.readers import RawChunk
 from pipeline.templates import AtMost, Field, RateMatches, RequiredWhen, SumEquals, Template
@@ -69,8 +71,19 @@ REASONS: dict[str, tuple[str, str]] = {
     "required_when": ("Thiếu {a} (bắt buộc khi {b})", "{a} is missing (required when {b})"),
     "duplicate": ("Dòng trùng lặp: cùng {a} với một dòng trước đó (báo cáo gửi hai lần?)",
                   "Duplicate row: same {a} as an earlier row (report sent twice?)"),
-    "wrong_field_count": ("Dòng có số cột khác dòng tiêu đề", "The row has a different number of fields than the header"),
     "bad_text": ("Cột {col}: giá trị không hợp lệ", "{col}: invalid value"),
+    "inexact_number": ("Cột {col}: số người phải là số nguyên viết đầy đủ (tối đa 15 chữ số, không dạng 1,2E+20, "
+                       "không có phần thập phân khác 0): định dạng cột là Số, 0 chữ số thập phân, rồi xuất lại",
+                       "{col}: a count of people must be a whole number written in full (at most 15 digits, no "
+                       "1.2E+20 form, no non-zero decimals): format the column as Number with 0 decimals and export again"),
+    "formula_no_value": ("Cột {col}: ô có công thức nhưng chưa có giá trị đã tính (tệp do phần mềm khác tạo): mở tệp "
+                         "bằng Excel hoặc LibreOffice, bấm Lưu, rồi gửi lại",
+                         "{col}: the cell holds a formula without a computed value (the file was made by other "
+                         "software): open it in Excel or LibreOffice, save it, and send it again"),
+    "ambiguous_date": ("Cột {col}: ngày tháng đọc được hai cách (ngày/tháng hay tháng/ngày)",
+                       "{col}: the date can be read two ways (day/month or month/day)"),
+    "old_unit": ("Cột {col}: mã của đơn vị cũ (trước 01/7/2025); hãy ghi mã đơn vị mới",
+                 "{col}: the code of a former unit (before 1 July 2025); write the new unit's code"),
 }
 
 
@@ -100,7 +113,21 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
     "required_when": ("thiếu cột bắt buộc theo điều kiện", "conditionally required value missing"),
     "duplicate": ("dòng trùng lặp", "duplicate row"),
     "wrong_field_count": ("sai số cột", "wrong number of fields"),
+    "unclosed_quote": ("dấu ngoặc kép không đóng", "unclosed quote"),
+    "nul_byte": ("ký tự NUL trong dòng", "NUL byte in the line"),
+    "line_too_long": ("dòng quá dài", "line too long"),
+    "bad_encoding": ("ký tự sai bảng mã", "invalid characters for the encoding"),
+    "internal_error": ("lỗi khi xử lý tệp", "error while processing the file"),
+    "confirmation_too_short": ("lý do xác nhận quá ngắn", "confirmation reason too short"),
+    "bad_period_format": ("định dạng ngày không hợp lệ", "unknown date format"),
     "bad_text": ("giá trị không hợp lệ", "invalid value"),
+    "inexact_number": ("số không chính xác (quá dài, dạng E+)", "inexact number (too long, E+ form)"),
+    "formula_no_value": ("công thức chưa có giá trị", "formula without a value"),
+    "ambiguous_date": ("ngày tháng nhập nhằng", "ambiguous date"),
+    "old_unit": ("mã đơn vị cũ sau 07/2025", "former unit code after July 2025"),
+    "above_max": ("vượt giới hạn tuyệt đối", "above the absolute limit"),
+    "above_reference": ("lớn hơn dân số / lực lượng lao động", "above population / labour force"),
+    "outlier_jump": ("thay đổi bất thường so với tháng trước", "unusual change from the month before"),
     "empty_file": ("tệp rỗng", "empty file"),
     "binary_file": ("không phải tệp văn bản", "not a text file"),
     "xls_not_supported": ("tệp .xls cũ", "old .xls file"),
@@ -194,7 +221,8 @@ _EN_EVIDENCE = re.compile(r"^-?\d+\.\d{1,2}$|^-?\d+\.\d{4,}$|^-?\d{1,3}(,\d{3})+
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 # Parse outcome of a cell, stored as a small integer per column (`_parse_<key>`); 0 = fine.
 PARSE_CODES = ("", "missing", "unreadable_number", "bad_period", "bad_commune", "ambiguous_commune", "bad_sector",
-               "bad_choice", "bad_status", "bad_cccd_format", "bad_employer", "bad_year")
+               "bad_choice", "bad_status", "bad_cccd_format", "bad_employer", "bad_year", "inexact_number",
+               "formula_no_value", "ambiguous_date", "old_unit")
 _CODE = {c: i for i, c in enumerate(PARSE_CODES)}
 
 
@@ -293,24 +321,63 @@ def parse_numbers(text: pd.Series, integer: bool, convention: str | None, native
 _PERIOD_PATTERNS = (  # on the folded text: "09/2026" -> "09 2026", "Tháng 9/2026" -> "thang 9 2026"
     (re.compile(r"^(\d{4}) (\d{1,2})(?: \d{1,2})?(?: 00 00 00)?$"), ("y", "m")),
     (re.compile(r"^(\d{1,2}) (\d{4})$"), ("m", "y")),
-    (re.compile(r"^\d{1,2} (\d{1,2}) (\d{4})$"), ("m", "y")),
     (re.compile(r"^(?:thang|t|month) ?(\d{1,2}) (?:nam |year )?(\d{4})$"), ("m", "y")),
     (re.compile(r"^(\d{4}) ?m ?(\d{1,2})$"), ("y", "m")),
     (re.compile(r"^(\d{4})(\d{2})$"), ("y", "m")),
 )
+_FULL_DATE = re.compile(r"^(\d{1,2}) (\d{1,2}) (\d{4})(?: 00 00(?: 00)?)?$")
+_EXCEL_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
+PERIOD_FORMATS = ("MM/YYYY", "DD/MM/YYYY", "MM/DD/YYYY")
+"""A template's period format (all are MM/YYYY) or a file's declared one (`--period-format`): for a full
+date, DD/MM/YYYY or MM/DD/YYYY say which number is the month; MM/YYYY leaves it to the values, and a date
+whose day and month could be swapped is refused."""
+EXCEL_EPOCH = pd.Timestamp(1899, 12, 30)
+AMBIGUOUS = "ambiguous"
 
 
-def _one_period(value: str) -> pd.Timestamp | None:
-    """The month a cell names, or None: 09/2026, 9-2026, 2026-09, 2026-09-01, Tháng 9/2026, T9/2026, 2026M09."""
+def _month(year: int, month: int) -> pd.Timestamp | None:
+    return pd.Timestamp(year, month, 1) if 1 <= month <= 12 and 1900 <= year <= 2200 else None
+
+
+def _one_period(value: str, fmt: str = "MM/YYYY") -> pd.Timestamp | str | None:
+    """The month a cell names, None, or AMBIGUOUS: 09/2026, 2026-09, 2026-09-01, Tháng 9/2026, T9/2026, 2026M09,
+    an Excel serial day number (46266 = 1 September 2026), or a full date read by `fmt`."""
     text = fold(value)
+    serial = _EXCEL_SERIAL.match(text.replace(" ", "."))
+    if serial and 36526 <= int(serial.group(1)) <= 73050:  # 2000-01-01 .. 2099-12-31
+        day = EXCEL_EPOCH + pd.Timedelta(days=int(serial.group(1)))
+        return pd.Timestamp(day.year, day.month, 1)
+    full = _FULL_DATE.match(text)
+    if full:
+        a, b, year = int(full.group(1)), int(full.group(2)), int(full.group(3))
+        if fmt == "DD/MM/YYYY":
+            return _month(year, b) if 1 <= a <= 31 else None
+        if fmt == "MM/DD/YYYY":
+            return _month(year, a) if 1 <= b <= 31 else None
+        if a <= 12 and b <= 12 and a != b:
+            return AMBIGUOUS
+        if b <= 12 and a <= 31:
+            return _month(year, b)
+        if a <= 12 and b <= 31:
+            return _month(year, a)
+        return None
     for pattern, parts in _PERIOD_PATTERNS:
         m = pattern.match(text)
         if m:
             got = dict(zip(parts, m.groups()))
-            year, month = int(got["y"]), int(got["m"])
-            if 1 <= month <= 12 and 1900 <= year <= 2200:
-                return pd.Timestamp(year, month, 1)
+            return _month(int(got["y"]), int(got["m"]))
     return None
+
+
+def ambiguous_date_text(value: str) -> tuple[str, str]:
+    """The refusal of a date whose day and month could be swapped, with both readings."""
+    a, b, year = (int(x) for x in _FULL_DATE.match(fold(value)).groups()[:3])
+    return (f"Ngày “{value}” đọc được hai cách: ngày/tháng → tháng {b:02d}/{year}, tháng/ngày → tháng {a:02d}/{year}. "
+            f"Hãy ghi tháng dạng MM/YYYY (ví dụ {b:02d}/{year}), hoặc khai báo định dạng của tệp khi nạp: "
+            "--period-format DD/MM/YYYY hoặc MM/DD/YYYY",
+            f"The date “{value}” reads two ways: day/month → {b:02d}/{year}, month/day → {a:02d}/{year}. "
+            f"Write the month as MM/YYYY (e.g. {b:02d}/{year}), or declare the file's format when ingesting: "
+            "--period-format DD/MM/YYYY or MM/DD/YYYY")
 
 
 def _by_distinct(text: pd.Series, one) -> tuple[np.ndarray, list, np.ndarray]:
@@ -322,12 +389,26 @@ def _by_distinct(text: pd.Series, one) -> tuple[np.ndarray, list, np.ndarray]:
     return codes, mapped, blank_u[codes]
 
 
-def parse_periods(text: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """(first day of the month, unreadable) — once per distinct value."""
-    codes, mapped, blank = _by_distinct(text, _one_period)
-    months = np.array([np.datetime64(m, "us") if m is not None else np.datetime64("NaT", "us") for m in mapped])
+def parse_periods(text: pd.Series, fmt: str = "MM/YYYY") -> tuple[pd.Series, pd.Series]:
+    """(first day of the month, unreadable) — once per distinct value; ambiguous dates are unreadable too
+    (`period_codes` tells them apart)."""
+    values, codes = period_codes(text, fmt)
+    return values, pd.Series(codes != 0, index=text.index)
+
+
+def period_codes(text: pd.Series, fmt: str = "MM/YYYY") -> tuple[pd.Series, np.ndarray]:
+    """(first day of the month, parse code per row: 0, bad_period or ambiguous_date)."""
+    if fmt not in PERIOD_FORMATS:
+        raise ValueError(f"unknown period format {fmt!r}; use one of {', '.join(PERIOD_FORMATS)}")
+    codes, mapped, blank = _by_distinct(text, lambda u: _one_period(u, fmt))
+    months = np.array([np.datetime64(m, "us") if isinstance(m, pd.Timestamp) else np.datetime64("NaT", "us")
+                       for m in mapped])
+    ambiguous = np.array([m == AMBIGUOUS for m in mapped], dtype=bool)
     values = pd.Series(months[codes], index=text.index)
-    return values, pd.Series(values.isna().to_numpy() & ~blank, index=text.index)
+    out = np.zeros(len(text), dtype=np.int8)
+    out[values.isna().to_numpy() & ~blank] = _CODE["bad_period"]
+    out[ambiguous[codes]] = _CODE["ambiguous_date"]
+    return values, out
 
 
 def _choice_lookup(f: Field) -> dict[str, str]:
@@ -438,6 +519,8 @@ class Context:
     mapping: dict[str, str]              # file header -> field key
     as_of: pd.Timestamp                  # latest month a row may be for
     convention: str | None = None        # 'vi' | 'en', detected once per file
+    period_format: str | None = None     # the file's declared format (PERIOD_FORMATS); None: the template's
+    confirm_outliers: str | None = None  # the reason given to accept flagged outliers (kept in the ingest log)
     seen_keys: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.uint64))
 
     @property
@@ -453,6 +536,7 @@ class ChunkResult:
     quarantined: pd.DataFrame            # the rows as they came + `_row`, `ly_do` (vi), `reason` (en)
     reasons: Counter                     # reason code -> rows
     seconds: dict[str, float] = field(default_factory=dict)  # parse, checks (pandera), quarantine
+    confirmed: list[dict] = field(default_factory=list)     # outliers accepted with the confirmation given
 
 
 def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
@@ -471,6 +555,12 @@ def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
             return pd.Series(pd.array([""] * n, dtype=_STR), index=index)
         return raw[header]
 
+    def formula_of(key: str) -> np.ndarray | None:
+        header = by_key.get(key)
+        if header is None or chunk.formulas is None or header not in chunk.formulas:
+            return None
+        return chunk.formulas[header].to_numpy(dtype=bool)
+
     def native_of(key: str) -> pd.Series | None:
         header = by_key.get(key)
         if header is None or chunk.numbers is None:
@@ -488,18 +578,22 @@ def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
         native = native_of(f.key)
         code = np.zeros(n, dtype=np.int8)
         if f.kind == "period":
-            values, bad = parse_periods(s)
-            code[bad.to_numpy()] = _CODE["bad_period"]
+            values, code = period_codes(s, ctx.period_format or t.period_format)
             period = values
         elif f.kind == "commune":
             resolved = resolve_communes(s, period, native)
             values = resolved["code"]
             reasons = resolved["reason"].to_numpy(dtype=object)
-            for reason in ("bad_commune", "ambiguous_commune"):
+            for reason in ("bad_commune", "ambiguous_commune", "old_unit"):
                 code[reasons == reason] = _CODE[reason]
         elif f.kind in ("count", "decimal", "rate"):
             values, bad = parse_numbers(s, f.kind == "count", ctx.convention, native, percent=f.kind == "rate")
             code[bad.to_numpy()] = _CODE["unreadable_number"]
+            if f.kind == "count":
+                inexact = inexact_counts(s)
+                if native is not None:
+                    inexact &= native.isna().to_numpy()  # a real Excel number is checked by its value
+                code[inexact & (code == 0)] = _CODE["inexact_number"]
         elif f.kind == "year":
             values, bad = parse_numbers(s, True, ctx.convention, native)
             wrong = bad.to_numpy() | (values.notna() & ((values % 1 != 0) | (values < 1900) | (values > 2100))).to_numpy()
@@ -519,10 +613,13 @@ def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
             code[bad.to_numpy()] = _CODE["bad_employer"]
         else:  # free text
             values = s.where(s.str.len() > 0)
+        blank = _np(pc.equal(pc.binary_length(_arrow(s)), 0))
+        if native is not None:
+            blank &= native.isna().to_numpy()
+        formula = formula_of(f.key)
+        if formula is not None:
+            code[blank & formula & (code == 0)] = _CODE["formula_no_value"]
         if f.required:
-            blank = _np(pc.equal(pc.binary_length(_arrow(s)), 0))
-            if native is not None:
-                blank &= native.isna().to_numpy()
             code[blank & (code == 0)] = _CODE["missing"]
         out[f.key] = values
         parse[f.key] = code
@@ -610,6 +707,7 @@ def build_schemas(ctx: Context, first: np.ndarray) -> tuple[pa.DataFrameSchema, 
     `first` marks the rows whose key is seen for the first time.
     """
     t = ctx.template
+    gates = load_plausibility()
     columns: dict[str, pa.Column] = {}
     for f in t.fields:
         checks: list[pa.Check] = []
@@ -620,7 +718,8 @@ def build_schemas(ctx: Context, first: np.ndarray) -> tuple[pa.DataFrameSchema, 
             if f.kind == "count":
                 checks.append(pa.Check(lambda s: s % 1 == 0, name="not_integer"))
             if f.kind == "rate":
-                checks.append(pa.Check(lambda s: s <= 100, name="rate_range"))
+                checks.append(pa.Check(lambda s, lo=gates.rate_min, hi=gates.rate_max: (s >= lo) & (s <= hi),
+                                       name="rate_range"))
         elif f.kind == "period":
             dtype = "datetime64[us]"
             checks.append(pa.Check(lambda s, hi=ctx.as_of: (s >= FIRST_MONTH) & (s <= hi), name="period_range"))
@@ -685,8 +784,15 @@ class Explained:
         return np.array([c for c, _, _ in self.texts], dtype=object)[self.reason] if len(self.rows) else np.array([])
 
 
-def _explain(failures: pd.DataFrame, ctx: Context) -> Explained:
-    """pandera failure cases -> (row, reason) pairs, with each distinct reason's text in vi and en once."""
+# Parse codes whose message depends on the value written (both readings of a date, the new unit of an old one).
+DETAILED: dict[str, object] = {"ambiguous_date": ambiguous_date_text, "old_unit": old_unit_text}
+
+
+def _explain(failures: pd.DataFrame, ctx: Context, raw: pd.DataFrame | None = None,
+             findings: list[Finding] = ()) -> Explained:
+    """pandera failure cases and plausibility findings -> (row, reason) pairs, each distinct text once.
+
+    Parse codes in DETAILED get one text per distinct value written (from `raw`, the chunk's cells)."""
     if len(failures) and failures["index"].isna().any():  # a crashed check or a dtype error: a bug, never a pass
         broken = failures[failures["index"].isna()].head(3).to_dict("records")
         raise RuntimeError(f"validation of {ctx.template.code} failed internally: {broken}")
@@ -704,9 +810,30 @@ def _explain(failures: pd.DataFrame, ctx: Context) -> Explained:
         rows.append(idx)
         reasons.append(np.full(len(idx), len(texts) - 1, dtype=np.int32))
 
+    def add_texts(code: str, idx: np.ndarray, vi: list[str], en: list[str]) -> None:
+        slots: dict[tuple[str, str], int] = {}
+        slot = np.empty(len(idx), dtype=np.int32)
+        for j, pair in enumerate(zip(vi, en)):
+            if pair not in slots:
+                texts.append((code, *pair))
+                slots[pair] = len(texts) - 1
+            slot[j] = slots[pair]
+        rows.append(np.asarray(idx, dtype=np.int64))
+        reasons.append(slot)
+
     is_parse = failures["check"].astype(str).eq("parse").to_numpy()
     for (column, case), group in failures[is_parse].groupby(["column", "failure_case"], sort=False):
-        add(group, PARSE_CODES[int(case)], {"col": q(str(column)[len("_parse_"):])})
+        key = str(column)[len("_parse_"):]
+        code = PARSE_CODES[int(case)]
+        written = header.get(key) if code in DETAILED else None
+        if written is not None and raw is not None and written in raw.columns:
+            idx = np.unique(group["index"].to_numpy(dtype=np.int64))
+            pairs = [DETAILED[code](str(v)) for v in raw.loc[idx, written]]  # type: ignore[operator]
+            add_texts(code, idx, [f"{q(key)}: {vi}" for vi, _ in pairs], [f"{q(key)}: {en}" for _, en in pairs])
+            continue
+        add(group, code, {"col": q(key)})
+    for finding in findings:
+        add_texts(finding.code, finding.rows, finding.vi, finding.en)
     cell_checks = ("negative", "not_integer", "rate_range", "period_range", "bad_cccd_province")
     for check, group in failures[~is_parse].groupby("check", sort=False):
         check = str(check)
@@ -751,7 +878,9 @@ def validate_chunk(chunk: RawChunk, ctx: Context) -> ChunkResult:
     parsed["_key"] = hashes
     cells, rules = build_schemas(ctx, first)
     failures = pd.concat([_failures(cells, parsed), _failures(rules, parsed[list(rules.columns)])], ignore_index=True)
-    explained = _explain(failures, ctx)
+    findings = check_rows(parsed, t, ctx.header_of)
+    confirmed = [f for f in findings if f.confirmable and ctx.confirm_outliers]
+    explained = _explain(failures, ctx, chunk.text, [f for f in findings if f not in confirmed])
     if usable.any():
         ctx.seen_keys = _remember(ctx.seen_keys, hashes[usable])
     check_s = time.perf_counter() - clock
@@ -765,9 +894,12 @@ def validate_chunk(chunk: RawChunk, ctx: Context) -> ChunkResult:
     if len(explained.rows):
         codes, counts = np.unique(explained.codes(), return_counts=True)
         reasons.update({str(c): int(n) for c, n in zip(codes, counts)})
-    if chunk.bad_lines:
-        reasons["wrong_field_count"] += len(chunk.bad_lines)
-    return ChunkResult(accepted=accepted, quarantined=quarantined, reasons=reasons,
+    for line in chunk.bad_lines:
+        reasons[line.code] += 1
+    kept = set(accepted.index.to_numpy(dtype=np.int64).tolist())
+    confirmations = [{"line": int(row), **detail} for f in confirmed for row, detail in zip(f.rows, f.details)
+                     if int(row) in kept]  # an outlier that fails another check is quarantined all the same
+    return ChunkResult(accepted=accepted, quarantined=quarantined, reasons=reasons, confirmed=confirmations,
                        seconds={"parse": parse_s, "checks": check_s, "quarantine": time.perf_counter() - clock})
 
 
@@ -781,10 +913,10 @@ def _quarantine_rows(chunk: RawChunk, ctx: Context, explained: Explained, bad: n
         vi, en = _join_reasons(explained, raw.index.to_numpy(dtype=np.int64))
         raw["ly_do"], raw["reason"] = vi, en
     if chunk.bad_lines:
-        vi, en = REASONS["wrong_field_count"]
-        lines = pd.DataFrame({"_row": [n if n is not None else -1 for n, _ in chunk.bad_lines],
-                              "_raw_line": [_mask_line(text, ctx) for _, text in chunk.bad_lines],
-                              "ly_do": vi, "reason": en})
+        lines = pd.DataFrame({"_row": [b.line for b in chunk.bad_lines],
+                              "_raw_line": [_mask_line(b.text, ctx) for b in chunk.bad_lines],
+                              "ly_do": [b.message_vi for b in chunk.bad_lines],
+                              "reason": [b.message_en for b in chunk.bad_lines]})
         raw = pd.concat([raw, lines], ignore_index=True)
     return raw.reset_index(drop=True)
 
@@ -826,6 +958,8 @@ def facts_schema() -> pa.DataFrameSchema:
     measures = sorted(load_catalogue().measures)
     communes = sorted(new_codes() | {""})
     sectors = sorted(set(load_sectors()["code"]) | {""})
+    gates = load_plausibility().measures
+    limits = {m: g.max for m, g in gates.items() if g.max is not None}  # store/plausibility.yaml
 
     def unique_key(df: pd.DataFrame) -> pd.Series:
         hashes = pd.util.hash_pandas_object(df[["measure", "commune_code", "sector", "period"]], index=False)
@@ -842,7 +976,9 @@ def facts_schema() -> pa.DataFrameSchema:
         "source": pa.Column(checks=pa.Check(lambda s: s.str.len() > 0, name="has_source")),
         "vintage": pa.Column("datetime64[us]", nullable=True),
         "provisional": pa.Column(bool),
-    }, checks=[pa.Check(unique_key, name="unique_measure_commune_sector_period")], strict=True, name="facts")
+    }, checks=[pa.Check(unique_key, name="unique_measure_commune_sector_period"),
+               pa.Check(lambda df: ~(df["value"] > df["measure"].map(limits).astype(float).fillna(np.inf)),
+                        name="plausible_max")], strict=True, name="facts")
 
 
 class FactsError(ValueError):

@@ -8,22 +8,25 @@ Layout under ``curated_dir() / "boundaries"``:
     CURRENT                         the set the map serves (absent: no uploaded set, see load_boundaries)
     history.jsonl                   one line per switch: when, to which set, from which (for rollback)
 
-A set is written under a staging name and renamed into place (``store.versions.write_folder``), checked
-against its manifest before it is served, and only then is CURRENT replaced atomically. A set that fails
+A set is written under a staging name (every file fsynced) and renamed into place, checked against its
+manifest before it is served, and only then is CURRENT replaced atomically (``store.durable``). A set that fails
 at any step is never served; the one serving stays. Sets are immutable once written.
 """
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from store.durable import fsync_dir, fsync_file, write_text_durably
 from store.paths import curated_dir
-from store.versions import (
-    MANIFEST, VersionError, file_sha256, new_version_name, read_pointer, verify_folder, write_folder, write_pointer,
-)
+from store.versions import MANIFEST, VersionError, file_sha256, new_version_name
+
+POINTER = "CURRENT"
 
 
 class BoundarySetError(VersionError):
@@ -61,7 +64,11 @@ def set_path(set_id: str) -> Path:
 
 def current_boundary_set() -> str | None:
     """The set the map serves, or None when no set was ever switched to (or it was cleared)."""
-    return read_pointer(boundaries_dir() / "CURRENT")
+    try:
+        name = (boundaries_dir() / POINTER).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, UnicodeDecodeError):
+        return None
+    return name or None
 
 
 def read_set_manifest(set_id: str) -> dict:
@@ -103,6 +110,7 @@ def save_boundary_set(documents: dict[str, dict], source: Path, meta: dict) -> s
         for name, doc in documents.items():
             path = staging / f"{name}.json"
             path.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+            fsync_file(path)
             entries[name] = {"file": path.name, "sha256": file_sha256(path)}
         kept = staging / "source"
         kept.mkdir()
@@ -111,24 +119,37 @@ def save_boundary_set(documents: dict[str, dict], source: Path, meta: dict) -> s
             target = kept / (file.name if source.is_file() else str(file.relative_to(source)))
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(file, target)
+            fsync_file(target)
             entries[f"source:{i}"] = {"file": str(target.relative_to(staging)), "sha256": file_sha256(target)}
         return entries
 
-    created = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    write_folder(_sets_dir(), set_id, write_files,
-                 {"set_id": set_id, "created_at": created, "source_sha256": source_sha, **meta})
+    root = _sets_dir()
+    root.mkdir(parents=True, exist_ok=True)
+    staging = root / f".staging-{uuid.uuid4().hex}"
+    staging.mkdir()
+    try:
+        manifest = {"set_id": set_id, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "source_sha256": source_sha, **meta, "files": write_files(staging)}
+        write_text_durably(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
+        os.rename(staging, root / set_id)
+        fsync_dir(root)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return set_id
 
 
 def verify_boundary_set(set_id: str) -> dict:
     """Every file of the set against its checksum; returns the manifest."""
     folder = set_path(set_id)
-    if not folder.is_dir():
-        raise BoundarySetError(f"boundary set {set_id} does not exist")
-    try:
-        return verify_folder(folder)
-    except VersionError as exc:
-        raise BoundarySetError(str(exc)) from exc
+    manifest = read_set_manifest(set_id)
+    for name, entry in manifest.get("files", {}).items():
+        path = folder / entry["file"]
+        if not path.is_file():
+            raise BoundarySetError(f"boundary set {set_id}: {name} is missing")
+        if file_sha256(path) != entry["sha256"]:
+            raise BoundarySetError(f"boundary set {set_id}: {name} does not match its checksum")
+    return manifest
 
 
 def read_set_document(set_id: str, name: str) -> dict:
@@ -151,16 +172,16 @@ def switch_boundary_set(set_id: str) -> None:
     verify_boundary_set(set_id)
     previous = current_boundary_set()
     boundaries_dir().mkdir(parents=True, exist_ok=True)
-    write_pointer(boundaries_dir() / "CURRENT", set_id)
+    write_text_durably(boundaries_dir() / POINTER, set_id)
     _log_switch(set_id, previous)
 
 
 def clear_boundary_set() -> None:
     """Serve no uploaded set any more (the map falls back to HANOI_BOUNDARY_FILE or the schematic map)."""
     previous = current_boundary_set()
-    pointer = boundaries_dir() / "CURRENT"
+    pointer = boundaries_dir() / POINTER
     if pointer.exists():
-        write_pointer(pointer, "")
+        write_text_durably(pointer, "")
         _log_switch(None, previous)
 
 

@@ -19,6 +19,9 @@ def demo_version(tmp_path_factory: pytest.TempPathFactory) -> str:
     root = tmp_path_factory.mktemp("curated")
     os.environ["HANOI_DATA_DIR"] = str(root)
     os.environ.setdefault("HANOI_AUDIT_DIR", str(tmp_path_factory.mktemp("audit")))
+    # Pages under AppTest run as the development account unless a test configures identity itself (the
+    # security tests start servers without it, and with the proxy or tokens).
+    os.environ.setdefault("HANOI_DEV_MODE", "1")
     from pipeline.publish import publish_demo
 
     return publish_demo(end=TEST_END_MONTH)

@@ -42,6 +42,7 @@ def test_pandas_baseline_map_values_equal_the_products_map_values(warehouse):
     import numpy as np
 
     from benchmarks.pandas_baseline import kpi_by_commune_pandas
+    from indicators.area import Period
     from indicators.commune_values import values_by_commune
     from store.reference import load_communes
     from store.versions import read_manifest, version_path
@@ -51,7 +52,7 @@ def test_pandas_baseline_map_values_equal_the_products_map_values(warehouse):
     facts = pd.read_parquet(version_path(warehouse.version) / manifest["tables"]["facts"]["file"])
     month = warehouse.data_until
     pand = kpi_by_commune_pandas(facts, load_communes(), warehouse.catalogue, ["unemployment_rate"], month)
-    shown = values_by_commune(warehouse, "unemployment_rate", "month", month).dropna(subset=["value"])
+    shown = values_by_commune(warehouse, "unemployment_rate", Period("month", month)).dropna(subset=["value"])
     merged = shown.merge(pand, left_on="code", right_on="commune_code", suffixes=("", "_pd"))
     assert len(merged) == len(shown) == len(pand) > 100
     np.testing.assert_allclose(merged["value"], merged["value_pd"], rtol=1e-9)

@@ -7,17 +7,16 @@ import pandas as pd
 import pytest
 from apphelpers import run_app
 
-from service.access import AccessDenied, Principal
-from indicators.boundaries import load_boundaries
 from briefing.document import (
     BriefingPeriod, available_periods, build_briefing, chromium_path, data_freshness, render_pdf,
 )
+from i18n.formats import fmt_value
+from indicators.boundaries import load_boundaries
 from indicators.mapclass import NO_DATA
 from indicators.queries import Scope
 from indicators.scorecard import build_scorecard
+from service import AccessDenied, Area, Caller, Principal
 from store.reference import load_communes
-from ui.briefing_button import ui_formatters
-from i18n.formats import fmt_value
 
 ANALYST = Principal("phantich@hanoi.gov.vn", "analyst")
 OFFICIAL = Principal("canbo.hoaxa@hanoi.gov.vn", "commune_official", "10417")
@@ -37,8 +36,9 @@ def geojson():
 
 
 def _make(warehouse, who, geo, period, lang, geojson, **extra):
-    return build_briefing(warehouse, who, geo, period, lang, ui_formatters(), geojson=geojson,
-                          now=pd.Timestamp("2026-11-20T03:00:00Z"), **extra)
+    area = Area.parse(geo)
+    return build_briefing(Caller(who, channel="api", reads="none", version=warehouse.version), area, period, lang,
+                          geojson=geojson, now=pd.Timestamp("2026-11-20T03:00:00Z"), **extra)
 
 
 def _expected_values(warehouse, geo, period, lang) -> dict[str, str]:
@@ -81,13 +81,23 @@ def test_html_is_self_contained_and_shows_the_scorecard_figures(warehouse, geojs
     assert len(coloured) > 100, "an analyst's city map colours (nearly) every commune"
 
 
-def test_forecasts_are_listed_when_the_version_has_them(warehouse, geojson):
+def test_forecasts_are_listed_from_the_version(warehouse, geojson, monkeypatch):
+    import importlib
+
+    forecasts = importlib.import_module("service.forecasts")  # the module (service.forecasts is a function)
+
     rows = build_scorecard(warehouse, Scope(), H1_2026.grain, H1_2026.until)
     ind = next(r.indicator for r in rows if r.indicator.code == "unemployment_rate")
-    fake = {("unemployment_rate", "city"): {"value_2030": 1.87, "lo80": 1.5, "hi80": 2.3, "probability": 0.81}}
-    doc = _make(warehouse, ANALYST, "city", H1_2026, "en", geojson, forecasts=fake).html
-    assert "1.87%" in doc and "1.50% – 2.30%" in doc and "81.0%" in doc and ind.name_en in doc
     assert "has no forecasts yet" in _make(warehouse, ANALYST, "city", H1_2026, "en", geojson).html
+    fake = pd.DataFrame([{"indicator": "unemployment_rate", "geo": "city", "value_2030": 1.87, "lo80": 1.5,
+                          "hi80": 2.3, "probability": 0.81}])
+    monkeypatch.setattr(forecasts, "load_forecasts", lambda version: fake)
+    from service.core import clear_caches
+
+    clear_caches()
+    doc = _make(warehouse, ANALYST, "city", H1_2026, "en", geojson).html
+    clear_caches()
+    assert "1.87%" in doc and "1.50% – 2.30%" in doc and "81.0%" in doc and ind.name_en in doc
 
 
 def test_a_commune_official_gets_their_commune_and_a_map_without_other_communes(warehouse, geojson):
@@ -103,7 +113,7 @@ def test_a_commune_official_gets_their_commune_and_a_map_without_other_communes(
     with pytest.raises(AccessDenied):
         _make(warehouse, OFFICIAL, "00004", YEAR_2025, "vi", geojson)
     viewer = _make(warehouse, VIEWER, "city", YEAR_2025, "vi", geojson)
-    assert "không tô màu theo xã/phường" in viewer.html
+    assert "Hòa Xá: –" in viewer.html and not re.search(r"<title>[^<]+: \d", viewer.html), "no commune coloured"
 
 
 @pytest.mark.skipif(chromium_path() is None, reason="Chromium is needed to print the PDF")
@@ -127,15 +137,19 @@ def test_pdf_opens_and_shows_the_right_figures(warehouse, geojson, geo, period, 
     assert heading in text
 
 
+def _links(at) -> dict[str, str]:
+    return {b.proto.label: b.proto.url for b in at.get("link_button")}
+
+
 def test_overview_offers_the_briefing_to_those_who_may_download(monkeypatch):
     monkeypatch.setenv("HANOI_DEV_USER", "phantich@hanoi.gov.vn")
     at = run_app()
     assert not at.exception
-    labels = [b.label for b in at.download_button]
-    assert "Tải báo cáo (HTML)" in labels
-    assert ("Tải báo cáo (PDF)" in labels) == (chromium_path() is not None)
+    links = _links(at)
+    assert links["Tải báo cáo (HTML)"].startswith("/api/v1/briefings/2026-6thang.html?area=city")
+    assert ("Tải báo cáo (PDF)" in links) == (chromium_path() is not None)
     monkeypatch.setenv("HANOI_DEV_USER", "congchung@example.vn")
     viewer = run_app()
     assert not viewer.exception
-    assert [b.label for b in viewer.download_button] == []
+    assert _links(viewer) == {}
     assert any("không được tải dữ liệu" in c.value for c in viewer.caption)

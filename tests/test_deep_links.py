@@ -65,5 +65,5 @@ def test_bad_link_values_give_a_notice_and_the_default(page):
     assert not at.exception, at.exception
     notices = " ".join(i.value for i in at.info)
     for key in BAD[page]:
-        assert f"“{key}”" in notices, f"{page}: no notice for {key}"
+        assert f"`{key}`" in notices, f"{page}: no notice for {key}"
     assert at.session_state["xa"] == "10417", "a good value next to bad ones is kept"

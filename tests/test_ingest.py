@@ -125,7 +125,7 @@ def test_duplicate_rows_within_a_file(data_dir):
     assert (report.rows_in, report.accepted, report.quarantined) == (7, 5, 2)
     q = quarantine_rows(report)
     assert q["ly_do (vi)"].str.contains("trùng lặp").all() and q["reason (en)"].str.contains("Duplicate").all()
-    assert q["dong_du_lieu / data_row"].tolist() == ["6", "7"]  # the later copies; the first ones are kept
+    assert q["dong / line"].tolist() == ["7", "8"]  # the later copies; the first ones are kept
 
 
 def test_commune_names_instead_of_codes(data_dir):

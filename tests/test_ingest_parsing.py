@@ -65,13 +65,32 @@ def test_whole_numbers_roundtrip_in_both_conventions(n):
 
 
 @pytest.mark.parametrize("text", ["09/2026", "9/2026", "2026-09", "2026-09-01", "Tháng 9/2026", "T9/2026",
-                                  "tháng 9 năm 2026", "2026M09", "202609", "01/09/2026", "2026-09-01 00:00:00"])
+                                  "tháng 9 năm 2026", "2026M09", "202609", "25/09/2026", "09/25/2026",
+                                  "2026-09-01 00:00:00", "46266", "46280", "46266.0", "09/09/2026"])
 def test_months_written_many_ways(text):
     values, bad = parse_periods(s([text]))
     assert not bad.iloc[0] and values.iloc[0] == pd.Timestamp("2026-09-01")
 
 
-@pytest.mark.parametrize("text", ["13/2026", "2026-00", "Sept 2026", "x"])
+@pytest.mark.parametrize("text, fmt, month", [("01/09/2026", "DD/MM/YYYY", 9), ("09/01/2026", "DD/MM/YYYY", 1),
+                                              ("09/01/2026", "MM/DD/YYYY", 9), ("01/09/2026", "MM/DD/YYYY", 1),
+                                              ("2026-01-09", "MM/DD/YYYY", 1), ("09/2026", "MM/DD/YYYY", 9)])
+def test_a_declared_format_decides_the_day_month_order(text, fmt, month):
+    values, bad = parse_periods(s([text]), fmt)
+    assert not bad.iloc[0] and values.iloc[0] == pd.Timestamp(2026, month, 1)
+
+
+def test_day_month_ambiguous_dates_are_refused_with_both_readings():
+    from pipeline.validate import ambiguous_date_text, period_codes
+
+    values, codes = period_codes(s(["09/01/2026", "01/09/2026", "13/01/2026"]))
+    assert values.isna().tolist() == [True, True, False] and codes.tolist()[:2] == [14, 14]  # ambiguous_date
+    vi, en = ambiguous_date_text("09/01/2026")
+    assert "01/2026" in vi and "09/2026" in vi and "ngày/tháng" in vi and "--period-format" in vi
+    assert "day/month → 01/2026" in en and "month/day → 09/2026" in en
+
+
+@pytest.mark.parametrize("text", ["13/2026", "2026-00", "Sept 2026", "x", "32/13/2026", "99999"])
 def test_unreadable_months(text):
     _, bad = parse_periods(s([text]))
     assert bad.iloc[0]
@@ -85,8 +104,27 @@ def test_commune_codes_names_and_eras():
     period = pd.Series([new, new, new, new, new, new, old, new, old])
     out = resolve_communes(text, period)
     assert out["code"].tolist()[:5] == ["00004"] * 5
-    assert out["reason"].tolist()[5:] == ["bad_commune", "", "bad_commune", "ambiguous_commune"]
+    assert out["reason"].tolist()[5:] == ["old_unit", "", "bad_commune", "ambiguous_commune"]
     assert out["code"].iloc[6] == "00004"  # Trúc Bạch was old ward 00004 before July 2025
+
+
+def test_old_unit_codes_after_july_2025_name_the_new_unit():
+    from pipeline.crosswalk import old_unit_text
+
+    lineage = load_lineage()
+    communes = load_communes().set_index("code")
+    counts = lineage.groupby("old_code")["new_code"].nunique()
+    whole = next(c for c in counts[counts == 1].index if c not in set(communes.index))
+    split = next(c for c in counts[counts > 1].index if c not in set(communes.index))
+    out = resolve_communes(s([whole, split, str(int(whole))]), pd.Series([pd.Timestamp("2026-09-01")] * 3))
+    assert out["reason"].tolist() == ["old_unit"] * 3
+    new = lineage.loc[lineage["old_code"] == whole, "new_code"].iloc[0]
+    vi, en = old_unit_text(whole)
+    assert f"mã {new}" in vi and communes.loc[new, "name_vi"] in vi and f"code {new}" in en
+    vi, en = old_unit_text(split)
+    for code in lineage.loc[lineage["old_code"] == split, "new_code"]:
+        assert f"mã {code}" in vi and f"code {code}" in en
+    assert "chia vào" in vi and "split between" in en
 
 
 def test_every_old_code_has_one_default_new_unit():

@@ -1,4 +1,5 @@
 """AppTest of the commune profile (Hồ sơ xã/phường): stable URL per commune, peers, ranks, lineage."""
+import pandas as pd
 from apphelpers import run_app
 
 
@@ -9,15 +10,16 @@ def test_profile_opens_straight_on_the_commune_in_the_url():
     comparison = at.dataframe[0].value
     assert len(comparison) == 25
     ranks = comparison["Hạng /126"].tolist()
-    assert all(r == "–" or 1 <= int(r) <= 126 for r in ranks)
+    assert all(pd.isna(r) or 1 <= int(r) <= 126 for r in ranks) and any(pd.notna(r) for r in ranks)
 
 
 def test_profile_shows_own_plan_and_lineage():
     at = run_app(page="commune", xa="10417")
     assert not at.exception
     frames = [d.value for d in at.dataframe]
-    own_plan = next(f for f in frames if "indicator" in f.columns)
-    assert set(own_plan["geo"]) == {"10417"}
+    own_plan = next(f for f in frames if "Loại chỉ tiêu" in f.columns)
+    assert "Tỷ lệ lao động qua đào tạo" in set(own_plan["Chỉ tiêu"]), "the indicator by its name, not its code"
+    assert not own_plan.isna().any().any() and "trained_share" not in own_plan.to_string()
     lineage = frames[-1]
     assert len(lineage) == 4
     assert any("quy đổi từ các đơn vị cũ" in c.value for c in at.caption)

@@ -34,9 +34,10 @@ def test_the_page_describes_the_demo_version(demo_version):
     assert len(freshness) == len(load_catalogue().indicators)
     methods = next(t for t in tables if "Tử số" in t.columns)
     assert methods["Tử số"].str.len().gt(0).all()
-    labels = [b.label for b in at.get("download_button")]
-    assert labels.count("Tải biểu mẫu XLSX") == len(TEMPLATES)
-    assert {"Tải CSV", "Tải XLSX", "Tải Parquet"} <= set(labels)
+    links = [(b.proto.label, b.proto.url) for b in at.get("link_button")]
+    forms = [url for label, url in links if label == "Tải biểu mẫu XLSX"]
+    assert sorted(forms) == sorted(f"/api/v1/templates/{code}.xlsx" for code in TEMPLATES)
+    assert {"Tải CSV", "Tải Excel (XLSX)", "Tải Parquet"} <= {label for label, _ in links}
 
 
 def test_methodology_card_and_english(demo_version):
@@ -62,21 +63,25 @@ def test_facts_download_is_suppressed(demo_version):
 
 
 def test_download_frames_hide_small_counts_then_narrow_to_the_users_communes(demo_version):
-    from ui import data
+    import io
 
-    analyst = Principal("a@x.vn", "analyst")
-    official = Principal("o@x.vn", "commune_official", "10417")
-    full = data.download_frame(demo_version, "facts", "bhxh_new", 2026, principal=analyst)
+    import service
+    from service.exports import export_table
+    from service.files import file_bytes
+
+    analyst = service.Caller(Principal("a@x.vn", "analyst"), reads="none")
+    official = service.Caller(Principal("o@x.vn", "commune_official", "10417"), reads="none")
+    full = service.version_table(analyst, "facts", "bhxh_new", 2026)
     values = full["value"].to_numpy()
     assert not ((values > 0) & (values < THRESHOLD)).any()  # no small count survives
-    own = data.download_frame(demo_version, "facts", "bhxh_new", 2026, principal=official)
+    own = service.version_table(official, "facts", "bhxh_new", 2026)
     assert set(own["commune_code"]) == {"10417"}
     pd.testing.assert_frame_equal(own.reset_index(drop=True),
                                   full[full["commune_code"] == "10417"].reset_index(drop=True))  # suppressed city-wide
+    table = export_table(official, "bang", {"table": "facts", "measure": "bhxh_new", "year": "2026"}, take_away=False)
     for fmt in ("csv", "xlsx", "parquet"):
-        payload = data.table_bytes(own, fmt)
-        assert len(payload) > 100
-    back = pd.read_parquet(__import__("io").BytesIO(data.table_bytes(own, "parquet")))
+        assert len(file_bytes(table, fmt)) > 100
+    back = pd.read_parquet(io.BytesIO(file_bytes(table, "parquet")))
     assert len(back) == len(own)
 
 

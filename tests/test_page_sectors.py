@@ -126,7 +126,7 @@ def test_forecast_group_and_heat_map_measure_controls():
                                          ({"chiso": "salary"}, "chiso")])
 def test_invalid_page_link_values_give_a_notice_not_an_error(params, bad):
     at = run(**params)
-    assert any("không hợp lệ" in i.value and f"“{bad}”" in i.value for i in at.info)
+    assert any("không hợp lệ" in i.value and f"`{bad}`" in i.value for i in at.info)
     assert at.title[0].value == "Ngành kinh tế & cung–cầu lao động"
     assert len(at.metric) == 10
 
@@ -140,7 +140,7 @@ def test_invalid_global_link_values_give_a_notice_and_the_page_its_defaults(para
     for key, value in params.items():
         at.query_params[key] = value
     at.run()
-    assert any("không hợp lệ" in i.value and f"“{bad}”" in i.value for i in at.info)
+    assert any("không hợp lệ" in i.value and f"`{bad}`" in i.value for i in at.info)
     at.switch_page("pages/sectors.py").run()
     assert not at.exception
     assert selectbox(at, {"xa": "Địa bàn", "den": "Đến tháng", "ky": "Kỳ số liệu"}[bad]).value == default
@@ -151,7 +151,7 @@ def test_unknown_sector_in_the_link_is_dropped():
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["nganh"] = "J,Z"
     at.run()
-    assert any("không hợp lệ" in i.value and "“Z”" in i.value for i in at.info)
+    assert any("không hợp lệ" in i.value and "`Z`" in i.value for i in at.info)
     at.switch_page("pages/sectors.py").run()
     assert not at.exception
     assert [s[0] for s in at.dataframe[-1].value["Ngành (VSIC)"]] == ["J"]
@@ -185,7 +185,7 @@ def test_a_commune_official_sees_only_their_own_commune_rows(monkeypatch, wareho
     monkeypatch.setenv("HANOI_DEV_USER", "canbo.hoaxa@hanoi.gov.vn")  # commune official of 10417
     at = run()
     where = at.dataframe[0].value
-    assert list(where["Xã, phường"]) == ["Xã Hòa Xá (10417)"]
+    assert list(where["Xã, phường"]) == ["▶ Xã Hòa Xá (10417)"], "their own commune alone (they land on it: marked)"
     full = S.sector_demand_by_commune(warehouse, S.priority_sectors(), UNTIL, UNTIL).set_index("commune_code")
     assert where[t("sec_col_share", "vi")].iloc[0] == fmt_percent_of(full.loc["10417", "share_of_city"], "vi")
     assert any("1/1 xã, phường" in c.value for c in at.caption)  # the heat map: their commune alone

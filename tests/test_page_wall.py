@@ -60,7 +60,7 @@ def test_each_view_and_the_map_in_english():
 def test_bad_wall_options_give_a_notice_and_the_default(params, key):
     at = run_app("wall", **params)
     assert not at.exception
-    assert any(f"“{key}”" in i.value for i in at.info)
+    assert any(f"`{key}`" in i.value for i in at.info)
     assert _tiles(at), "the wall still shows its tiles"
 
 

@@ -66,13 +66,14 @@ def test_pruning_never_removes_the_served_or_the_replaced_version(root, small_fa
 
 def test_a_failing_switch_leaves_the_previous_version(root, small_facts, monkeypatch):
     from pipeline import publish as pub
+    from store import versions
 
     before = pub.publish({"facts": small_facts}, "good")
 
     def broken(version: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(pub, "switch_current", broken)
+    monkeypatch.setattr(versions, "_switch", broken)
     with pytest.raises(OSError):
         pub.publish({"facts": scaled(small_facts, 2)}, "bad")
     assert current_version() == before and list_versions() == [before]  # the half-published version is gone
@@ -101,7 +102,7 @@ import os, sys, time, pandas as pd
 real = pd.DataFrame.to_parquet
 def slow(self, path, *a, **k):
     real(self, path, *a, **k)
-    if str(path).endswith("second.parquet"):
+    if os.path.basename(str(path)).startswith(".second-"):
         print("WRITING", flush=True)
         time.sleep(600)
 pd.DataFrame.to_parquet = slow
@@ -200,3 +201,60 @@ def test_the_cli_publishes_rolls_back_and_reports(root, small_facts, capsys):
     assert main(["status"]) == 0
     out = capsys.readouterr().out
     assert second in out and "*" in out
+
+
+def _jobs_file(path: Path, code: str, loans: int) -> Path:
+    from pipeline.templates import COMMUNE_JOBS
+
+    header = ";".join(f.header_vi for f in COMMUNE_JOBS.fields)
+    row = [code, "", "09/2026", str(loans), "5", "1", "20", str(loans + 26), "30", "25", "", "3", "Sơ bộ"]
+    path.write_text(header + "\n" + ";".join(row) + "\n", encoding="utf-8")
+    return path
+
+
+def test_two_concurrent_publishes_are_serialisable_and_lose_nothing(root, small_facts, tmp_path, monkeypatch):
+    """One publish pauses after reading the served version and staging (as a slow disk would); a second
+    publish started meanwhile waits for it and then builds on it: both files are served at the end, and
+    the first publish's reported success is never undone."""
+    from pipeline import publish as pub
+    from pipeline.ingest import ingest_file
+
+    pub.publish({"facts": small_facts}, "base")
+    as_of = pd.Timestamp("2026-10-01")
+    assert ingest_file(_jobs_file(tmp_path / "a.csv", "00004", 11), as_of=as_of).accepted == 1
+    paused, release = threading.Event(), threading.Event()
+    real = pub.staged_facts
+
+    def slow(batches=None):
+        result = real(batches)
+        if not paused.is_set():
+            paused.set()
+            assert release.wait(60)
+        return result
+
+    monkeypatch.setattr(pub, "staged_facts", slow)
+    results: dict[str, str] = {}
+    first = threading.Thread(target=lambda: results.__setitem__("first", pub.publish_staged()))
+    first.start()
+    assert paused.wait(60)
+    assert ingest_file(_jobs_file(tmp_path / "b.csv", "00008", 22), as_of=as_of).accepted == 1
+    second = threading.Thread(target=lambda: results.__setitem__("second", pub.publish_staged()))
+    second.start()
+    time.sleep(1.0)
+    assert second.is_alive() and "first" not in results  # the second one waits for the lock
+    release.set()
+    first.join(60)
+    second.join(60)
+    assert results["first"] < results["second"] and current_version() == results["second"]
+
+    def loans(version: str) -> dict[str, float]:
+        facts = pd.read_parquet(versions_dir() / version / "facts.parquet")
+        rows = facts[(facts["measure"] == "jobs_loans") & (facts["period"] == pd.Timestamp("2026-09-01"))]
+        return dict(zip(rows["commune_code"], rows["value"]))
+
+    assert loans(results["first"]) == {"00004": 11.0}  # its snapshot: the file staged when it read
+    assert loans(results["second"]) == {"00004": 11.0, "00008": 22.0}  # built on the first: nothing lost
+    log = pd.read_parquet(versions_dir() / results["second"] / "ingest_log.parquet")
+    assert sorted(log["file"]) == ["a.csv", "b.csv"]
+    first_log = pd.read_parquet(versions_dir() / results["first"] / "ingest_log.parquet")
+    assert list(first_log["file"]) == ["a.csv"]  # the log served with a version matches its facts

@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linprog
 
+from indicators.area import Period
 from indicators.suppression import (FLAG, THRESHOLD, Lines, _line_ids, lines_for, protect, recoverable_cells,
                                     small_totals, suppress, suppress_facts, suppress_reconciliation, suppress_wide,
                                     unsafe_lines)
@@ -172,7 +173,7 @@ def test_the_map_hides_small_commune_counts_so_the_city_and_type_totals_do_not_g
     raw = kpi_frame(warehouse, ["jobs_abroad"], grain="month", start=until, end=until, by_commune=True)
     raw = raw.set_index("commune_code")["value"]
     assert ((raw > 0) & (raw < THRESHOLD)).sum() > 10, "the demo has small monthly counts to protect"
-    shown = values_by_commune(warehouse, "jobs_abroad", "month", until)
+    shown = values_by_commune(warehouse, "jobs_abroad", Period("month", until))
     visible = shown["value"].dropna()
     assert not ((visible > 0) & (visible < THRESHOLD)).any()
     hidden = shown[FLAG].to_numpy(dtype=bool)
@@ -189,7 +190,7 @@ def test_rates_and_large_counts_are_not_hidden_on_the_map(warehouse):
     from indicators.commune_values import values_by_commune
 
     for code in ("unemployment_rate", "new_jobs", "job_fair_sessions"):  # a rate, big counts, not people
-        shown = values_by_commune(warehouse, code, "month", warehouse.data_until)
+        shown = values_by_commune(warehouse, code, Period("month", warehouse.data_until))
         assert not shown[FLAG].any(), code
 
 
@@ -198,7 +199,7 @@ def test_a_communes_scorecard_hides_its_small_counts_and_says_so(warehouse):
     from indicators.queries import Scope
     from indicators.scorecard import build_scorecard
 
-    shown = values_by_commune(warehouse, "jobs_abroad", "month", warehouse.data_until)
+    shown = values_by_commune(warehouse, "jobs_abroad", Period("month", warehouse.data_until))
     code = shown.loc[shown[FLAG], "code"].iloc[0]
     rows = {r.indicator.code: r for r in build_scorecard(warehouse, Scope(communes=(code,)), geo=code)}
     row = rows["jobs_abroad"]
@@ -241,7 +242,7 @@ def test_a_rate_over_a_handful_of_people_is_hidden_on_the_map_and_the_scorecard(
     raw = kpi_frame(warehouse, ["elderly_employed_share"], grain="month", start=until, end=until, by_commune=True)
     few = raw.loc[(raw["den"] > 0) & (raw["den"] < THRESHOLD), "commune_code"]
     assert len(few) > 0, "the demo has communes with a handful of elderly job seekers"
-    shown = values_by_commune(warehouse, "elderly_employed_share", "month", until).set_index("code")
+    shown = values_by_commune(warehouse, "elderly_employed_share", Period("month", until)).set_index("code")
     assert shown.loc[few, "value"].isna().all() and shown.loc[few, FLAG].all()
     assert shown.loc[~shown.index.isin(few), "value"].notna().any()
     rows = {r.indicator.code: r for r in build_scorecard(warehouse, Scope(communes=(few.iloc[0],)), geo=few.iloc[0])}

@@ -1,109 +1,90 @@
-"""Who is using the dashboard: identity (single sign-on, the city's proxy, or development mode) -> principal.
+"""Who is using the dashboard in this page session: identity -> principal, with the rules of
+`service/identity.py` (token, OIDC, trusted proxy, explicit development mode) and `service/access.py`.
 
-Identity, in order:
-1. Streamlit's built-in OIDC login (`st.login`, `st.user`) when `.streamlit/secrets.toml` has an
-   `[auth]` section: the signed-in user's e-mail (else preferred_username, else sub). Not signed in:
-   the anonymous public, with a sign-in button.
-2. Otherwise, when `HANOI_TRUST_PROXY_HEADER=1`, a header set by the city's reverse proxy
-   (`HANOI_PROXY_USER_HEADER`, default `X-Forwarded-User`, read from `st.context.headers`). Only turn
-   this on behind a proxy that authenticates users and strips the header from incoming requests;
-   without the header the user is the anonymous public.
-3. Otherwise development mode: `HANOI_DEV_USER` (default `dev.analyst`, an analyst in the committed
-   access file), with a banner on every page. `HANOI_DEV_MODE=0` turns it off (everyone is public).
-Roles never come from a header or a claim: only `config/access.toml` gives them (service/access.py).
+Streamlit gives the session what the browser's websocket request carried: `st.user` (OIDC),
+`st.context.headers` (every header, duplicates kept) and `st.context.ip_address` (the peer address).
+Nothing else is believed. No identity configured at all: the app says so and serves nothing.
 """
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass
-from typing import Mapping
-
 import streamlit as st
 
-from service.access import (
-    AccessConfigError, Principal, allowed_communes, load_access, may_see_commune, principal_for,
-)
 from i18n.strings import t
+from ui.safe import literal
+from service.access import (
+    ANONYMOUS_PRINCIPAL, AccessConfigError, Principal, allowed_communes, load_access, may_see_commune,
+    place_name, principal_for,
+)
+from service.identity import DEV, OIDC, Identity, IdentitySettings, header_lists, resolve_identity
 
 PRINCIPAL_KEY = "_principal"
 IDENTITY_KEY = "_identity"
-DEFAULT_DEV_USER = "dev.analyst"
-DEFAULT_PROXY_HEADER = "X-Forwarded-User"
-OIDC, PROXY, DEV, ANONYMOUS = "oidc", "proxy", "dev", "anonymous"
 
 
-@dataclass(frozen=True)
-class Identity:
-    """Who the request says the user is (`user`, None when unknown) and how we know (`method`)."""
-
-    user: str | None
-    method: str
-
-
-def resolve_identity(*, oidc_configured: bool, oidc_user: Mapping[str, object], trust_proxy: bool,
-                     proxy_header: str, headers: Mapping[str, str], dev_mode: bool, dev_user: str) -> Identity:
-    """The identity from the first configured source (pure: the caller reads Streamlit and the env)."""
-    if oidc_configured:
-        if oidc_user.get("is_logged_in"):
-            for claim in ("email", "preferred_username", "sub"):
-                value = oidc_user.get(claim)
-                if isinstance(value, str) and value.strip():
-                    return Identity(value.strip(), OIDC)
-        return Identity(None, OIDC)
-    if trust_proxy:
-        value = headers.get(proxy_header)
-        return Identity(value.strip() if value and value.strip() else None, PROXY)
-    if dev_mode:
-        return Identity(dev_user, DEV)
-    return Identity(None, ANONYMOUS)
-
-
-def _oidc_configured() -> bool:
+def oidc_configured() -> bool:
+    """Whether `.streamlit/secrets.toml` (or st.App's secrets) has an `[auth]` section."""
     try:
         return bool(st.secrets.get("auth"))
     except (FileNotFoundError, KeyError):  # no secrets file (Streamlit's error is a FileNotFoundError)
         return False
 
 
-def _request_identity() -> Identity:
-    oidc = _oidc_configured()
-    trust = os.environ.get("HANOI_TRUST_PROXY_HEADER") == "1"
-    header = os.environ.get("HANOI_PROXY_USER_HEADER", DEFAULT_PROXY_HEADER)
-    return resolve_identity(
-        oidc_configured=oidc, oidc_user=st.user.to_dict() if oidc else {}, trust_proxy=trust,
-        proxy_header=header, headers=st.context.headers if trust and not oidc else {},
-        dev_mode=os.environ.get("HANOI_DEV_MODE", "1") != "0",
-        dev_user=os.environ.get("HANOI_DEV_USER", DEFAULT_DEV_USER),
-    )
+def settings() -> IdentitySettings:
+    return IdentitySettings.from_env(oidc=oidc_configured())
+
+
+def _request_identity(config: IdentitySettings) -> Identity:
+    headers = header_lists((name, value) for name in st.context.headers.keys()
+                           for value in st.context.headers.get_all(name)) if config.trust_proxy else {}
+    from ui.data import client_address
+
+    client = client_address() or None
+    return resolve_identity(config, headers=headers, client=client,
+                            oidc_user=st.user.to_dict() if config.oidc else None)
 
 
 def establish_principal() -> Principal:
-    """Resolve this run's principal (app.py calls it first); a broken access file stops the app."""
+    """Resolve this run's principal (app.py calls it first). No identity source configured, or a broken
+    access file: a bilingual message and nothing else (no data is read)."""
     from ui import audit
 
-    identity = _request_identity()
+    config = settings()
+    if not config.configured:
+        st.error(t("no_identity_configured", "vi") + "\n\n" + t("no_identity_configured", "en"),
+                 icon=":material/lock:")
+        st.stop()
+    identity = _request_identity(config)
     try:
-        principal = principal_for(identity.user, load_access())
-    except AccessConfigError as exc:
-        st.error(t("access_file_error", "vi", error=str(exc)) + "\n\n" + t("access_file_error", "en", error=str(exc)))
+        principal = principal_for(identity.user, load_access(dev_mode=config.dev_mode))
+    except AccessConfigError:
+        st.error(t("access_file_error", "vi") + "\n\n" + t("access_file_error", "en"), icon=":material/error:")
+        audit.record_incident("access_file_error")
         st.stop()
     previous = st.session_state.get(PRINCIPAL_KEY)
     st.session_state[PRINCIPAL_KEY] = principal
     st.session_state[IDENTITY_KEY] = identity
+    if identity.refused and st.session_state.get("_refused_identity") != identity.refused:
+        st.session_state["_refused_identity"] = identity.refused
+        audit.record("denied", params={"identity": identity.refused}, principal=principal)
     if previous != principal:
         audit.record("session_start", params={"method": identity.method}, principal=principal)
     return principal
 
 
 def current_principal() -> Principal:
-    """The principal of this session's run (set by `establish_principal`; resolved now if missing)."""
+    """The principal of this session's run (set by `establish_principal`; the public when unset)."""
     principal = st.session_state.get(PRINCIPAL_KEY)
-    return principal if principal is not None else establish_principal()
+    return principal if principal is not None else ANONYMOUS_PRINCIPAL
 
 
 def current_identity() -> Identity:
     identity = st.session_state.get(IDENTITY_KEY)
-    return identity if identity is not None else _request_identity()
+    return identity if identity is not None else Identity(None, "none")
+
+
+def home_commune() -> str:
+    """Where the user lands: a commune official on their own commune, everyone else on the city ('')."""
+    return current_principal().commune or ""
 
 
 def commune_options(codes: list[str]) -> list[str]:
@@ -116,7 +97,7 @@ def refuse_unallowed_commune(codes: list[str], key: str = "xa") -> None:
     """A link or a session naming a commune the user may not see: drop it, say why, record it.
 
     Runs before the URL is read into the controls: the refused link value is marked as already seen
-    (ui.state's last-synced values) so it is not read again, and the session falls back to the city.
+    (ui.state's last-synced values) so it is not read again, and the session falls back to its home.
     """
     from ui import audit
     from ui.state import LAST_KEY
@@ -133,7 +114,7 @@ def refuse_unallowed_commune(codes: list[str], key: str = "xa") -> None:
         refused.append(in_session)
     if not refused:
         return
-    st.session_state[key] = ""
+    st.session_state[key] = home_commune()
     for asked in dict.fromkeys(refused):
         st.session_state.setdefault("_access_notices", []).append(asked)
         audit.record("denied", params={key: asked}, principal=principal)
@@ -141,24 +122,28 @@ def refuse_unallowed_commune(codes: list[str], key: str = "xa") -> None:
 
 def show_access_notices(lang: str) -> None:
     for code in st.session_state.pop("_access_notices", []):
-        st.warning(t("commune_not_allowed", lang, code=code), icon=":material/lock:")
+        st.warning(t("commune_not_allowed", lang, place=place_name(code, lang)), icon=":material/lock:")
 
 
 def role_label(principal: Principal, lang: str) -> str:
     text = t(f"role_{principal.role}", lang)
-    return f"{text} · {principal.commune}" if principal.commune else text
+    return f"{text} · {place_name(principal.commune, lang)}" if principal.commune else text
 
 
-def render_identity(lang: str) -> None:
-    """The user line in the sidebar (with sign-in/out under OIDC) and the development-mode banner."""
+def render_identity(lang: str, embedded: bool = False) -> None:
+    """The user line in the sidebar (with sign-in/out under OIDC) and the development-mode banner
+    (not inside an embedding portal's iframe: the wall)."""
     principal, identity = current_principal(), current_identity()
     with st.sidebar:
-        st.caption(t("signed_in_as", lang, user=principal.name or principal.user, role=role_label(principal, lang)))
+        st.caption(t("signed_in_as", lang, user=principal.name or literal(principal.user), role=role_label(principal, lang)))
         if identity.method == OIDC:
             if st.user.get("is_logged_in"):
                 st.button(t("sign_out", lang), on_click=st.logout, key="_sign_out")
             else:
                 st.button(t("sign_in", lang), on_click=st.login, key="_sign_in")
-    if identity.method == DEV:
-        st.warning(t("dev_mode_banner", lang, user=principal.user, role=role_label(principal, lang)), icon=":material/construction:")
+    if identity.method == DEV and not embedded:
+        st.warning(t("dev_mode_banner", lang, user=literal(principal.user), role=role_label(principal, lang)),
+                   icon=":material/construction:")
+    if not principal.signed_in:
+        st.info(t("sign_in_needed", lang), icon=":material/login:")
     show_access_notices(lang)

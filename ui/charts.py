@@ -13,7 +13,7 @@ from plotly.colors import qualitative
 
 from store.catalogue import Indicator
 from indicators.targets import Target
-from i18n.formats import MONTHS_EN, fmt_number, fmt_percent_of, fmt_period, fmt_value
+from i18n.formats import MONTHS_EN, fmt_number, fmt_percent_of, fmt_period, fmt_value, target_text, value_text
 from i18n.strings import t
 
 BOUNDARY_CHANGE = pd.Timestamp(2025, 7, 1)
@@ -48,27 +48,6 @@ def _rgba(hex_colour: str, alpha: float) -> str:
     hex_colour = hex_colour.lstrip("#")
     r, g, b = (int(hex_colour[i:i + 2], 16) for i in (0, 2, 4))
     return f"rgba({r},{g},{b},{alpha})"
-
-
-def value_text(ind: Indicator, value: float | None, lang: str) -> str:
-    return fmt_value(value, ind.unit, ind.unit_label(lang), lang, compact=True)
-
-
-def target_text(ind: Indicator, target: Target | None, lang: str) -> str:
-    """'< 2,5%', '75–80%', '≥ 180.000 người/năm' (without the 'Mục tiêu 2030' prefix)."""
-    if target is None:
-        return t("no_target", lang)
-    unit, label = ind.unit, ind.unit_label(lang)
-    if target.direction == "lower":
-        text = f"< {fmt_value(target.high, unit, label, lang)}"
-    elif target.low is not None and target.high is not None:
-        low = fmt_value(target.low, unit, label, lang).replace(label, "").strip()
-        text = f"{low}–{fmt_value(target.high, unit, label, lang)}"
-    else:
-        text = f"≥ {fmt_value(target.low, unit, label, lang)}"
-    if ind.kind == "count" and not unit.startswith("%") and ind.code != "active_enterprises":
-        text += t("per_year", lang)
-    return text
 
 
 def _apply_layout(fig: go.Figure, lang: str, title: str | None, y_title: str, ind: Indicator | None,

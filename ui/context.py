@@ -12,44 +12,43 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
-from indicators.queries import Scope
-from indicators.targets import CITY
-from store.reference import load_communes, load_sectors
-from ui.auth import commune_options, refuse_unallowed_commune
+from service import Area, Period
+from ui.auth import commune_options, home_commune, refuse_unallowed_commune
+from ui.data import commune_table, sector_table
 from i18n.formats import fmt_month
 from i18n.strings import DEFAULT_LANG, LANGS, t
 from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
-GRAINS = ("month", "quarter", "year", "ytd")
+GRAINS = ("month", "quarter", "year", "ytd")  # the order of the control (indicators.area.GRAINS)
 VIEW_KEY = "_view"
 DEFAULTS_KEY = "_control_defaults"
 
 
 @dataclass(frozen=True)
 class View:
-    """What the user is looking at: language, area (None = whole city), grain, last month, sectors."""
+    """What the user is looking at: language, area (the city or one commune), period, sectors."""
 
     lang: str
-    commune: str | None
-    grain: str
-    until: pd.Timestamp
+    area: Area
+    period: Period
     sectors: tuple[str, ...]
 
-    @property
-    def scope(self) -> Scope:
-        return Scope(communes=(self.commune,) if self.commune else None, sectors=self.sectors or None)
-
-    @property
-    def geo(self) -> str:
-        return self.commune or CITY
-
     def geo_name(self) -> str:
-        return commune_label(self.commune, self.lang) if self.commune else t("whole_city", self.lang)
+        return area_label(self.area, self.lang)
+
+
+def area_label(area: Area, lang: str) -> str:
+    """'Toàn thành phố', 'Phường Ba Đình (00004)', 'Mọi phường'."""
+    if area.is_commune:
+        return commune_label(area.code, lang)
+    if area.is_group:
+        return t(f"tr_type_{area.code}", lang)
+    return t("whole_city", lang)
 
 
 @lru_cache(maxsize=2)
 def _commune_labels(lang: str) -> dict[str, str]:
-    communes = load_communes()
+    communes = commune_table()
     names = communes["name_vi" if lang == "vi" else "name_en"]
     return {code: f"{name} ({code})" for code, name in zip(communes["code"], names)}
 
@@ -81,13 +80,14 @@ def refresh_choice_labels() -> None:
 
 def render_controls(data_until: pd.Timestamp) -> View:
     """Draw the sidebar controls, seeded from and mirrored to the URL; returns the view."""
-    communes = load_communes()
+    communes = commune_table()
     refuse_unallowed_commune(communes["code"].tolist())  # a link to a commune this user may not see
     codes = commune_options(communes["code"].tolist())  # all, or the official's own commune only
     months = [m.strftime("%Y-%m") for m in pd.date_range("2020-01-01", data_until, freq="MS")][::-1]
-    sectors = load_sectors()
+    sectors = sector_table()
     seed_from_url("lang", LANGS, DEFAULT_LANG)
-    seed_from_url("xa", codes, "")
+    home = home_commune()  # a commune official lands on their own commune, everyone else on the city
+    seed_from_url("xa", codes, home)
     seed_from_url("ky", GRAINS, "month")
     seed_from_url("den", months, months[0])
     seed_list_from_url("nganh", sectors["code"].tolist())
@@ -104,9 +104,11 @@ def render_controls(data_until: pd.Timestamp) -> View:
         names = sectors.set_index("code")["name_vi" if lang == "vi" else "name_en"]
         st.multiselect(t("sectors", lang), sectors["code"].tolist(), key="nganh",
                        format_func=lambda s: f"{s} – {names[s]}", placeholder=t("sectors_all", lang))
-    st.session_state[DEFAULTS_KEY] = {"lang": DEFAULT_LANG, "xa": "", "ky": "month", "den": months[0], "nganh": []}
-    view = View(lang=lang, commune=st.session_state["xa"] or None, grain=st.session_state["ky"] or "month",
-                until=pd.Timestamp(st.session_state["den"] + "-01"), sectors=tuple(st.session_state["nganh"]))
+    st.session_state[DEFAULTS_KEY] = {"lang": DEFAULT_LANG, "xa": home, "ky": "month", "den": months[0], "nganh": []}
+    commune = st.session_state["xa"] or None
+    view = View(lang=lang, area=Area.commune(commune) if commune else Area.CITY,
+                period=Period(st.session_state["ky"] or "month", pd.Timestamp(st.session_state["den"] + "-01")),
+                sectors=tuple(st.session_state["nganh"]))
     st.session_state[VIEW_KEY] = view
     return view
 

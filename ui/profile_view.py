@@ -1,39 +1,12 @@
-"""Pieces of the commune profile: the comparison table (commune, city, peers, rank) and a trend chart."""
+"""Pieces of the commune profile: the trend chart, the own-plan and lineage tables."""
 from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.scorecard import ScoreRow
-from i18n.formats import fmt_value
 from i18n.strings import t
-from ui.scorecard_view import missing_text, target_text
 
 BOUNDARY_CHANGE = pd.Timestamp("2025-07-01")
-
-
-def comparison_table(commune_rows: list[ScoreRow], city_rows: list[ScoreRow], all_values: pd.DataFrame,
-                     code: str, peer_codes: list[str], lang: str) -> pd.DataFrame:
-    """One row per KPI: the commune's value, the city's, the peers' median, rank among 126, target, status."""
-    city = {r.indicator.code: r for r in city_rows}
-    records = []
-    for row in commune_rows:
-        ind = row.indicator
-        values = all_values[all_values["indicator"] == ind.code].set_index("code")
-        own = values["rank"].get(code)
-        peer_median = values["value"].reindex(peer_codes).median() if peer_codes else None
-        fmt = lambda v: fmt_value(v, ind.unit, ind.unit_label(lang), lang, compact=True)  # noqa: E731
-        records.append({
-            t("col_indicator", lang): ind.name(lang),
-            t("col_commune_value", lang): fmt(row.value) if row.has_data else missing_text(row, lang),
-            t("col_city_value", lang): fmt(city[ind.code].value) if ind.code in city else "–",
-            t("col_peer_value", lang): fmt(peer_median),
-            t("col_rank_of", lang): "–" if own is None or own != own else f"{int(own)}",
-            t("col_target", lang): target_text(row, row.target, lang),
-            t("col_status", lang): t("status_" + row.assessment.status, lang),
-            t("col_data_status", lang): t("data_" + row.data_status, lang) if row.data_status else t("no_data", lang),
-        })
-    return pd.DataFrame(records)
 
 
 def trend_figure(commune: pd.DataFrame, city: pd.DataFrame, commune_name: str, unit_label: str, lang: str) -> go.Figure:
@@ -48,3 +21,45 @@ def trend_figure(commune: pd.DataFrame, city: pd.DataFrame, commune_name: str, u
     fig.update_layout(height=320, margin=dict(l=10, r=10, t=10, b=10), yaxis_title=unit_label,
                       legend=dict(orientation="h", y=-0.2), separators=",." if lang == "vi" else ".,")
     return fig
+
+
+def own_plan_table(targets: pd.DataFrame, catalogue, lang: str) -> pd.DataFrame:
+    """A commune's own plan (seed 002 for xã Hòa Xá) as a reader sees it: the indicator by name, the year,
+    what kind of figure, the target and where it comes from."""
+    from i18n.formats import target_text
+
+    records = []
+    for rec in targets.to_dict("records"):
+        ind = catalogue.get(rec["indicator"]) if rec["indicator"] in catalogue.codes else None
+        target = _target_of(rec, ind)
+        records.append({
+            t("col_indicator", lang): ind.name(lang) if ind else rec["indicator"],
+            t("pl_year", lang): int(rec["year"]),
+            t("col_plan_kind", lang): t(f"pl_kind_{rec['kind']}", lang) if rec["kind"] in ("annual_plan", "target_2030")
+            else rec["kind"],
+            t("col_target", lang): target_text(ind, target, lang) if ind else "–",
+            t("col_data_status", lang): t(f"data_{rec['status']}", lang),
+            t("col_source", lang): rec["source"],
+        })
+    return pd.DataFrame(records)
+
+
+def _target_of(rec: dict, ind):
+    from indicators.targets import Target
+
+    def num(v):
+        return None if v is None or v != v else float(v)
+
+    if ind is None:
+        return None
+    return Target(ind.code, str(rec["geo"]), int(rec["year"]), str(rec["kind"]), num(rec["low"]), num(rec["high"]),
+                  ind.direction, str(rec["status"]), str(rec["source"]))
+
+
+def lineage_table(lineage: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The pre-2025 units a commune was formed from (the 1 July 2025 reorganisation)."""
+    return pd.DataFrame({
+        t("col_old_unit", lang): lineage["old_name"] + " (" + lineage["old_code"] + ")",
+        t("col_old_district", lang): lineage["old_district"],
+        t("col_split", lang): lineage["old_unit_divided"].map({1: t("yes", lang), 0: t("no", lang)}),
+    })

@@ -14,7 +14,7 @@ def rerun_when_a_new_version_is_served(shown: str, seconds: int = CHECK_SECONDS)
 
     @st.fragment(run_every=seconds)
     def _watch() -> None:
-        if data.version() != shown:
+        if data.served_now() != shown:  # the run's pinned version is the shown one: ask afresh
             st.rerun(scope="app")
 
     _watch()

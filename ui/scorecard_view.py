@@ -7,7 +7,7 @@ import streamlit as st
 from indicators.scorecard import ScoreRow
 from indicators.suppression import THRESHOLD
 from indicators.targets import Target
-from ui.charts import target_text as chart_target_text
+from i18n.formats import target_text as chart_target_text
 from i18n.formats import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
 from i18n.strings import t
 
@@ -127,22 +127,11 @@ def render_scorecard(rows: list[ScoreRow], lang: str) -> None:
                     render_card(row, lang)
 
 
-def scorecard_table(rows: list[ScoreRow], lang: str) -> pd.DataFrame:
-    """The scorecard as a table: same values as the cards, for reading, sorting and downloading."""
-    records = []
-    for row in rows:
-        ind = row.indicator
-        records.append({
-            t("col_indicator", lang): ind.name(lang),
-            t("col_value", lang): row.value,
-            t("col_unit", lang): ind.unit_label(lang),
-            t("col_previous", lang): row.previous,
-            t("col_year_ago", lang): row.year_ago,
-            t("col_period", lang): fmt_period(row.period, row.grain, lang, row.last_month, row.n_months) if row.has_data else "",
-            t("col_target", lang): target_text(row, row.target, lang),
-            t("col_status", lang): t("status_" + row.assessment.status, lang),
-            t("col_data_status", lang): (missing_text(row, lang) if row.suppressed
-                                         else t("data_" + row.data_status, lang) if row.data_status else t("no_data", lang)),
-            t("col_source", lang): row.source or "",
-        })
-    return pd.DataFrame(records)
+def scorecard_frame(view, lang: str) -> None:
+    """The scorecard as a table (the same rows and columns as its download)."""
+    from ui import data
+    from ui.tables import show_table
+
+    table = data.export("tong-quan", {"area": view.area.key, "grain": view.period.grain, "period": view.period.slug,
+                                      "sectors": ",".join(view.sectors)}, lang)
+    show_table(table, lang, hide=("indicator", "verdict_code", "status", "vintage"))

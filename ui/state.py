@@ -11,6 +11,7 @@ from typing import Iterable
 import streamlit as st
 
 from i18n.strings import t
+from ui.safe import literal
 
 NOTICES_KEY = "_url_notices"
 LAST_KEY = "_url_last"
@@ -75,7 +76,9 @@ def sync_to_url(defaults: dict[str, object]) -> None:
 
 
 def show_url_notices(lang: str) -> None:
-    """Tell the user, once, which link values were not understood."""
+    """Tell the user, once, which link values were not understood (shown as literal text: a link's value
+    is never rendered as Markdown or HTML)."""
     for key, value in st.session_state.pop(NOTICES_KEY, []):
-        st.toast(t("invalid_param", lang, param=key, value=value), icon=":material/info:")
-        st.info(t("invalid_param", lang, param=key, value=value))
+        message = t("invalid_param", lang, param=literal(key, 30), value=literal(value))
+        st.toast(message, icon=":material/info:")
+        st.info(message)

@@ -14,16 +14,14 @@ import html
 import pandas as pd
 import streamlit as st
 
-from service.access import AccessDenied
+from service import AccessDenied, Area, Period
 from briefing.document import data_freshness, map_svg
 from indicators.mapclass import NO_DATA, quantile_classes
-from indicators.queries import Scope
 from indicators.scorecard import ScoreRow
-from indicators.targets import CITY
-from store.versions import read_manifest
 from ui import data
 from i18n.formats import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
 from i18n.strings import t
+from ui.safe import literal
 from ui.scorecard_view import missing_text, target_text
 
 try:  # the map module is optional for the wall: without it the wall shows tiles only
@@ -82,7 +80,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 
 
 def _param_notice(key: str, value: str, lang: str) -> None:
-    st.info(t("invalid_param", lang, param=key, value=value), icon=":material/info:")
+    st.info(t("invalid_param", lang, param=literal(key, 30), value=literal(value)), icon=":material/info:")
 
 
 def read_rotation(lang: str) -> int:
@@ -188,16 +186,10 @@ def rows_for(view_name: str, rows: list[ScoreRow]) -> list[ScoreRow]:
     return [r for r in rows if r.indicator.code in HEADLINE]
 
 
-def _published_at(version: str) -> pd.Timestamp | None:
-    created = read_manifest(version).get("created_at")
-    return pd.Timestamp(created) if created else None
-
-
 def header_html(lang: str, area: str, version: str, data_until: pd.Timestamp, now: pd.Timestamp,
-                demo: bool = False) -> str:
+                demo: bool = False, published: pd.Timestamp | None = None) -> str:
     """Title, area and clock; `demo` adds the mark that the figures are demonstration data, which a wall
     seen from across the room must carry as plainly as the pages do."""
-    published = _published_at(version)
     clock = format_datetime(now, lang, "HH:mm:ss")
     mark = f'<div class="wall-demo" data-testid="wall-demo">{html.escape(t("wall_demo", lang))}</div>' if demo else ""
     return (f'<div class="wall-head" data-version="{html.escape(version)}"><div><h1>{html.escape(t("wall_title", lang))} · '
@@ -216,10 +208,9 @@ def view_line_html(lang: str, views: tuple[str, ...], current: str, seconds: int
 def map_html(version: str, code: str, grain: str, until: pd.Timestamp, lang: str) -> str:
     """The map module's geometry and classes drawn as inline SVG: plotly's geo charts fetch a world map
     from a CDN, which an offline operations centre does not have."""
-    wh = data.warehouse(version)
-    ind = wh.catalogue.get(code)
+    ind = data.catalogue().get(code)
     geo = map_view.boundaries()
-    values = data.commune_values(version, code, grain, until)
+    values = data.map_values(code, Period(grain, until))
     classes = quantile_classes([v if v == v else None for v in values["value"]])
     fills = {c: classes.colours[k] for c, k in zip(values["code"], classes.index) if k >= 0}
     names = values["name_vi" if lang == "vi" else "name_en"]
@@ -240,20 +231,20 @@ def _now() -> pd.Timestamp:
     return pd.Timestamp.now(tz="UTC")
 
 
-def wall_frame(lang: str, commune: str | None, area: str, grain: str, seconds: int, views: tuple[str, ...],
+def wall_frame(lang: str, area: Area, area_name: str, grain: str, seconds: int, views: tuple[str, ...],
                map_kpi: str) -> None:
     """One refresh of the wall: always the same three elements (header, banner, content), each replaced whole,
-    so no refresh and no change of view ever leaves the screen without its tiles."""
-    version = data.version()
-    wh = data.warehouse(version)
-    until = wh.data_until
-    scope = Scope(communes=(commune,)) if commune else Scope()
-    rows = data.scorecard(version, scope, grain, until, commune or CITY)
+    so no refresh and no change of view ever leaves the screen without its tiles. Each refresh asks which
+    version is served now (a fragment rerun does not rerun the app), so a publish shows up by itself."""
+    version = data.pin_version()
+    until = data.data_until(version)
+    rows = data.scorecard(area, Period(grain, until))
     now = _now()
     current = views[int(now.timestamp() // seconds) % len(views)]
     fresh = data_freshness(until, now.tz_convert("Asia/Ho_Chi_Minh"))
     demo = any(r.data_status == "demo" for r in rows)
-    st.markdown(header_html(lang, area, version, until, now, demo), unsafe_allow_html=True)
+    st.markdown(header_html(lang, area_name, version, until, now, demo, data.version_info().created_at),
+                unsafe_allow_html=True)
     banner = (f'<div class="wall-stale" data-testid="wall-stale">{html.escape(t("wall_stale", lang, until=fmt_month(until, lang), expected=fmt_month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
               if fresh.stale else '<div class="wall-fresh"></div>')
     st.markdown(banner + view_line_html(lang, views, current, seconds), unsafe_allow_html=True)
@@ -265,12 +256,12 @@ def wall_frame(lang: str, commune: str | None, area: str, grain: str, seconds: i
     st.markdown(content, unsafe_allow_html=True)
 
 
-def render_wall(lang: str, commune: str | None, area: str, grain: str) -> None:
+def render_wall(lang: str, area: Area, area_name: str, grain: str) -> None:
     """Read the wall's URL options and run its refreshing fragment."""
     map_ok = map_view is not None
     seconds = read_rotation(lang)
     views = read_views(lang, map_ok)
-    codes = [i.code for i in data.warehouse(data.version()).catalogue.indicators if i.kind != "growth"]
+    codes = [i.code for i in data.catalogue().indicators if i.kind != "growth"]
     map_kpi = read_map_kpi(lang, codes)
     if not map_ok:
         st.caption(t("wall_no_map", lang))
@@ -278,7 +269,7 @@ def render_wall(lang: str, commune: str | None, area: str, grain: str) -> None:
     @st.fragment(run_every=seconds)
     def _refreshing() -> None:
         try:
-            wall_frame(lang, commune, area, grain, seconds, views, map_kpi)
+            wall_frame(lang, area, area_name, grain, seconds, views, map_kpi)
         except AccessDenied as denied:  # a fragment rerun does not pass through app.py's handler
             st.error(denied.message(lang), icon=":material/lock:")
 

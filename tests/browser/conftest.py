@@ -24,6 +24,42 @@ ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = Path(os.environ.get("SCREENSHOT_DIR", "/tmp/hanoi-kpi-screenshots"))
 
 
+PORTAL_ANCESTORS = "'self' http://127.0.0.1:*"
+"""The test servers may be framed by a page on 127.0.0.1 (the stand-in IOC portal), not by 'localhost'."""
+
+
+@pytest.fixture
+def portal():
+    """`portal(host, src) -> url`: a stand-in IOC portal page on its own local port that embeds `src`."""
+    import http.server
+    import threading
+
+    servers = []
+
+    def make(host: str, src: str) -> str:
+        html = (f'<html><body style="margin:0;background:#000"><iframe src="{src}" '
+                'style="border:0;width:1920px;height:1080px"></iframe></body></html>').encode()
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the stdlib's name
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(html)
+
+            def log_message(self, *args):  # quiet
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://{host}:{server.server_address[1]}/portal"
+
+    yield make
+    for server in servers:
+        server.shutdown()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -31,15 +67,16 @@ def _free_port() -> int:
 
 
 def start_server(extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run app.py` on a free port with the test environment; returns (url, process)."""
+    """Start `streamlit run app.py` on a free port with the test environment; returns (url, process).
+    `extra_env` may switch identity off (HANOI_DEV_MODE="") or to the proxy for the security tests."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (the README's test command installs it)")
     port = _free_port()
-    env = {**os.environ, **(extra_env or {})}
+    env = {**os.environ, "HANOI_FRAME_ANCESTORS": PORTAL_ANCESTORS, **(extra_env or {})}
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
     log = open(SCREENSHOT_DIR / f"streamlit-{port}.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "run", str(ROOT / "app.py"), "--server.headless", "true",
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
          "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

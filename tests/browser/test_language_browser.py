@@ -103,12 +103,15 @@ def test_the_briefing_downloads_in_the_chosen_language(page, app_url, tmp_path):
     page.goto(app_url + "/?lang=en&xa=10417")
     page.locator(METRICS).nth(24).wait_for(timeout=120_000)
     page.get_by_role("button", name="Leadership briefing").click()
-    button = page.get_by_role("button", name="Download briefing (PDF)")
-    button.wait_for(timeout=30_000)
-    with page.expect_download(timeout=120_000) as download:
-        button.click()
-    path = tmp_path / download.value.suggested_filename
-    download.value.save_as(path)
+    link = page.get_by_role("link", name="Download briefing (PDF)")
+    link.wait_for(timeout=30_000)
+    href = link.get_attribute("href")
+    assert href.startswith("/api/v1/briefings/2026-6thang.pdf?") and "area=10417" in href and "lang=en" in href
+    response = page.request.get(app_url + href, timeout=180_000)  # the browser's own session fetches the link
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    name = response.headers["content-disposition"].split('filename="')[1].split('"')[0]
+    path = tmp_path / name
+    path.write_bytes(response.body())
     assert path.name == "bao-cao-2026-6thang-10417-en.pdf"
     text = " ".join(p.extract_text() for p in PdfReader(path).pages)
     assert "Six-month report 2026" in text and "Hoa Xa Commune (10417)" in text

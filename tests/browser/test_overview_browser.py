@@ -23,3 +23,14 @@ def test_commune_deep_link(page, app_url):
     page.get_by_text("Xã Hòa Xá").first.wait_for(timeout=30_000)
     assert page.get_by_text("Không có số liệu").count() >= 2
     screenshot(page, "overview-hoa-xa")
+
+
+def test_a_deep_link_is_the_first_visit_after_a_start(page, own_server):
+    """`streamlit run app.py` (the one entry point) serves a deep link to a fresh server without the false
+    "Page not found" that a legacy pages/ folder used to cause on the first session."""
+    url, _ = own_server
+    page.goto(url + "/ban-do?chi_tieu=bhyt_coverage")
+    page.locator(".st-key-chi_tieu input").wait_for(timeout=120_000)
+    page.wait_for_timeout(1500)
+    assert page.get_by_text("Page not found").count() == 0 and page.get_by_text("Không tìm thấy trang").count() == 0
+    assert page.locator('[data-testid="stException"]').count() == 0

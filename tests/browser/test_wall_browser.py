@@ -98,11 +98,10 @@ def test_wall_rotates_and_survives_a_publish_without_a_blank_frame(wall_page, ow
 
 
 @pytest.mark.parametrize("lang, title", [("vi", "KPI thị trường lao động Hà Nội"), ("en", "Hanoi labour-market KPIs")])
-def test_wall_embedded_in_an_iframe(browser, app_url, lang, title):
+def test_wall_embedded_in_an_iframe(browser, app_url, portal, lang, title):
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
-    page.set_content(f'<html><body style="margin:0;background:#000"><iframe src="{app_url}/man-hinh-tuong?embed=true'
-                     f'&xoay=60&xem=ban-do&lang={lang}" style="border:0;width:1920px;height:1080px"></iframe></body></html>')
+    page.goto(portal("127.0.0.1", f"{app_url}/man-hinh-tuong?embed=true&xoay=60&xem=ban-do&lang={lang}"))
     frame = page.frame_locator("iframe")
     frame.locator(".wall-tile").first.wait_for(timeout=120_000)
     frame.locator('[data-testid="wall-map"] svg').wait_for(timeout=60_000)
@@ -111,4 +110,14 @@ def test_wall_embedded_in_an_iframe(browser, app_url, lang, title):
     assert frame.locator("path").count() >= 126
     page.wait_for_timeout(1500)
     screenshot(page, f"wall-embedded-{lang}")
+    context.close()
+
+
+def test_a_portal_that_is_not_listed_cannot_frame_the_dashboard(browser, app_url, portal):
+    """Clickjacking: only the origins in HANOI_FRAME_ANCESTORS may embed the pages (the IOC's portal)."""
+    context = browser.new_context(viewport={"width": 1200, "height": 800})
+    page = context.new_page()
+    page.goto(portal("localhost", f"{app_url}/man-hinh-tuong?embed=true"))  # 'localhost' is not listed
+    page.wait_for_timeout(8000)
+    assert page.frame_locator("iframe").locator(".wall-tile").count() == 0
     context.close()

@@ -1,0 +1,104 @@
+"""Every download a page offers, fetched from a real server: refused without the user's identity, and with it
+exactly one audit event (user, role, parameters, rows) per file, in a formula-safe file."""
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from apphelpers import run_app
+from serverhelpers import get, start_server, stop_server
+from service.access import token_hash
+from store.audit import AuditLog
+
+TOKEN = "hkpi_" + "7" * 40
+ACCESS = f'''
+[tokens.analyst]
+sha256 = "{token_hash(TOKEN)}"
+role = "analyst"
+admin = true
+'''
+PAGES = {None: {}, "map": {}, "map#demand": {"che_do": "nhu_cau"}, "commune": {"xa": "10417"}, "sectors": {},
+         "trends": {}, "forecast": {}, "data": {}, "audit": {}}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory, demo_version):
+    folder = tmp_path_factory.mktemp("downloads")
+    (folder / "access.toml").write_text(ACCESS, encoding="utf-8")
+    url, proc = start_server({"HANOI_DEV_MODE": None, "HANOI_ACCESS_FILE": str(folder / "access.toml"),
+                              "HANOI_AUDIT_DIR": str(folder / "audit")})
+    yield url, AuditLog(folder / "audit")
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def offered(demo_version) -> list[tuple[str, str]]:
+    """(page, url) of every download link the pages show an administrator-analyst."""
+    links = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("HANOI_DEV_USER", "dev.analyst")
+        for page, params in PAGES.items():
+            at = run_app(page.split("#")[0] if page else None, **params)
+            assert not at.exception, page
+            for button in at.get("link_button"):
+                if button.proto.url.startswith("/api/v1/"):
+                    links.append((page or "overview", button.proto.url))
+    return links
+
+
+def test_every_page_offers_its_downloads_through_the_api_route(offered):
+    pages = {page for page, _ in offered}
+    assert {"overview", "map", "map#demand", "commune", "sectors", "trends", "data", "audit"} <= pages
+    names = {url.split("/")[4].split(".")[0] for _, url in offered if "/downloads/" in url}
+    assert {"tong-quan", "ban-do", "nhu-cau", "ho-so", "nganh", "ke-hoach", "bang", "nhat-ky"} <= names
+    assert any("/briefings/" in url for _, url in offered) and any("/templates/" in url for _, url in offered)
+
+
+def test_each_download_is_refused_without_identity_and_one_event_with_it(server, offered):
+    url, trail = server
+    for page, link in offered:
+        status, _, _ = get(url + link)
+        assert status == 401, (page, link)
+        before = len(trail.read().events)
+        status, headers, body = get(url + link, {"Authorization": f"Bearer {TOKEN}"}, timeout=180)
+        assert status == 200, (page, link, body[:300])
+        assert headers["content-disposition"].startswith("attachment;"), link
+        events = trail.read().events[before:]
+        assert [e["action"] for e in events] in (["download"], ["export"]), (link, events)
+        event = events[0]
+        assert event["user"] == "token:analyst" and event["role"] == "analyst" and event["channel"] == "api"
+        assert event["rows"] is not None and event["params"], link
+        if link.split("?")[0].endswith(".csv"):
+            _no_live_formula_csv(body)
+        elif link.split("?")[0].endswith(".xlsx"):
+            _no_live_formula_xlsx(body)
+
+
+TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+        return True
+    except ValueError:
+        return False
+
+
+def _no_live_formula_csv(body: bytes) -> None:
+    for row in csv.reader(io.StringIO(body.decode("utf-8-sig"))):
+        for cell in row:
+            assert not (cell.startswith(TRIGGERS) and not _is_number(cell)), cell
+
+
+def _no_live_formula_xlsx(body: bytes) -> None:
+    book = openpyxl.load_workbook(io.BytesIO(body))
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    assert not (cell.value.startswith(TRIGGERS) and not _is_number(cell.value)), cell.value

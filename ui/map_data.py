@@ -1,0 +1,40 @@
+"""The map page's values as classes and texts: quantile classes of the level, or diverging classes of the
+distance to the 2030 target (indicators/mapclass.py), the legend labels and the hover texts."""
+from __future__ import annotations
+
+import pandas as pd
+
+from i18n.formats import decimals_for, fmt_number, fmt_value
+from i18n.strings import t
+from indicators.mapclass import Classes, distance_to_target, diverging_classes, quantile_classes
+from service.metadata import FLAG, THRESHOLD
+
+
+def classes_for(values: pd.Series, target=None) -> Classes:
+    """Quantile classes of the values, or (with a target) diverging classes of the distance to it."""
+    present = [None if pd.isna(v) else float(v) for v in values]
+    if target is not None:
+        return diverging_classes([distance_to_target(v, target) for v in present])
+    return quantile_classes(present)
+
+
+def hidden_mask(values: pd.DataFrame) -> pd.Series:
+    """Communes whose figure is hidden under the small-count rule."""
+    return values[FLAG].fillna(False).astype(bool) if FLAG in values.columns else pd.Series(False, index=values.index)
+
+
+def hover_texts(values: pd.DataFrame, names: pd.Series, shown: list[str], period: str, lang: str) -> list[str]:
+    """One hover line per commune: name, value (or why there is none), data status, period."""
+    hidden = hidden_mask(values)
+    status = values["status"].map(lambda s: t(f"data_{s}", lang) if isinstance(s, str) else "")
+    hidden_text = t("suppressed_small", lang, k=THRESHOLD)
+    return [f"<b>{n}</b><br>{text}<br>{s} · {period}" if v == v
+            else f"<b>{n}</b><br>{hidden_text if h else t('hover_no_data', lang)} · {period}"
+            for n, v, text, s, h in zip(names, values["value"], shown, status, hidden)]
+
+
+def value_texts(values: pd.DataFrame, unit: str, unit_label: str, lang: str) -> list[str]:
+    return [fmt_value(v, unit, unit_label, lang) for v in values["value"]]
+
+
+__all__ = ["classes_for", "decimals_for", "fmt_number", "hidden_mask", "hover_texts", "value_texts"]
