@@ -287,8 +287,32 @@ def _from_set(set_id: str) -> BoundarySet:
         name=name, version=set_id, date=datetime.fromisoformat(manifest["created_at"]), set_id=set_id)
 
 
+_FILE_CACHE: dict[tuple, Prepared] = {}
+
+
+def _prepared_file(path: Path, expected: set[str], code_property: str | None) -> Prepared:
+    """The preparation of a configured file, kept while the file (path, size, mtime) and settings are the same.
+
+    Why: every caller (the pages, the wall, the API's briefings) asks for the boundaries; preparing a
+    3 MB file takes seconds, so it is done once per file version per process.
+    """
+    try:
+        stat = path.stat()
+        stamp: tuple = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (None, None)
+    key = (str(path), *stamp, code_property, os.environ.get(ENV_CRS, ""), frozenset(expected))
+    if key not in _FILE_CACHE:
+        prepared = prepare_boundary_file(path, expected, code_property)
+        if stamp[0] is None:
+            return prepared  # a missing file is not remembered: it may appear
+        _FILE_CACHE.clear()
+        _FILE_CACHE[key] = prepared
+    return _FILE_CACHE[key]
+
+
 def _from_file(path: Path, expected: set[str], code_property: str | None) -> tuple[BoundarySet | None, list[str]]:
-    prepared = prepare_boundary_file(path, expected, code_property)
+    prepared = _prepared_file(path, expected, code_property)
     if not prepared.ok or prepared.browser is None:
         return None, prepared.problems
     from store.versions import file_sha256

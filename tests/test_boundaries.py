@@ -272,3 +272,20 @@ def test_real_official_file_is_loaded(expected: set[str], monkeypatch: pytest.Mo
     assert bs.problems == []
     assert path.name in bs.caption_vi and path.name in bs.caption_en
     assert len(bs.geojson["features"]) == 126
+
+
+def test_a_configured_file_is_prepared_once_per_version(tmp_path: Path, good: dict, expected: set[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[Path] = []
+    real = boundaries.prepare_boundary_file
+    monkeypatch.setattr(boundaries, "prepare_boundary_file", lambda path, *a, **k: calls.append(path) or real(path, *a, **k))
+    path = write(tmp_path, good, "ranh_gioi.geojson")
+    monkeypatch.setenv(boundaries.ENV_FILE, str(path))
+    assert load_boundaries(expected).official and load_boundaries(expected).official
+    assert len(calls) == 1
+    good["name"] = "Bản mới"
+    write(tmp_path, good, "ranh_gioi.geojson")
+    import os
+
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    assert load_boundaries(expected).name == "Bản mới" and len(calls) == 2
