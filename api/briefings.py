@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from api.downloads import attachment
-from api.endpoints import AREA, Param, api
+from api.endpoints import AREA, Param, api, language
 from briefing.document import KINDS, BriefingError, BriefingPeriod, build_briefing, chromium_path, render_pdf
 from indicators.area import Area, BadRequest
 from service import audit
@@ -36,9 +36,7 @@ def briefing(caller: Caller, query: dict[str, str], version: str) -> Any:
     if found is None:
         raise BadRequest("Tên tệp báo cáo: <năm>-6thang.html|pdf hoặc <năm>-nam.html|pdf.",
                          "Briefing file: <year>-6thang.html|pdf or <year>-nam.html|pdf.", ", ".join(KINDS))
-    lang = query.get("lang", "vi")
-    if lang not in ("vi", "en"):
-        raise BadRequest("Ngôn ngữ: vi hoặc en.", "Language: vi or en.", "vi | en")
+    lang = language(query)
     area = Area.parse(query.get("area"))
     params = {"area": area.key, "period": f"{found['year']}-{found['kind']}", "format": found["fmt"], "lang": lang}
     try:
