@@ -20,12 +20,12 @@ FILE = re.compile(r"(?P<year>20\d\d)-(?P<kind>6thang|nam)\.(?P<fmt>html|pdf)")
 MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
-def _geometry() -> tuple[dict | None, str]:
+def _geometry(lang: str) -> tuple[dict | None, str]:
     from indicators.boundaries import load_boundaries
     from service.metadata import commune_table
 
     geo = load_boundaries(set(commune_table()["code"]))
-    return geo.geojson, f"{geo.caption_vi} / {geo.caption_en} ({geo.attribution})"
+    return geo.geojson, geo.provenance(lang)
 
 
 @api("/api/v1/briefings/{file}", "The six-monthly (6thang) or annual (nam) briefing of an area as HTML or PDF: "
@@ -44,7 +44,7 @@ def briefing(caller: Caller, query: dict[str, str], version: str) -> Any:
     except Exception as denied:
         audit.record_denied(caller, "briefing", params, getattr(denied, "message_en", ""))
         raise
-    geojson, caption = _geometry()
+    geojson, caption = _geometry(lang)
     try:
         made = build_briefing(caller.quiet(), area, BriefingPeriod(found["kind"], int(found["year"])), lang,
                               geojson=geojson, boundary_caption=caption)

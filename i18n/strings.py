@@ -927,6 +927,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # --- export columns (service/exports.py) ---
     "col_code": {"vi": "Mã", "en": "Code"},
+    "dp_tab_boundaries": {"vi": "Ranh giới xã/phường", "en": "Commune boundaries"},
     "audit_col_channel": {"vi": "Kênh", "en": "Channel"},
     "col_version": {"vi": "Phiên bản dữ liệu", "en": "Data version"},
     "audit_caption_plain": {

@@ -74,8 +74,7 @@ with map_col:
         fig.update_layout(separators=",.")
     event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode="points",
                             config=CHART_CONFIG)
-    st.caption(t("map_caption", lang, boundary=f"{geo.caption_vi if lang == 'vi' else geo.caption_en} ({geo.attribution})",
-                 period=period, n=len(classes.colours)))
+    st.caption(t("map_caption", lang, period=period, n=len(classes.colours)))
     missing = values[values["value"].isna() & ~hidden]
     if missing.empty and not hidden.any():
         st.caption(t("map_all_have_data", lang))
