@@ -5,7 +5,7 @@ benchmarks/results/report.json (as before).
 With --full: everything at full Hanoi size, in one run of under 10 minutes, written to
 benchmarks/results/full.json (budgets: benchmarks/budgets.py; method and figures: docs/performance.md):
 1. a fresh benchmark warehouse (commune x sector x month facts since January 2020) published into
-   benchmarks/results/full/curated, plus its forecasts and verdicts (`service.derived`);
+   benchmarks/results/full/curated, with its forecasts and verdicts (`service.publishing`);
 2. the microdata pipeline (ingest throughput, reconciliation time) via benchmarks/pipeline_bench.py;
 3. KPI queries (city, one commune, all 126 communes), DuckDB against pandas on the same data;
 4. every page's server time, cold and warm, and control changes (AppTest);
@@ -72,7 +72,7 @@ def app_pages() -> list[str]:
 
 def quick(args) -> dict:
     from benchmarks import kpi_bench
-    from pipeline.publish import ensure_demo
+    from service.publishing import ensure_demo
 
     ensure_demo()
     return {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": _machine(),

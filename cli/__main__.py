@@ -34,11 +34,9 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from indicators.verdicts import derive_hook
-    from pipeline.publish import ensure_demo, publish_demo
+    from service.publishing import ensure_demo, publish_demo
 
-    version = (ensure_demo(args.end, derive=derive_hook) if args.if_missing
-               else publish_demo(args.end, derive=derive_hook))
+    version = ensure_demo(args.end) if args.if_missing else publish_demo(args.end)
     print(f"phiên bản đang dùng / current version: {version}")
     return 0
 
@@ -120,13 +118,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     import time
 
-    from indicators.verdicts import derive_hook
-    from pipeline.publish import publish_staged
+    from service.publishing import publish_staged
     from store.versions import read_manifest
 
     started = time.perf_counter()
     print("Đang công bố phiên bản mới / publishing a new version ...", flush=True)
-    version = publish_staged(keep=getattr(args, "keep", None) or 5, derive=derive_hook)
+    version = publish_staged(keep=getattr(args, "keep", None) or 5)
     manifest = read_manifest(version)
     rows = {k: v["rows"] for k, v in manifest["tables"].items()}
     print(f"phiên bản đang dùng / current version: {version}  ({time.perf_counter() - started:.1f} s)")
@@ -170,14 +167,14 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from pipeline.publish import rollback
+    from service.publishing import rollback
 
     print(f"phiên bản đang dùng / current version: {rollback(args.version)}")
     return 0
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
-    from service.derived import publish_derived
+    from service.publishing import publish_derived
 
     version, stats = publish_derived()
     if not stats["published"]:

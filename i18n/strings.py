@@ -926,10 +926,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "briefing_trend_span_year": {"vi": "Mỗi điểm là cả năm.", "en": "Each point is a full year."},
     "briefing_no_forecasts": {
-        "vi": "Phiên bản số liệu này chưa có bảng dự báo; trạng thái dựa trên xu hướng.",
-        "en": "This data version has no forecasts yet; statuses follow the trend rule.",
+        "vi": "Chưa đủ số liệu để dự báo chỉ tiêu nào cho khu vực này đến cuối kỳ báo cáo.",
+        "en": "Not enough data to forecast any KPI for this area as of the end of the period.",
     },
     "briefing_col_2030": {"vi": "Dự báo 2030", "en": "2030 forecast"},
+    "briefing_judged_mean": {"vi": "bình quân năm 2026–2030", "en": "yearly mean 2026–2030"},
     "briefing_million_per_month": {"vi": "triệu đồng/tháng", "en": "million VND/month"},
     "briefing_col_band": {"vi": "Khoảng tin cậy 80%", "en": "80% interval"},
     "briefing_col_probability": {"vi": "Xác suất đạt mục tiêu", "en": "Chance of meeting the target"},

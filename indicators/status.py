@@ -29,6 +29,11 @@ VERDICTS = (ON_TRACK, AT_RISK, OFF_TRACK, NO_TARGET, NOT_ENOUGH_DATA, NO_DATA, N
 LEGACY = {NO_DATA: NOT_ENOUGH_DATA, NOT_APPLICABLE_SECTOR: NO_TARGET}
 """Today's pages know five states; the two new ones map onto them until the pages show them."""
 
+
+def shown_state(verdict: str) -> str:
+    """The state today's pages show for a stored verdict (`LEGACY`): one mapping for every surface."""
+    return LEGACY.get(verdict, verdict)
+
 PROBABILITY_ON_TRACK = 0.7
 """A forecast with at least this probability of meeting the 2030 target is on track."""
 PROBABILITY_AT_RISK = 0.3

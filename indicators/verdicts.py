@@ -384,7 +384,7 @@ class Verdict:
 
     def legacy(self) -> rule.Assessment:
         """The five-state assessment today's pages understand."""
-        return rule.Assessment(rule.LEGACY.get(self.status, self.status), self.expected, None, self.probability)
+        return rule.Assessment(rule.shown_state(self.status), self.expected, None, self.probability)
 
 
 _lock = threading.Lock()

@@ -1,10 +1,10 @@
-"""A copy of the session's demo warehouse with its forecasts and verdicts stored, for the forecast, verdict
-and page tests.
+"""The session's demo version with its stored forecasts and verdicts, and a copy published without them.
 
-The derived tables are computed once per test session, by the publish transaction's derive hook (as
-every publish of the command line does) and published into a separate data folder, so the other tests keep serving the
-session's plain demo version (whose verdicts readers derive themselves: the same numbers). A test
-switches to it with `data_dir`.
+The session's warehouse is published as every entry point publishes (`service.publishing`: the derive
+hook adds the forecasts and verdicts of its own data). `plain_version` is the other case readers must
+handle: a version published without the hook, which carries the previous version's tables (stamped with
+that version's name) and so gets its own derived by readers with the same code; it lives in a separate
+data folder, and a test switches to it with `data_dir`.
 """
 from __future__ import annotations
 
@@ -35,17 +35,23 @@ def data_dir(root: Path):
             os.environ["HANOI_DATA_DIR"] = before
 
 
-@lru_cache(maxsize=1)
 def forecast_version(demo_version: str) -> tuple[Path, str, dict]:
-    """(data folder, version with stored derived tables, the tables): built once per session."""
-    from indicators.verdicts import derive_hook, version_tables
+    """(data folder, version with stored derived tables, the tables): the session's own version."""
+    from indicators.verdicts import stored, version_tables
+
+    assert stored(demo_version), "the session's demo is published with its verdicts (tests/conftest.py)"
+    return version_path(demo_version).parent.parent, demo_version, version_tables(demo_version)
+
+
+@lru_cache(maxsize=1)
+def plain_version(demo_version: str) -> tuple[Path, str]:
+    """(data folder, a version published from the session's data without the derive hook): built once."""
     from pipeline.publish import publish_update
 
-    root = Path(tempfile.mkdtemp(prefix="hanoi-forecast-"))
+    root = Path(tempfile.mkdtemp(prefix="hanoi-plain-"))
     (root / "versions").mkdir()
     shutil.copytree(version_path(demo_version), root / "versions" / demo_version)
     (root / "CURRENT").write_text(demo_version, encoding="utf-8")
     with data_dir(root):
-        version = publish_update({}, "demo-verdicts", {"derived": {"from_version": demo_version}}, derive=derive_hook)
-        tables = version_tables(version)
-    return root, version, tables
+        version = publish_update({}, "demo-plain")  # carries demo_version's tables, made for another version
+    return root, version

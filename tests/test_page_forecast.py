@@ -6,21 +6,16 @@ import pandas as pd
 import pytest
 
 from apphelpers import run_app
-from forecast_helpers import data_dir, forecast_version
+from forecast_helpers import data_dir, forecast_version, plain_version
 from indicators.status import assess_forecast
 from i18n.strings import t
 
 
-SESSION_DIR = ""
-
-
 @pytest.fixture
 def forecasts(demo_version):
-    """Serve the version with stored forecasts during one test (the rest of the session keeps the plain one)."""
-    global SESSION_DIR
+    """Serve the version with stored forecasts during one test."""
     from indicators.forecast_store import load_forecasts
 
-    SESSION_DIR = os.environ["HANOI_DATA_DIR"]
     root, version, _ = forecast_version(demo_version)
     with data_dir(root):
         yield load_forecasts(version)
@@ -38,16 +33,13 @@ def status_of(frame: pd.DataFrame, name: str) -> str:
     return frame.set_index("Chỉ tiêu").loc[name, "Trạng thái"]
 
 
-def test_a_version_without_stored_forecasts_shows_the_same_ones(forecasts):
+def test_a_version_without_stored_forecasts_shows_the_same_ones(forecasts, demo_version):
     """Every version has its forecasts (stored at publish, or derived by readers with the same code): the
     page never waits for a background job, and shows the same statuses either way."""
     with_tables = next(d.value for d in run().dataframe if "Xác suất đạt (%)" in d.value.columns)
-    root = os.environ.pop("HANOI_DATA_DIR")
-    try:
-        os.environ["HANOI_DATA_DIR"] = SESSION_DIR
+    root, _ = plain_version(demo_version)
+    with data_dir(root):
         at = run()
-    finally:
-        os.environ["HANOI_DATA_DIR"] = root
     assert not at.exception
     assert not any("python -m cli forecast" in i.value for i in at.info)
     plain = next(d.value for d in at.dataframe if "Xác suất đạt (%)" in d.value.columns)

@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecast_helpers import data_dir, forecast_version
+from forecast_helpers import data_dir, forecast_version, plain_version
 from indicators import status as rule
 from indicators.verdicts import VERDICTS_TABLE, version_tables
 
@@ -16,8 +16,10 @@ def stored(demo_version):
 
 @pytest.fixture(scope="module")
 def lazily(demo_version):
-    """The same session version without stored tables: readers derive them themselves."""
-    return version_tables(demo_version)
+    """The same data published without the derive hook: readers derive its tables themselves."""
+    root, version = plain_version(demo_version)
+    with data_dir(root):
+        return version_tables(version)
 
 
 def test_every_kpi_area_and_month_has_one_verdict(stored, warehouse):
@@ -76,14 +78,17 @@ def test_the_scorecard_of_a_version_with_and_without_stored_verdicts_agree(store
     from indicators.warehouse import open_warehouse
 
     root, version, _ = stored
-    plain = {r.indicator.code: r.verdict.status for r in build_scorecard(warehouse, Scope(communes=("10417",)),
-                                                                         "month", None, "10417")}
+    plain_root, plain = plain_version(version)
+    with data_dir(plain_root):
+        wh = open_warehouse(plain)
+        without = {r.indicator.code: r.verdict.status for r in build_scorecard(wh, Scope(communes=("10417",)),
+                                                                               "month", None, "10417")}
     with data_dir(root):
         wh = open_warehouse(version)
-        assert version != warehouse.version
+        assert version != plain
         with_tables = {r.indicator.code: r.verdict.status for r in build_scorecard(wh, Scope(communes=("10417",)),
                                                                                    "month", None, "10417")}
-    assert plain == with_tables
+    assert without == with_tables
 
 
 def test_states_without_a_verdict_say_why(stored, warehouse):
@@ -212,11 +217,12 @@ def test_tables_carried_over_from_another_version_are_never_read(stored, demo_ve
     """A publish without the hook copies the served version's tables: made from other data, so readers
     derive this version's own (the stamp `derived_for` says whose they are)."""
     from indicators.verdicts import stored as has_own
-    from pipeline.publish import publish_update
+    from store.versions import read_manifest
 
-    root, version, _ = stored
+    _, version, _ = stored
+    assert has_own(version)
+    root, copy = plain_version(demo_version)
     with data_dir(root):
-        assert has_own(version)
-        copy = publish_update({}, "copy-without-hook")  # carries `version`'s tables as they are
+        assert VERDICTS_TABLE in read_manifest(copy)["tables"]  # carried `version`'s tables as they are
         assert not has_own(copy)
         assert version_tables(copy)[VERDICTS_TABLE]["derived_for"].iloc[0] == copy
