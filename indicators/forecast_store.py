@@ -21,6 +21,11 @@ Columns of `forecasts` (one row per KPI and area; the forecast shown now, calibr
   target_inherited, target_source, threshold (what the judged value is compared with), data_until,
   rule_version.
 `forecast_paths`: indicator, geo, period, kind ('history' | 'forecast'), value, q025, q10, q50, q90, q975.
+`official_forecasts` (the city's real published yearly series, `indicators.official_forecast.COLUMNS`):
+  indicator, n_points, years, gaps (missing years inside the series: shown, never filled), enough (at least
+  five years: forecast; otherwise the page says "not enough official points" and shows `years`),
+  calibrated, status, source, last_year, last_value, value_2030, lo80, hi80, lo95, hi95, judged,
+  judged_expected, judged_lo80, judged_hi80, probability, verdict, model, threshold.
 """
 from __future__ import annotations
 
@@ -29,10 +34,10 @@ from functools import lru_cache
 import pandas as pd
 
 from indicators.series import GROUPS
-from indicators.verdicts import FORECASTS_TABLE, PATHS_TABLE, stored, version_tables
+from indicators.verdicts import FORECASTS_TABLE, OFFICIAL_TABLE, PATHS_TABLE, stored, version_tables
 
-__all__ = ["FORECASTS_TABLE", "PATHS_TABLE", "forecast_index", "has_forecasts", "load_forecasts", "load_paths",
-           "stored"]
+__all__ = ["FORECASTS_TABLE", "PATHS_TABLE", "forecast_index", "has_forecasts", "load_forecasts", "load_official",
+           "load_paths", "stored"]
 
 
 def has_forecasts(version: str) -> bool:
@@ -63,3 +68,8 @@ def load_paths(version: str, indicator: str, geo: str) -> pd.DataFrame:
     """History and fan quantiles of one forecast series (empty when absent)."""
     paths = version_tables(version)[PATHS_TABLE]
     return paths[(paths["indicator"] == indicator) & (paths["geo"] == geo)].reset_index(drop=True)
+
+
+def load_official(version: str) -> pd.DataFrame:
+    """The city's published yearly series: one row per KPI, what exists and its forecast where enough."""
+    return version_tables(version)[OFFICIAL_TABLE]
