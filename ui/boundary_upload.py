@@ -23,6 +23,7 @@ import streamlit as st
 from i18n.formats import fmt_date
 from i18n.strings import t
 from indicators.boundary_crs import KNOWN_CRS
+from ui.safe import literal
 
 if TYPE_CHECKING:  # types only: the widget calls nothing below the service layer
     from indicators.boundaries import UploadOutcome
@@ -44,26 +45,27 @@ class UploadRequest:
 
 
 def _lines(items: list[str], lang: str) -> str:
-    """Bilingual "vi / en" messages shown in the current language only, as a list."""
+    """Bilingual "vi / en" messages in the current language only, one per line, for `st.text`: they quote
+    the uploaded file (names, codes, properties), so they are never rendered as Markdown."""
     part = 0 if lang == "vi" else 1
-    return "\n".join(f"- {m.split(' / ', 1)[part] if ' / ' in m else m}" for m in items)
+    return "\n".join(f"• {m.split(' / ', 1)[part] if ' / ' in m else m}" for m in items)
 
 
 def render_outcome(outcome: "UploadOutcome", lang: str) -> None:
     """The result of an upload: refused with every reason, or stored (and served) with what was done."""
     prepared = outcome.prepared
     if outcome.set_id is None:
-        st.error(t("bnd_upload_rejected", lang, name=prepared.file_name) + "\n\n" + _lines(prepared.problems, lang),
-                 icon=":material/block:")
+        st.error(t("bnd_upload_rejected", lang, name=literal(prepared.file_name)), icon=":material/block:")
+        st.text(_lines(prepared.problems, lang))
     else:
-        name = prepared.title or prepared.file_name
+        name = literal(prepared.title or prepared.file_name)
         message = t("bnd_upload_stored", lang, set_id=outcome.set_id, name=name)
         st.success(message + (" " + t("bnd_upload_served", lang) if outcome.served else ""))
     for key, items in (("bnd_upload_warnings", prepared.warnings), ("bnd_upload_repairs", prepared.repairs),
                        ("bnd_upload_notes", prepared.notes)):
         if items:
             with st.expander(f"{t(key, lang)} ({len(items)})", expanded=key == "bnd_upload_warnings"):
-                st.markdown(_lines(items, lang))
+                st.text(_lines(items, lang))
 
 
 def sets_table(sets: list["BoundarySetInfo"], lang: str) -> pd.DataFrame:
