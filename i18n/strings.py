@@ -875,6 +875,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "audit_action_incident": {"vi": "Sự cố", "en": "Incident"},
     "audit_action_retention": {"vi": "Xoá tệp hết hạn lưu giữ", "en": "Retention removal"},
     "audit_action_rate_limited": {"vi": "Bỏ qua do vượt giới hạn", "en": "Rate-limited"},
+    "audit_action_denied_counted": {"vi": "Từ chối hàng loạt (đếm gộp)", "en": "Refusals counted in bulk"},
     "audit_action_rotation": {"vi": "Xoay vòng tệp nhật ký", "en": "Log rotation"},
     "briefing_button": {"vi": "Báo cáo lãnh đạo", "en": "Leadership briefing"},
     "briefing_period": {"vi": "Kỳ báo cáo", "en": "Reporting period"},

@@ -184,5 +184,5 @@ if admin:  # the commune boundaries: an administrator's upload, validated before
         render_boundary_upload(
             lang, on_upload=lambda r: boundaries.upload_boundaries(caller, r.data, r.file_name, name=r.name, crs=r.crs,
                                                                    code_property=r.code_property, serve=r.serve),
-            sets=boundaries.boundary_sets(caller), on_switch=lambda set_id: boundaries.switch_boundaries(caller, set_id),
+            sets=lambda: boundaries.boundary_sets(caller), on_switch=lambda set_id: boundaries.switch_boundaries(caller, set_id),
             on_rollback=lambda: boundaries.rollback_boundaries(caller), serving=map_boundaries().provenance(lang))
