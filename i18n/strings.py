@@ -535,6 +535,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "dp_col_file": {"vi": "Tệp", "en": "File"},
     "dp_col_result": {"vi": "Kết quả", "en": "Result"},
     "dp_col_message": {"vi": "Thông báo", "en": "Message"},
+    "dp_col_confirmed": {"vi": "Giá trị bất thường đã xác nhận", "en": "Outliers confirmed"},
+    "dp_col_confirmation": {"vi": "Lý do xác nhận", "en": "Reason for the confirmation"},
     "dp_col_periods": {"vi": "Kỳ số liệu", "en": "Periods"},
     "dp_file_log": {"vi": "Nhật ký nạp từng tệp", "en": "Ingest log, file by file"},
     "dp_status_ingested": {"vi": "Đã nhận", "en": "Ingested"},

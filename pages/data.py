@@ -78,6 +78,10 @@ with tab_sources:
                 t("dp_rows_quarantined", lang): log["quarantined"].map(lambda n: fmt_number(n, lang)),
                 t("dp_col_message", lang): log[f"message_{lang}"],
             })
+            if "outliers_confirmed" in log.columns:  # outliers accepted on an explicit confirmation, with its reason
+                files[t("dp_col_confirmed", lang)] = log["outliers_confirmed"].map(
+                    lambda n: fmt_number(n, lang) if n == n and n else "–")
+                files[t("dp_col_confirmation", lang)] = log["confirmation_reason"].fillna("").replace("", "–")
             st.dataframe(files, hide_index=True, width="stretch")
     st.subheader(t("dp_reconcile_title", lang))
     rec = data.reconciliation_city()
