@@ -468,6 +468,19 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "fc_table": {"vi": "Tất cả chỉ tiêu — {area}", "en": "All indicators — {area}"},
     "fc_communes_table": {"vi": "{indicator} ở các xã, phường", "en": "{indicator} in every commune"},
+    "fc_official_title": {"vi": "Số liệu chính thức đã công bố của thành phố", "en": "The city's published figures"},
+    "fc_official_caption": {
+        "vi": "Chuỗi năm của số liệu thật đã công bố (không phải số liệu minh họa). Dự báo chỉ khi có ít nhất "
+              "5 năm; năm thiếu giữa chuỗi được nêu, không bao giờ tự điền.",
+        "en": "The yearly series of real published figures (not demonstration data). Forecast only with at "
+              "least five years; missing years inside a series are listed, never filled in."},
+    "fc_official_years": {"vi": "Các năm có số liệu", "en": "Years published"},
+    "fc_official_gaps": {"vi": "Năm thiếu", "en": "Missing years"},
+    "fc_official_last": {"vi": "Số liệu gần nhất", "en": "Latest figure"},
+    "fc_official_not_enough": {"vi": "Chưa đủ số liệu chính thức ({n}/5 năm)",
+                               "en": "Not enough official points ({n} of 5 years)"},
+    "fc_official_outlook": {"vi": "Dự báo 2030", "en": "2030 outlook"},
+    "fc_official_source": {"vi": "Nguồn", "en": "Source"},
     "fc_col_probability": {"vi": "Xác suất đạt (%)", "en": "Probability (%)"},
     "fc_col_expected": {"vi": "Dự kiến 2030", "en": "Expected 2030"},
     "fc_col_interval": {"vi": "Khoảng 80%", "en": "80% interval"},

@@ -6,6 +6,8 @@ Forecasts and verdicts are derived when the data is published and stored with th
 (`indicators.verdicts`); this page only reads them, so every status here is the one every other surface
 shows for the same KPI, area and month (the last month of data). Page control, mirrored in the URL: `chi_tieu` (the KPI shown in the fan chart).
 """
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -61,6 +63,12 @@ ind = catalogue.get(code)
 target = data.target(code, area)
 assessment = statuses[code]
 found = forecasts[forecasts["indicator"] == code]
+
+
+def source_host(sources: str) -> str:
+    """Where a published figure comes from, short: the sites of its sources ("nhandan.com.vn, …")."""
+    hosts = [re.sub(r"^(?:https?://)?(?:www\.)?([^/]+).*$", r"\1", s.strip()) for s in sources.split(" | ")]
+    return ", ".join(dict.fromkeys(h for h in hosts if h))
 
 
 def model_name(model: str, short: bool = False) -> str:
@@ -164,6 +172,34 @@ if not spread.empty:
     }).sort_values(t("fc_col_probability", lang), na_position="last")
     st.dataframe(ranking, hide_index=True, width="stretch", height=320, column_config={
         t("fc_col_probability", lang): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100)})
+
+# ---- the city's real published figures: forecast only with five years of them -----------------------
+official = data.official_forecasts()
+if area.is_city and not official.empty:
+    st.subheader(t("fc_official_title", lang))
+    st.caption(t("fc_official_caption", lang))
+    shown = []
+    for row in official.itertuples():
+        ind_ = catalogue.get(row.indicator)
+        if bool(row.enough) and pd.notna(row.value_2030):
+            outlook = [value_text(ind_, row.value_2030, lang)]
+            if pd.notna(row.lo80):
+                outlook.append(f"80%: {value_text(ind_, row.lo80, lang)} – {value_text(ind_, row.hi80, lang)}")
+            if isinstance(row.verdict, str):
+                outlook.append(t(f"status_{row.verdict}", lang))
+            outlook = " · ".join(outlook)
+        else:
+            outlook = t("fc_official_not_enough", lang, n=int(row.n_points))
+        shown.append({
+            t("col_indicator", lang): ind_.name(lang),
+            t("fc_official_years", lang): row.years,
+            t("fc_official_gaps", lang): row.gaps or "–",
+            t("fc_official_last", lang): f"{value_text(ind_, row.last_value, lang)} ({row.last_year})",
+            t("col_data_status", lang): t(f"data_{row.status}", lang),
+            t("fc_official_outlook", lang): outlook,
+            t("fc_official_source", lang): source_host(str(row.source)),
+        })
+    st.table(pd.DataFrame(shown), hide_index=True)  # a static table wraps: every column and row in view
 
 with st.expander(t("status_rule", lang)):
     st.markdown(RULE_TEXT[lang])

@@ -129,3 +129,20 @@ def test_the_kpi_choice_survives_a_trip_through_the_other_pages(forecasts):
     at.selectbox(key="chi_tieu").set_value("productivity_growth").run()
     at.switch_page("pages/map.py").run()  # the map shares `chi_tieu` and has no productivity growth
     assert not at.exception
+
+
+def test_the_citys_published_series_say_where_five_years_are_missing():
+    """Issue 14 item 3: real published series forecast only with five official years; otherwise the page
+    says so and shows the years that exist, gaps listed."""
+    at = run_app("forecast")
+    assert not at.exception
+    assert any(s.value == "Số liệu chính thức đã công bố của thành phố" for s in at.subheader)
+    table = next(d.value for d in at.table if "Các năm có số liệu" in d.value.columns)
+    rows = table.set_index("Chỉ tiêu")
+    abroad = rows.loc["Lao động đi làm việc ở nước ngoài"]
+    assert abroad["Năm thiếu"] == "2023, 2024" and abroad["Dự báo 2030"].startswith("Chưa đủ số liệu chính thức (2/5")
+    jobs = rows.loc["Giải quyết việc làm mới"]
+    assert jobs["Các năm có số liệu"] == "2019, 2020, 2021, 2022, 2024, 2025" and jobs["Năm thiếu"] == "2023"
+    assert jobs["Dự báo 2030"].startswith("239.608 người")  # six official years: forecast
+    assert "nhandan.com.vn" in rows.loc["Tỷ lệ bao phủ BHYT"]["Nguồn"]
+    assert not table.isna().any().any() and not table.astype(str).isin(["None", "nan"]).any().any()
