@@ -176,6 +176,14 @@ def map_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, principal:
     return ExportTable("map", out, columns, f"ban-do-{code}-{period.grain}-{period.slug}")
 
 
+def measure_sources(measures: tuple[str, ...], lang: str) -> str:
+    """The agencies behind some measures, each once, in the caller's language (the `source` column of
+    tables built from several measures, such as the sector and demand tables)."""
+    cat = catalogue()
+    codes = dict.fromkeys(cat.measures[m].source for m in measures if m in cat.measures)
+    return "; ".join(getattr(cat.sources[c], f"name_{'en' if lang == 'en' else 'vi'}") for c in codes if c in cat.sources)
+
+
 def demand_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, principal: Principal) -> ExportTable:
     """Where the demand is: vacancies, job seekers, ratio and share of the city's vacancies per commune."""
     names = commune_table().set_index("code")
@@ -184,7 +192,7 @@ def demand_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, princip
     out["share_of_city"] = out["share_of_city"]
     out["rank"] = out["share_of_city"].rank(ascending=False, method="min").astype("Int64")
     out = out.sort_values(["rank", "commune_code"], na_position="last").reset_index(drop=True)
-    out["status"], out["source"] = params.get("_status"), ""
+    out["status"], out["source"] = params.get("_status"), measure_sources(("vacancies", "job_seekers"), lang)
     columns = (
         _text("rank", "col_rank", kind="int"), _text("commune_code", "col_code"), _text("commune", "col_commune"),
         _text("share_of_city", "map_mode_demand", kind="percent", decimals=1),
@@ -242,7 +250,7 @@ def sector_table(figures, params: dict[str, Any], lang: str, principal: Principa
     period: Period = params["period"]
     table = figures.table
     out = table.assign(name=table["name_en" if lang == "en" else "name_vi"], status=params.get("_status"),
-                       source="")
+                       source=measure_sources(("employed", "bhxh_compulsory", "vacancies", "job_seekers"), lang))
     count = dict(kind="number")
     columns = (
         _text("sector", "col_code"), _text("name", "col_sector"),
