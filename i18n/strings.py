@@ -54,6 +54,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "per_year": {"vi": "/năm", "en": "/year"},
     "vs_previous": {"vi": "so với kỳ trước", "en": "vs previous period"},
     "vs_year_ago": {"vi": "so với cùng kỳ năm trước", "en": "vs same period last year"},
+    "sparkline_alt": {"vi": "Diễn biến {n} kỳ gần nhất: từ {first} đến {last}",
+                      "en": "The last {n} periods: from {first} to {last}"},
     "status_on_track": {"vi": "Đúng hướng", "en": "On track"},
     "status_at_risk": {"vi": "Có nguy cơ", "en": "At risk"},
     "status_off_track": {"vi": "Chệch hướng", "en": "Off track"},
@@ -452,11 +454,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Phiên bản {version} · công bố lúc {published} · dữ liệu đến {until}",
         "en": "Version {version} · published {published} · data up to {until}",
     },
+    "dp_caption_public": {
+        "vi": "Công bố lúc {published} · dữ liệu đến {until}",
+        "en": "Published {published} · data up to {until}",
+    },
     "dp_demo_only": {
-        "vi": "Phiên bản này chỉ có **dữ liệu minh họa (demo)**: chưa có tệp số liệu thật nào được nạp. "
-              "Nạp tệp bằng `python -m cli ingest …` rồi `python -m cli publish`.",
-        "en": "This version holds **demonstration data only**: no real data file has been ingested yet. "
-              "Ingest files with `python -m cli ingest …`, then `python -m cli publish`.",
+        "vi": "Phiên bản này chỉ có **dữ liệu minh họa (demo)**: chưa có tệp số liệu thật nào được nạp.",
+        "en": "This version holds **demonstration data only**: no real data file has been ingested yet.",
+    },
+    "dp_demo_only_admin": {  # administrators only: they run the pipeline
+        "vi": "Nạp tệp bằng `python -m cli ingest …` rồi `python -m cli publish`.",
+        "en": "Ingest files with `python -m cli ingest …`, then `python -m cli publish`.",
     },
     "dp_mixed": {
         "vi": "Phiên bản này có **{rows} dòng số liệu thật** từ {sources} nguồn; ở cùng chỉ tiêu × xã × tháng, "
@@ -606,7 +614,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "dp_col_example": {"vi": "Ví dụ", "en": "Example"},
     "dp_rules_of_template": {"vi": "Quy tắc kiểm tra giữa các cột", "en": "Cross-column rules"},
     # --- sectors & supply-demand (issue 7) ---
-    "page_sectors": {"vi": "Ngành kinh tế & cung–cầu lao động", "en": "Sectors & labour supply–demand"},
+    "page_sectors": {"vi": "Ngành & cung–cầu lao động", "en": "Sectors & labour supply–demand"},
     "sec_title": {"vi": "Ngành kinh tế & cung–cầu lao động", "en": "Economic sectors & labour supply–demand"},
     "sec_caption": {"vi": "{geo} · {period}{span} · phiên bản {version}", "en": "{geo} · {period}{span} · version {version}"},
     "sec_span": {"vi": " · từ {start} đến {end}", "en": " · {start} to {end}"},
