@@ -986,6 +986,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Ranh giới chính thức: {name} · phiên bản {version} · {date}",
         "en": "Official boundaries: {name} · version {version} · {date}",
     },
+    "map_alt": {"vi": "Bản đồ {name}, {period}: {n} xã, phường có số liệu, tô màu theo {k} lớp",
+                "en": "Map of {name}, {period}: {n} communes with data, coloured in {k} classes"},
     "map_layers_key": {
         "vi": f"nét đậm: ranh giới thành phố · nét đứt: quận/huyện cũ (trước {REORG_VI}, gần đúng)",
         "en": f"bold line: city boundary · dashed: old districts (before the {REORG_EN}, approximate)",

@@ -62,8 +62,12 @@ CUT_OFF_JS = r"""
     const s = getComputedStyle(el);
     return s.overflowX !== 'visible' || s.textOverflow === 'ellipsis' || s.whiteSpace === 'nowrap';
   };
-  const shown = el => el.clientWidth > 0 && el.getClientRects().length > 0
-                      && getComputedStyle(el).visibility !== 'hidden';
+  // on screen (a phone's folded sidebar is moved off it) and not an icon (a ligature wider than its box)
+  const shown = el => {
+    if (el.clientWidth === 0 || !el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') return false;
+    const r = el.getBoundingClientRect();
+    return r.right > 0 && r.left < innerWidth && !/Material/.test(getComputedStyle(el).fontFamily);
+  };
   const out = [];
   for (const [kind, sel] of Object.entries(kinds)) {
     for (const el of document.querySelectorAll(sel)) {
