@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from store.yaml_files import read_yaml
+
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
@@ -184,4 +185,4 @@ def parse_catalogue(doc: dict) -> Catalogue:
 @lru_cache(maxsize=1)
 def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
     """The project's catalogue (parsed once per process)."""
-    return parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return parse_catalogue(read_yaml(path))

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from store.yaml_files import read_yaml
+
 
 PLAUSIBILITY_FILE = Path(__file__).with_name("plausibility.yaml")
 REFERENCES = ("population", "labour_force")
@@ -92,4 +93,4 @@ def load_plausibility(path: Path = PLAUSIBILITY_FILE) -> Plausibility:
     """The project's gates (parsed once per process), checked against the catalogue's measures."""
     from store.catalogue import load_catalogue
 
-    return parse_plausibility(yaml.safe_load(path.read_text(encoding="utf-8")), set(load_catalogue().measures))
+    return parse_plausibility(read_yaml(path), set(load_catalogue().measures))
