@@ -163,11 +163,12 @@ def _ring(coords, project) -> str:
 
 
 def map_svg(geojson: dict, fills: dict[str, str], titles: dict[str, str], legend: list[tuple[str, str]],
-            highlight: str | None = None, width: int = 560, dark: bool = False) -> str:
+            highlight: str | None = None, width: int = 560, dark: bool = False, alt: str = "") -> str:
     """A choropleth of the communes as inline SVG (no tiles, no scripts): one path per commune.
 
     `fills` maps commune codes to colours (others are drawn as no data), `titles` gives each commune's
-    hover/alt text, `legend` is (colour, label) pairs; `highlight` outlines one commune.
+    hover/alt text, `legend` is (colour, label) pairs; `highlight` outlines one commune; `alt` is what a
+    screen reader says for the whole map (an image without it fails WCAG 1.1.1).
     """
     import shapely
     from shapely.geometry import shape
@@ -210,8 +211,10 @@ def map_svg(geojson: dict, fills: dict[str, str], titles: dict[str, str], legend
         legend_parts.append(f'<rect x="4" y="{y - 11}" width="16" height="13" fill="{colour}" stroke="#999" stroke-width="0.5"/>'
                             f'<text x="26" y="{y}" font-size="12" fill="{text}">{html.escape(label)}</text>')
     legend_height = 20 * len(legend) + 8
+    label = html.escape(alt, quote=True)
+    named = f' aria-label="{label}">' if alt else ">"
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="choropleth" viewBox="0 0 {width} {height + legend_height}" '
-            f'width="100%" role="img">{"".join(parts)}<g transform="translate(0,{height + 6})">{"".join(legend_parts)}</g></svg>')
+            f'width="100%" role="img"{named}{"".join(parts)}<g transform="translate(0,{height + 6})">{"".join(legend_parts)}</g></svg>')
 
 
 def line_svg(points: list[tuple[str, float]], labels: list[str], target: float | None = None,
@@ -357,8 +360,10 @@ def _map_section(caller: Caller, area: Area, period: BriefingPeriod, lang: str, 
     edges = classes.edges
     legend = [(classes.colours[i], f"{fmt.number(edges[i], lang, 2)} – {fmt.number(edges[i + 1], lang, 2)}")
               for i in range(len(classes.colours))] + [(NO_DATA, t("no_data", lang))]
-    svg = map_svg(geojson, fills, titles, legend, highlight=area.code if area.is_commune else None)
-    heading = f"{ind.name(lang)} · {fmt.period(period.until, period.grain, lang, period.until, period.until.month)}"
+    period_label = fmt.period(period.until, period.grain, lang, period.until, period.until.month)
+    alt = t("map_alt", lang, name=ind.name(lang), period=period_label, n=len(values), k=len(classes.colours))
+    svg = map_svg(geojson, fills, titles, legend, highlight=area.code if area.is_commune else None, alt=alt)
+    heading = f"{ind.name(lang)} · {period_label}"
     restricted = "" if caller.principal.sees_all_communes else f'<p class="small">{_e(t("briefing_map_restricted", lang))}</p>'
     return (f'<h3>{_e(heading)}</h3><div class="map">{svg}</div><p class="small">{_e(caption)}</p>{restricted}',
             len(shown))

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
+REORG_VI = "Sắp xếp ĐVHC 01/7/2025"
+REORG_EN = "2025 administrative reorganisation"
+"""The one name of the 1 July 2025 merger of communes, wherever a page, chart or briefing mentions it."""
 
 STRINGS: dict[str, dict[str, str]] = {
     "app_title": {"vi": "KPI sức khỏe thị trường lao động Hà Nội", "en": "Hanoi labour-market health KPIs"},
@@ -54,6 +57,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "per_year": {"vi": "/năm", "en": "/year"},
     "vs_previous": {"vi": "so với kỳ trước", "en": "vs previous period"},
     "vs_year_ago": {"vi": "so với cùng kỳ năm trước", "en": "vs same period last year"},
+    "sparkline_alt": {"vi": "Diễn biến {n} kỳ gần nhất: từ {first} đến {last}",
+                      "en": "The last {n} periods: from {first} to {last}"},
     "status_on_track": {"vi": "Đúng hướng", "en": "On track"},
     "status_at_risk": {"vi": "Có nguy cơ", "en": "At risk"},
     "status_off_track": {"vi": "Chệch hướng", "en": "Off track"},
@@ -160,6 +165,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_type": {"vi": "Loại", "en": "Type"},
     "type_phuong": {"vi": "Phường", "en": "Ward"},
     "type_xa": {"vi": "Xã", "en": "Commune"},
+    "type_plural_phuong": {"vi": "phường", "en": "wards"},
+    "type_plural_xa": {"vi": "xã", "en": "communes"},
     "hover_no_data": {"vi": "không có số liệu", "en": "no data"},
     "map_better": {"vi": "đạt", "en": "met"},
     "map_worse": {"vi": "chưa đạt", "en": "not met"},
@@ -182,12 +189,20 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_peer_value": {"vi": "Trung vị nhóm tương đồng", "en": "Peer median"},
     "col_rank_of": {"vi": "Hạng /126", "en": "Rank /126"},
     "profile_trends": {"vi": "Xu hướng so với thành phố", "en": "Trend against the city"},
-    "profile_lineage": {"vi": "Nguồn gốc hình thành (trước 01/7/2025)", "en": "Lineage (before 1 July 2025)"},
+    "profile_lineage": {"vi": f"Nguồn gốc hình thành (trước {REORG_VI})", "en": f"Lineage (before the {REORG_EN})"},
     "profile_lineage_note": {
-        "vi": "Số liệu trước 07/2025 được quy đổi từ các đơn vị cũ dưới đây. {n_split} đơn vị bị chia tách: "
-              "chỉ một phần của chúng thuộc xã, phường này, nên chuỗi trước 07/2025 là ước tính.",
-        "en": "Figures before July 2025 were mapped from the former units below. {n_split} of them were split: "
-              "only part of each belongs here, so the series before July 2025 is an estimate.",
+        "vi": "Số liệu trước 07/2025 được quy đổi từ các đơn vị cũ dưới đây.",
+        "en": "Figures before July 2025 were mapped from the former units below.",
+    },
+    "profile_lineage_split": {
+        "vi": "{n_split} đơn vị bị chia tách: chỉ một phần của chúng thuộc xã, phường này, nên chuỗi trước "
+              "07/2025 là ước tính.",
+        "en": "{n_split} of them were split: only part of each belongs here, so the series before July 2025 is "
+              "an estimate.",
+    },
+    "profile_lineage_whole": {
+        "vi": "Các đơn vị này được nhập nguyên vẹn, nên chuỗi trước 07/2025 là tổng cộng đầy đủ.",
+        "en": "Each was merged whole, so the series before July 2025 is a complete sum.",
     },
     "col_old_unit": {"vi": "Đơn vị cũ", "en": "Former unit"},
     "col_old_district": {"vi": "Quận/huyện cũ", "en": "Former district"},
@@ -200,7 +215,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "No own plan in the data; rates use the city's targets.",
     },
     "profile_trend_pick": {"vi": "Chỉ tiêu xem xu hướng", "en": "Indicator for the trend"},
-    "boundary_change": {"vi": "Sáp nhập 01/7/2025", "en": "Merger 1 Jul 2025"},
+    "boundary_change": {"vi": REORG_VI, "en": REORG_EN[0].upper() + REORG_EN[1:]},
     # --- trends, plan completion & forecasts (issue 4) ---
     "page_trends": {"vi": "Xu hướng", "en": "Trends"},
     "page_forecast": {"vi": "Dự báo 2030", "en": "2030 forecast"},
@@ -240,8 +255,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "en": "Shaded band: 95% confidence interval of the sample-survey estimate (value ± 1.96 × standard error).",
     },
     "tr_marks_note": {
-        "vi": "○ số liệu tạm tính · ◆ số liệu thực đã công bố của thành phố · đường chấm tím: sắp xếp đơn vị hành chính 01/07/2025 (trước đó quy đổi từ đơn vị cũ) · đường xanh: mục tiêu.",
-        "en": "○ provisional · ◆ real published city figure · purple dotted line: 1 July 2025 boundary change (earlier figures mapped from the old units) · green: target.",
+        "vi": "○ số liệu tạm tính · ◆ số liệu thực đã công bố của thành phố · đường chấm tím: " + REORG_VI + " (trước đó quy đổi từ đơn vị cũ) · đường xanh: mục tiêu.",
+        "en": "○ provisional · ◆ real published city figure · purple dotted line: " + REORG_EN + " (earlier figures mapped from the old units) · green: target.",
     },
     "tr_published_table": {"vi": "Số liệu thực đã công bố của thành phố (◆) và nguồn", "en": "Real published city figures (◆) and sources"},
     "tr_published_other_basis": {
@@ -262,7 +277,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "ch_band": {"vi": "Khoảng tin cậy 95%", "en": "95% confidence band"},
     "ch_provisional": {"vi": "Số liệu tạm tính", "en": "Provisional"},
     "ch_published": {"vi": "Số liệu công bố (thực)", "en": "Published figure (real)"},
-    "ch_boundary": {"vi": "Sắp xếp ĐVHC 01/07/2025", "en": "Boundary change 1 Jul 2025"},
+    "ch_boundary": {"vi": REORG_VI, "en": REORG_EN[0].upper() + REORG_EN[1:]},
     "ch_target": {"vi": "Mục tiêu 2030", "en": "2030 target"},
     "ch_per_month": {"vi": "tháng", "en": "month"},
     "ch_per_quarter": {"vi": "quý", "en": "quarter"},
@@ -506,11 +521,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Phiên bản {version} · công bố lúc {published} · dữ liệu đến {until}",
         "en": "Version {version} · published {published} · data up to {until}",
     },
+    "dp_caption_public": {
+        "vi": "Công bố lúc {published} · dữ liệu đến {until}",
+        "en": "Published {published} · data up to {until}",
+    },
     "dp_demo_only": {
-        "vi": "Phiên bản này chỉ có **dữ liệu minh họa (demo)**: chưa có tệp số liệu thật nào được nạp. "
-              "Nạp tệp bằng `python -m cli ingest …` rồi `python -m cli publish`.",
-        "en": "This version holds **demonstration data only**: no real data file has been ingested yet. "
-              "Ingest files with `python -m cli ingest …`, then `python -m cli publish`.",
+        "vi": "Phiên bản này chỉ có **dữ liệu minh họa (demo)**: chưa có tệp số liệu thật nào được nạp.",
+        "en": "This version holds **demonstration data only**: no real data file has been ingested yet.",
+    },
+    "dp_demo_only_admin": {  # administrators only: they run the pipeline
+        "vi": "Nạp tệp bằng `python -m cli ingest …` rồi `python -m cli publish`.",
+        "en": "Ingest files with `python -m cli ingest …`, then `python -m cli publish`.",
     },
     "dp_mixed": {
         "vi": "Phiên bản này có **{rows} dòng số liệu thật** từ {sources} nguồn; ở cùng chỉ tiêu × xã × tháng, "
@@ -662,7 +683,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "dp_col_example": {"vi": "Ví dụ", "en": "Example"},
     "dp_rules_of_template": {"vi": "Quy tắc kiểm tra giữa các cột", "en": "Cross-column rules"},
     # --- sectors & supply-demand (issue 7) ---
-    "page_sectors": {"vi": "Ngành kinh tế & cung–cầu lao động", "en": "Sectors & labour supply–demand"},
+    "page_sectors": {"vi": "Ngành & cung–cầu lao động", "en": "Sectors & labour supply–demand"},
     "sec_title": {"vi": "Ngành kinh tế & cung–cầu lao động", "en": "Economic sectors & labour supply–demand"},
     "sec_caption": {"vi": "{geo} · {period}{span} · phiên bản {version}", "en": "{geo} · {period}{span} · version {version}"},
     "sec_span": {"vi": " · từ {start} đến {end}", "en": " · {start} to {end}"},
@@ -1021,9 +1042,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "vi": "Ranh giới chính thức: {name} · phiên bản {version} · {date}",
         "en": "Official boundaries: {name} · version {version} · {date}",
     },
+    "map_alt": {"vi": "Bản đồ {name}, {period}: {n} xã, phường có số liệu, tô màu theo {k} lớp",
+                "en": "Map of {name}, {period}: {n} communes with data, coloured in {k} classes"},
     "map_layers_key": {
-        "vi": "nét đậm: ranh giới thành phố · nét đứt: quận/huyện cũ (trước 01/7/2025, gần đúng)",
-        "en": "bold line: city boundary · dashed: old districts (before 1 Jul 2025, approximate)",
+        "vi": f"nét đậm: ranh giới thành phố · nét đứt: quận/huyện cũ (trước {REORG_VI}, gần đúng)",
+        "en": f"bold line: city boundary · dashed: old districts (before the {REORG_EN}, approximate)",
     },
     "bnd_upload_header": {"vi": "Ranh giới xã, phường chính thức", "en": "Official commune boundaries"},
     "bnd_upload_help": {

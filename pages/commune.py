@@ -2,6 +2,7 @@
 import streamlit as st
 
 from i18n.formats import fmt_number
+from i18n.names import unit_name
 from i18n.strings import t
 from service import Area
 from ui import data
@@ -24,7 +25,7 @@ name = facts.name_en if lang == "en" else facts.name_vi
 st.title(t("profile_title", lang, name=name))
 st.caption(t("profile_facts", lang, type=t(f"type_{facts.type}", lang), area=fmt_number(facts.area_km2, lang, 2),
              n_old=facts.lineage["old_code"].nunique(),
-             districts=", ".join(sorted(set(facts.lineage["old_district"])))))
+             districts=", ".join(sorted({unit_name(d, lang) for d in facts.lineage["old_district"]}))))
 
 query = {"area": area.key, "grain": view.period.grain, "period": view.period.slug, "sectors": ",".join(view.sectors)}
 profile = data.profile(area, view.period, view.sectors)
@@ -33,7 +34,7 @@ if any(r.data_status == "demo" for r in rows):
     st.warning(t("demo_banner", lang), icon=":material/science:")
 
 st.subheader(t("profile_vs", lang))
-st.caption(t("profile_peers_note", lang, n=len(profile.peers), type=t(f"type_{facts.type}", lang).lower()))
+st.caption(t("profile_peers_note", lang, n=len(profile.peers), type=t(f"type_plural_{facts.type}", lang)))
 show_table(data.export("ho-so", query, lang), lang, hide=("indicator", "suppressed", "status", "source"))
 download_links("ho-so", query, lang)
 
@@ -56,5 +57,7 @@ city_series = data.series((chosen.code,), Area.CITY, "month", sectors=view.secto
 st.plotly_chart(trend_figure(series, city_series, name, chosen.unit_label(lang), lang), config={"displayModeBar": False})
 
 st.subheader(t("profile_lineage", lang))
-st.caption(t("profile_lineage_note", lang, n_split=int(facts.lineage["old_unit_divided"].sum())))
+n_split = int(facts.lineage["old_unit_divided"].sum())
+st.caption(t("profile_lineage_note", lang) + " "
+           + (t("profile_lineage_split", lang, n_split=n_split) if n_split else t("profile_lineage_whole", lang)))
 st.dataframe(lineage_table(facts.lineage, lang), hide_index=True, width="stretch")

@@ -21,20 +21,22 @@ info = data.version_info()
 today = pd.Timestamp.today().normalize()
 catalogue = data.catalogue()
 
+admin = can_admin(current_principal())  # version names and pipeline commands are for administrators
 st.title(t("dp_title", lang))
 until = info.data_until
-st.caption(t("dp_caption", lang, version=info.version, published=format_datetime(info.created_at, lang, "HH:mm dd/MM/yyyy"),
-             until=fmt_month(until, lang) if until is not None else "–"))
+published = format_datetime(info.created_at, lang, "HH:mm dd/MM/yyyy")
+until_text = fmt_month(until, lang) if until is not None else "–"
+st.caption(t("dp_caption", lang, version=info.version, published=published, until=until_text) if admin
+           else t("dp_caption_public", lang, published=published, until=until_text))
 if info.real_rows:
     st.info(t("dp_mixed", lang, rows=fmt_number(info.real_rows, lang), sources=len(info.real_sources)))
 else:
-    st.info(t("dp_demo_only", lang))
+    st.info(t("dp_demo_only", lang) + (" " + t("dp_demo_only_admin", lang) if admin else ""))
 
 fresh = data.freshness(today)
 TEMPLATES = data.templates()
 late = fresh[fresh["status"] == "late"]
 
-admin = can_admin(current_principal())
 tabs = st.tabs([t("dp_tab_sources", lang), t("dp_tab_freshness", lang), t("dp_tab_methods", lang),
                 t("dp_tab_downloads", lang), t("dp_tab_templates", lang)]
                + ([t("dp_tab_boundaries", lang)] if admin else []))
@@ -44,14 +46,14 @@ with tab_sources:
     st.caption(t("dp_rules", lang))
     ingest = data.ingest_summary()
     log, reasons = ingest.log, ingest.reasons
-    cols = st.columns(4)
-    cols[0].metric(t("dp_files", lang), fmt_number(len(log), lang))
-    cols[1].metric(t("dp_rows_in", lang), fmt_number(log["rows_in"].sum(), lang))
-    cols[2].metric(t("dp_rows_accepted", lang), fmt_number(log["accepted"].sum(), lang))
-    cols[3].metric(t("dp_rows_quarantined", lang), fmt_number(log["quarantined"].sum(), lang))
-    if log.empty:
+    if log.empty:  # four zeros would read as a broken count: say it in words
         st.info(t("dp_no_ingest", lang))
     else:
+        cols = st.columns(4)
+        cols[0].metric(t("dp_files", lang), fmt_number(len(log), lang))
+        cols[1].metric(t("dp_rows_in", lang), fmt_number(log["rows_in"].sum(), lang))
+        cols[2].metric(t("dp_rows_accepted", lang), fmt_number(log["accepted"].sum(), lang))
+        cols[3].metric(t("dp_rows_quarantined", lang), fmt_number(log["quarantined"].sum(), lang))
         label = f"label_{lang}"
         by_source = []
         for code, part in log[log["template"] != ""].groupby("template", sort=False):

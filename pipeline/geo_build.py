@@ -56,7 +56,6 @@ import json
 import math
 import sqlite3
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,6 +65,8 @@ import shapely
 import shapely.validation
 from scipy import ndimage
 from shapely.geometry import Point, Polygon
+
+from i18n.names import ascii_fold
 
 PROVINCE_CODE = "01"
 PROVINCE_KEY = "thanhphohanoi"
@@ -206,13 +207,6 @@ def merged_whole(converter_path: str | Path | None = None) -> dict[str, list[str
     with open(path, encoding="utf-8") as fh:
         data = json.load(fh)
     return {k: list(v) for k, v in data["DICT_PROVINCE_WARD_NO_DIVIDED"][PROVINCE_KEY].items()}
-
-
-def ascii_fold(text: str) -> str:
-    """Strip Vietnamese diacritics (incl. đ/Đ -> d/D) for ASCII labels."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def english_name(short_name: str, kind: str) -> str:

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import unicodedata
 from pathlib import Path
 
 import pandas as pd
 
+from i18n.names import ascii_fold
 from store.paths import REFERENCE_DIR
 
 HANOI_PROVINCE_CODE = "01"
 HANOI_KEY = "thanhphohanoi"
-
-
-def ascii_fold(text: str) -> str:
-    """Vietnamese text without diacritics ("Đống Đa" -> "Dong Da"), for English labels and search."""
-    text = text.replace("Đ", "D").replace("đ", "d")
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _package_data_dir() -> Path:

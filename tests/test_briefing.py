@@ -73,6 +73,7 @@ def test_html_is_self_contained_and_shows_the_scorecard_figures(warehouse, geojs
     assert "<script" not in doc and "<link" not in doc and "src=" not in doc and "url(" not in doc
     assert not re.findall(r"https?://(?!www\.w3\.org/2000/svg)", doc), "no external address besides the SVG namespace"
     assert doc.count("<svg") >= 2 and 'class="choropleth"' in doc
+    assert re.search(r'class="choropleth"[^>]*role="img" aria-label="Bản đồ [^"]+: \d+ xã, phường có số liệu', doc)
     assert "Báo cáo 6 tháng đầu năm 2026" in made.title
     for code, text in _expected_values(warehouse, "city", H1_2026, "vi").items():
         row = re.search(rf'<tr data-kpi="{code}">(.*?)</tr>', doc).group(1)

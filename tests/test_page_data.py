@@ -25,8 +25,9 @@ def test_the_page_describes_the_demo_version(demo_version):
     assert at.title[0].value == "Dữ liệu & phương pháp"
     assert demo_version in captions(at) and "dữ liệu đến 10/2026" in captions(at)
     assert any("dữ liệu minh họa" in i.value for i in at.info)
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Tệp đã nạp"] == "0" and metrics["Dòng bị cách ly"] == "0"
+    assert not at.metric  # nothing ingested is said in words, not with four zeros
+    assert any(i.value == "Chưa có tệp nào được nạp vào phiên bản này." for i in at.info)
+    assert any("python -m cli publish" in i.value for i in at.info)  # an administrator runs the pipeline
     assert [t.label for t in at.tabs] == ["Nguồn & kiểm tra", "Độ mới số liệu", "Phương pháp tính", "Tải dữ liệu",
                                           "Biểu mẫu nhập liệu", "Ranh giới xã/phường"]  # the dev analyst is admin
     tables = [t.value for t in at.table]
@@ -83,6 +84,17 @@ def test_download_frames_hide_small_counts_then_narrow_to_the_users_communes(dem
         assert len(file_bytes(table, fmt)) > 100
     back = pd.read_parquet(io.BytesIO(file_bytes(table, "parquet")))
     assert len(back) == len(own)
+
+
+def test_no_commands_or_version_names_for_a_non_administrator(demo_version, tmp_path, monkeypatch):
+    monkeypatch.setenv("HANOI_DEV_USER", "phantich@hanoi.gov.vn")  # an analyst without the admin flag
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+    at = run_app("data", lang="en")
+    assert not at.exception, at.exception
+    shown = " ".join([captions(at)] + [i.value for i in at.info] + [m.value for m in at.markdown])
+    assert "python -m" not in shown and demo_version not in shown, shown
+    assert "Published " in captions(at) and "data up to Oct 2026" in captions(at)
+    assert any("demonstration data only" in i.value for i in at.info)
 
 
 def test_a_commune_official_sees_no_other_commune_in_the_preview(tmp_path, monkeypatch):

@@ -34,7 +34,7 @@ def test_default_view_draws_unemployment_and_coverage_for_the_city():
     for fig in charts:
         assert fig["layout"]["separators"] == ",."  # vi-VN: 2,5 and 1.234
         assert any(n.startswith("Mục tiêu 2030") for n in names(fig))
-        assert "Sắp xếp ĐVHC 01/07/2025" in [a["text"] for a in fig["layout"]["annotations"]]
+        assert "Sắp xếp ĐVHC 01/7/2025" in [a["text"] for a in fig["layout"]["annotations"]]
         assert any("Toàn thành phố (minh họa)" == n for n in names(fig))  # demo data say so
     assert any("Dữ liệu minh họa" in w.value for w in at.warning)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from i18n.names import unit_name
 from i18n.strings import t
 
 BOUNDARY_CHANGE = pd.Timestamp("2025-07-01")
@@ -59,7 +60,7 @@ def _target_of(rec: dict, ind):
 def lineage_table(lineage: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The pre-2025 units a commune was formed from (the 1 July 2025 reorganisation)."""
     return pd.DataFrame({
-        t("col_old_unit", lang): lineage["old_name"] + " (" + lineage["old_code"] + ")",
-        t("col_old_district", lang): lineage["old_district"],
+        t("col_old_unit", lang): lineage["old_name"].map(lambda n: unit_name(n, lang)) + " (" + lineage["old_code"] + ")",
+        t("col_old_district", lang): lineage["old_district"].map(lambda n: unit_name(n, lang)),
         t("col_split", lang): lineage["old_unit_divided"].map({1: t("yes", lang), 0: t("no", lang)}),
     })

@@ -11,6 +11,7 @@ from service.metadata import NO_VERDICT
 from i18n.formats import target_text as chart_target_text
 from i18n.formats import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
 from i18n.strings import t
+from ui.sparkline import show_sparkline, tone
 
 STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red",
                   **{state: "gray" for state in NO_VERDICT}}
@@ -40,14 +41,26 @@ def _delta_colour(direction: str) -> str:
     return {"higher": "normal", "lower": "inverse"}.get(direction, "off")
 
 
-def _value_text(row: ScoreRow, lang: str) -> str:
-    """The big number. Non-% units go on the title line instead, so the number is never cut short."""
+def _value_text(row: ScoreRow, lang: str, value: float | None = None) -> str:
+    """The big number (or `value` in the same form). Non-% units go on the title line instead, so the
+    number is never cut short."""
     ind = row.indicator
+    value = row.value if value is None else value
     if ind.unit.startswith("%"):
-        return fmt_value(row.value, ind.unit, ind.unit_label(lang), lang)
+        return fmt_value(value, ind.unit, ind.unit_label(lang), lang)
     if ind.unit == "đồng/tháng":
-        return f"{fmt_number(row.value / 1e6, lang, 1)} {'triệu' if lang == 'vi' else 'million'}"
-    return fmt_number(row.value, lang)
+        return f"{fmt_number(value / 1e6, lang, 1)} {'triệu' if lang == 'vi' else 'million'}"
+    return fmt_number(value, lang)
+
+
+def _sparkline(row: ScoreRow, delta: float | None, lang: str) -> None:
+    """The card's recent periods as a line, with the same words for a screen reader."""
+    known = [v for v in row.spark if v == v]  # NaN != NaN: a period without a value
+    if len(known) < 2:
+        return
+    alt = t("sparkline_alt", lang, n=len(row.spark), first=_value_text(row, lang, known[0]),
+            last=_value_text(row, lang, known[-1]))
+    show_sparkline(row.spark, tone(delta, row.indicator.direction), alt)
 
 
 def _title(row: ScoreRow, lang: str) -> str:
@@ -88,8 +101,8 @@ def render_card(row: ScoreRow, lang: str) -> None:
         st.metric(
             ind.name(lang), _value_text(row, lang), delta=fmt_delta(delta, ind.unit, lang),
             delta_color=_delta_colour(ind.direction) if delta else "off", label_visibility="collapsed",
-            chart_data=row.spark if len(row.spark) > 1 else None, chart_type="line",
         )
+        _sparkline(row, delta, lang)
         st.markdown(f"{status_badge(row.assessment.status, lang)} {target_text(row, row.target, lang)}")
         notes = [fmt_period(row.period, row.grain, lang, row.last_month, row.n_months)]
         if row.year_ago is not None:

@@ -5,8 +5,13 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from pandas.io.formats.style import Styler
 
+from i18n.formats import fmt_number
 from service.exports import ExportTable
+
+MISSING = "–"
+"""What a cell without a value shows (the table's legend and the data dictionary say: no data)."""
 
 STEP = {0: 1, 1: 0.1, 2: 0.01, 3: 0.001}
 
@@ -30,6 +35,23 @@ def column_config(table: ExportTable, lang: str) -> dict:
     return config
 
 
+def displayed(table: ExportTable, frame: pd.DataFrame, lang: str) -> Styler:
+    """The frame with what a reader sees in numeric and text cells: numbers in the language's format with
+    the column's decimals, a dash where a value is missing (the grid would print "None"). The cells stay
+    numbers underneath, so a column still sorts by value; dates and percentages keep their column type's
+    format (and their own missing-value display)."""
+    numeric = [label for column, label in zip(table.columns, frame.columns) if column.kind in ("number", "int")]
+    text = [label for column, label in zip(table.columns, frame.columns) if column.kind == "text"]
+    style = frame.style
+    for column, label in zip(table.columns, frame.columns):
+        if label in numeric:
+            style = style.format(lambda v, d=column.decimals: MISSING if pd.isna(v) else fmt_number(float(v), lang, d),
+                                 subset=[label])
+    if text:
+        style = style.format(lambda v: MISSING if v is None or v is pd.NA or v != v or v == "" else v, subset=text)
+    return style
+
+
 def show_table(table: ExportTable, lang: str, hide: tuple[str, ...] = (), **kwargs) -> object:
     """Draw an export; `hide` names column keys kept for the download but not shown on screen."""
     shown = ExportTable(table.name, table.frame, tuple(c for c in table.columns if c.key not in hide),
@@ -38,7 +60,8 @@ def show_table(table: ExportTable, lang: str, hide: tuple[str, ...] = (), **kwar
     for column in frame.columns:
         if frame[column].dtype == object:
             frame[column] = frame[column].where(frame[column].notna(), None)
-    return st.dataframe(frame, hide_index=True, width="stretch", column_config=column_config(shown, lang), **kwargs)
+    return st.dataframe(displayed(shown, frame, lang), hide_index=True, width="stretch",
+                        column_config=column_config(shown, lang), **kwargs)
 
 
 def empty_as_blank(frame: pd.DataFrame) -> pd.DataFrame:

@@ -219,7 +219,9 @@ def map_html(version: str, code: str, grain: str, until: pd.Timestamp, lang: str
               for c, n, v in zip(values["code"], names, values["value"])}
     labels = map_view.class_labels(classes, decimals_for(ind.unit, 1.0), lang)
     legend = list(zip(classes.colours, labels)) + [(NO_DATA, t("no_data", lang))]
-    svg = map_svg(geo.geojson, fills, titles, [], width=900, dark=True)
+    alt = t("map_alt", lang, name=ind.name(lang), period=fmt_period(until, grain, lang),
+            n=sum(1 for v in values["value"] if v == v), k=len(classes.colours))
+    svg = map_svg(geo.geojson, fills, titles, [], width=900, dark=True, alt=alt)
     keys = "".join(f'<span><i style="background:{colour}"></i>{html.escape(label)}</span>' for colour, label in legend)
     caption = geo.provenance(lang)
     return (f'<div class="wall-note">{html.escape(ind.name(lang))} ({html.escape(ind.unit_label(lang))}) · '
