@@ -189,10 +189,11 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from pipeline.templates import TEMPLATES, get_template, xlsx_template
+    from pipeline.forms import xlsx_template
+    from store.templates import get_template, load_templates
 
     if args.code is None:
-        for t in TEMPLATES.values():
+        for t in load_templates().values():
             print(f"{t.code:<18} {t.name_vi} / {t.name_en}")
         return 0
     template = get_template(args.code)

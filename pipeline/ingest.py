@@ -32,7 +32,7 @@ import pyarrow.parquet as pq
 from pipeline.crosswalk import BOUNDARY_CHANGE, default_new_unit, split_to_new
 from pipeline.privacy import MissingKeyError, PseudonymKey, load_key, pseudonymise
 from pipeline.readers import ReadError, open_raw, sniff_summary
-from pipeline.templates import TEMPLATES, Template, get_template
+from store.templates import Template, get_template, load_templates
 from pipeline.validate import PERIOD_FORMATS, Context, known_header, rank_templates, reason_label, validate_chunk
 from store.paths import curated_dir
 from store.spreadsheet import csv_bytes
@@ -111,7 +111,7 @@ def _append_log(report: FileReport) -> None:
 
 def _pick_template(headers: list[str], wanted: str | None) -> tuple[Template | None, dict, list, tuple[str, str] | None]:
     """(template, header mapping, extra headers, rejection message) for a file's headers."""
-    ranked = rank_templates(headers, list(TEMPLATES.values()))
+    ranked = rank_templates(headers, list(load_templates().values()))
     best = ranked[0]
     if wanted is not None:
         template = get_template(wanted)
@@ -233,7 +233,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
         report.message_en = f"Unknown date format “{period_format}”; use {' or '.join(PERIOD_FORMATS)}"
         report.reasons = {"bad_period_format": 1}
         return _finish(report, started, dry_run)
-    known = list(TEMPLATES.values())
+    known = list(load_templates().values())
     try:
         raw = open_raw(path, lambda h: known_header(h, known))
     except ReadError as err:

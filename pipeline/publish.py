@@ -175,13 +175,13 @@ def staged_facts(batches: set[str] | None = None) -> pd.DataFrame:
     per key."""
     from pipeline.crosswalk import MAPPED_NOTE
     from pipeline.ingest import staged_files
-    from pipeline.templates import TEMPLATES
+    from store.templates import load_templates
 
     parts = []
     con = duckdb.connect(":memory:", config={"threads": 2})
     con.execute("SET enable_progress_bar = false")
     try:
-        for template in TEMPLATES.values():
+        for template in load_templates().values():
             files = [f for f in staged_files(template.code) if batches is None or f.stem in batches]
             if not files or template.code == "labour_register":
                 continue

@@ -35,7 +35,7 @@ from pipeline.plausibility import Finding, check_rows, inexact_counts
 from store.plausibility import load_plausibility
 from pipeline.privacy import cccd_province_ok, mask_cccd
 from pipeline.readers import RawChunk
-from pipeline.templates import AtMost, Field, RateMatches, RequiredWhen, SumEquals, Template
+from store.templates import PERIOD_FORMATS, AtMost, Field, RateMatches, RequiredWhen, SumEquals, Template
 from store.reference import load_sectors
 
 FIRST_MONTH = pd.Timestamp(2020, 1, 1)
@@ -327,10 +327,6 @@ _PERIOD_PATTERNS = (  # on the folded text: "09/2026" -> "09 2026", "Tháng 9/20
 )
 _FULL_DATE = re.compile(r"^(\d{1,2}) (\d{1,2}) (\d{4})(?: 00 00(?: 00)?)?$")
 _EXCEL_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
-PERIOD_FORMATS = ("MM/YYYY", "DD/MM/YYYY", "MM/DD/YYYY")
-"""A template's period format (all are MM/YYYY) or a file's declared one (`--period-format`): for a full
-date, DD/MM/YYYY or MM/DD/YYYY say which number is the month; MM/YYYY leaves it to the values, and a date
-whose day and month could be swapped is refused."""
 EXCEL_EPOCH = pd.Timestamp(1899, 12, 30)
 AMBIGUOUS = "ambiguous"
 

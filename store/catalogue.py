@@ -12,6 +12,8 @@ from pathlib import Path
 
 import yaml
 
+from store.paths import catalogue_file
+
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
 REQUIRED_FIELDS: tuple[str, ...] = (
@@ -181,7 +183,11 @@ def parse_catalogue(doc: dict) -> Catalogue:
     return Catalogue(indicators=tuple(indicators), measures=measures, sources=sources)
 
 
-@lru_cache(maxsize=1)
-def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """The project's catalogue (parsed once per process)."""
-    return parse_catalogue(yaml.safe_load(path.read_text(encoding="utf-8")))
+@lru_cache(maxsize=4)
+def _load(path: str) -> Catalogue:
+    return parse_catalogue(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """The project's catalogue (`store/paths.catalogue_file()` unless a path is given), parsed once per file."""
+    return _load(str(path or catalogue_file()))

@@ -11,7 +11,7 @@ from apphelpers import run_app
 from service.access import Principal
 from store.catalogue import load_catalogue
 from indicators.suppression import FLAG, THRESHOLD
-from pipeline.templates import TEMPLATES
+from store.templates import load_templates
 from store.paths import SAMPLES_DIR
 
 
@@ -36,7 +36,7 @@ def test_the_page_describes_the_demo_version(demo_version):
     assert methods["Tử số"].str.len().gt(0).all()
     links = [(b.proto.label, b.proto.url) for b in at.get("link_button")]
     forms = [url for label, url in links if label == "Tải biểu mẫu XLSX"]
-    assert sorted(forms) == sorted(f"/api/v1/templates/{code}.xlsx" for code in TEMPLATES)
+    assert sorted(forms) == sorted(f"/api/v1/templates/{code}.xlsx" for code in load_templates())
     assert {"Tải CSV", "Tải Excel (XLSX)", "Tải Parquet"} <= {label for label, _ in links}
 
 

@@ -21,9 +21,15 @@ sys.path.insert(0, str(HERE.parent.parent))
 from pipeline.demo_data import generate  # noqa: E402
 from pipeline.microdata import generate as generate_micro, write_raw  # noqa: E402
 from pipeline.readers import encode_cp1258  # noqa: E402
-from pipeline.templates import (COMMUNE_JOBS, JOB_SEEKERS, LFS_ESTIMATES, TRAINING, VACANCIES, Template,  # noqa: E402
-                                xlsx_template)
+from pipeline.forms import xlsx_template  # noqa: E402
+from store.templates import Template, get_template  # noqa: E402
 from store.reference import load_communes, load_lineage  # noqa: E402
+
+COMMUNE_JOBS = get_template("commune_jobs")
+JOB_SEEKERS = get_template("job_seekers")
+LFS_ESTIMATES = get_template("lfs_estimates")
+TRAINING = get_template("training")
+VACANCIES = get_template("vacancies")
 
 MONTH = pd.Timestamp("2026-09-01")
 PERSON_COMMUNE = "00679"
