@@ -78,6 +78,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "section_A": {"vi": "Thị trường lao động (Chương trình 2026–2030)", "en": "Labour market (2026–2030 programme)"},
     "section_B": {"vi": "Đào tạo và việc làm cho nhóm lao động ưu tiên", "en": "Training and jobs for priority groups"},
     "section_P": {"vi": "Theo dõi kế hoạch giải quyết việc làm", "en": "Job-creation plan tracking"},
+    "section_S": {"vi": "An toàn lao động", "en": "Occupational safety"},
     "status_rule": {"vi": "Cách đánh giá trạng thái", "en": "How status is decided"},
     "table_view": {"vi": "Bảng số liệu (tải về được)", "en": "Data table (downloadable)"},
     "download_csv": {"vi": "Tải CSV", "en": "Download CSV"},
@@ -465,6 +466,7 @@ STRINGS: dict[str, dict[str, str]] = {
               "commune × month, real data replaces the demonstration data.",
     },
     "dp_tab_sources": {"vi": "Nguồn & kiểm tra", "en": "Sources & checks"},
+    "dp_tab_reports": {"vi": "Báo cáo đã nhận (đủ)", "en": "Reports received"},
     "dp_tab_freshness": {"vi": "Độ mới số liệu", "en": "Freshness"},
     "dp_tab_methods": {"vi": "Phương pháp tính", "en": "Methodology"},
     "dp_tab_downloads": {"vi": "Tải dữ liệu", "en": "Downloads"},
@@ -585,6 +587,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "dp_table_plans": {"vi": "Kế hoạch năm của xã, phường", "en": "Communes' yearly plans"},
     "dp_table_methodology": {"vi": "Phương pháp tính các chỉ tiêu", "en": "Indicator methodology"},
     "dp_table_freshness": {"vi": "Độ mới các chỉ tiêu", "en": "Indicator freshness"},
+    "dp_table_completeness": {"vi": "Báo cáo đã nhận theo kỳ, xã và đơn vị báo cáo",
+                              "en": "Reports received by period, commune and reporting unit"},
     "dp_table_other": {"vi": "Bảng “{name}”", "en": "Table “{name}”"},
     "dp_templates_caption": {
         "vi": "Tải biểu mẫu Excel, điền số liệu vào trang “Du lieu” (giữ nguyên dòng tiêu đề), rồi gửi cho đơn vị "
@@ -958,6 +962,52 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_target_high": {"vi": "Mục tiêu 2030: cận trên", "en": "2030 target: upper bound"},
     "col_target_low": {"vi": "Mục tiêu 2030: cận dưới", "en": "2030 target: lower bound"},
     "col_vintage": {"vi": "Ngày công bố", "en": "Published on"},
+    # ---- completeness of reports ("đủ") ----
+    "cp_caption": {
+        "vi": "Mỗi biểu mẫu: số báo cáo cần có trong kỳ (mỗi xã, phường; mỗi đơn vị đã từng báo cáo; hoặc một báo cáo của "
+              "cơ quan nguồn), đã nhận đúng hạn, muộn, chưa gửi, tính đến ngày {today}. Báo cáo chưa gửi không bao giờ được "
+              "tính là số 0: số liệu của đơn vị đó để trống.",
+        "en": "Each form: the reports a period needs (each commune; each unit that has reported; or one report from the "
+              "source agency), received on time, late, not sent, as of {today}. A report not sent is never counted as "
+              "zero: that unit's figures are left empty.",
+    },
+    "cp_none": {"vi": "Phiên bản dữ liệu này chưa có thông tin về báo cáo đã nhận.",
+                "en": "This data version holds no record of the reports received."},
+    "cp_demo": {"vi": "Thời điểm nhận báo cáo là dữ liệu minh họa (demo) với các biểu mẫu chưa có dữ liệu thật.",
+                "en": "The reception of reports is demonstration data for the forms without real data."},
+    "cp_state_on_time": {"vi": "Đúng hạn", "en": "On time"},
+    "cp_state_late": {"vi": "Muộn", "en": "Late"},
+    "cp_state_missing": {"vi": "Chưa gửi", "en": "Not sent"},
+    "cp_state_pending": {"vi": "Chưa đến hạn", "en": "Not due yet"},
+    "cp_on_time_of": {"vi": "{n}/{of} đúng hạn", "en": "{n}/{of} on time"},
+    "cp_not_due": {"vi": "chưa đến hạn", "en": "not due yet"},
+    "cp_source": {"vi": "Nhật ký nạp dữ liệu (ngày nhận báo cáo)", "en": "Ingest log (dates reports were received)"},
+    "cp_col_template": {"vi": "Mã biểu mẫu", "en": "Form code"},
+    "cp_col_form": {"vi": "Biểu mẫu", "en": "Form"},
+    "cp_col_period": {"vi": "Kỳ báo cáo", "en": "Reporting period"},
+    "cp_col_unit": {"vi": "Mã đơn vị báo cáo", "en": "Reporting unit code"},
+    "cp_col_unit_name": {"vi": "Đơn vị báo cáo", "en": "Reporting unit"},
+    "cp_col_state": {"vi": "Tình trạng", "en": "State"},
+    "cp_col_state_code": {"vi": "Mã tình trạng", "en": "State code"},
+    "cp_col_due": {"vi": "Hạn nộp", "en": "Due"},
+    "cp_col_received": {"vi": "Ngày nhận", "en": "Received on"},
+    "cp_col_expected": {"vi": "Số báo cáo cần có", "en": "Reports expected"},
+    "cp_col_share_on_time": {"vi": "Tỷ lệ đủ, đúng hạn", "en": "Received by the due day"},
+    "cp_col_share_received": {"vi": "Tỷ lệ đã nhận", "en": "Received"},
+    "cp_col_received_share": {"vi": "Đã nhận", "en": "Received"},
+    "cp_col_counts": {"vi": "Đúng hạn / muộn / chưa gửi", "en": "On time / late / not sent"},
+    "cp_pick_form": {"vi": "Biểu mẫu", "en": "Form"},
+    "cp_pick_period": {"vi": "Kỳ báo cáo", "en": "Reporting period"},
+    "cp_missing_title": {"vi": "Chưa gửi hoặc gửi muộn: {form}, {period}", "en": "Not sent or late: {form}, {period}"},
+    "cp_all_in": {"vi": "Mọi báo cáo của kỳ này đã nhận đúng hạn.", "en": "Every report of this period arrived on time."},
+    "cp_history": {"vi": "Các kỳ trước (12 kỳ gần nhất)", "en": "Earlier periods (the latest 12)"},
+    "wall_reports": {"vi": "Báo cáo kỳ gần nhất", "en": "Latest reports"},
+    "ch_pace_quarters": {"vi": "Tiến độ theo kế hoạch quý", "en": "Pace of the quarterly schedule"},
+    "pl_quarters": {"vi": "Kết quả từng quý so với kế hoạch quý năm {year}", "en": "Each quarter against its plan, {year}"},
+    "pl_col_quarter": {"vi": "Quý", "en": "Quarter"},
+    "pl_col_quarter_value": {"vi": "Thực hiện trong quý", "en": "In the quarter"},
+    "pl_col_quarter_plan": {"vi": "Kế hoạch quý", "en": "Quarter's plan"},
+    "pl_col_quarter_share": {"vi": "% kế hoạch quý", "en": "% of the quarter's plan"},
 }
 
 

@@ -6,6 +6,7 @@ import streamlit as st
 from service.metadata import THRESHOLD
 from ui import data
 from ui.audit import api_url, download_links
+from ui.completeness_view import render_completeness
 from ui.context import current_view
 from ui.safe import content_text
 from i18n.formats import fmt_month, fmt_number, fmt_period, format_datetime
@@ -30,9 +31,9 @@ fresh = data.freshness(today)
 TEMPLATES = data.templates()
 late = fresh[fresh["status"] == "late"]
 
-tab_sources, tab_fresh, tab_methods, tab_downloads, tab_templates = st.tabs(
-    [t("dp_tab_sources", lang), t("dp_tab_freshness", lang), t("dp_tab_methods", lang), t("dp_tab_downloads", lang),
-     t("dp_tab_templates", lang)])
+tab_sources, tab_reports, tab_fresh, tab_methods, tab_downloads, tab_templates = st.tabs(
+    [t("dp_tab_sources", lang), t("dp_tab_reports", lang), t("dp_tab_freshness", lang), t("dp_tab_methods", lang),
+     t("dp_tab_downloads", lang), t("dp_tab_templates", lang)])
 
 with tab_sources:
     st.caption(t("dp_rules", lang))
@@ -85,6 +86,9 @@ with tab_sources:
                                     ("should_insure_not_insured", "insured_not_registered", "dropped_still_employed",
                                      "employers_flagged")):
             col.metric(t(key, lang), fmt_number(last[column], lang))
+
+with tab_reports:  # "đủ": who has sent this period's reports, who is late, who has not
+    render_completeness(view.area, lang, today)
 
 with tab_fresh:
     st.caption(t("dp_fresh_caption", lang, today=format_datetime(today, lang, "dd/MM/yyyy")))

@@ -39,6 +39,7 @@ from store.spreadsheet import csv_bytes
 from store.versions import file_sha256
 
 LOG_NAME = "ingest_log.jsonl"
+HANOI = "Asia/Ho_Chi_Minh"
 MIN_CONFIRMATION = 10
 
 
@@ -79,6 +80,7 @@ class FileReport:
     period_max: str | None = None
     key_id: str | None = None
     ingested_at: str = ""
+    received_at: str = ""             # when the report reached the city (UTC): the ingest time unless given
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # read, parse, checks, quarantine, pseudonymise, write
     outliers_confirmed: dict | None = None  # {"reason", "rows", "values": [line, column, value, bound, ...]}
@@ -147,7 +149,8 @@ def _stage_aggregate(frame: pd.DataFrame, template: Template, batch: str) -> pd.
     out = split_to_new(out, "commune", "period", counts, decimals)
     out["status"] = out["status"].fillna(template.default_status) if "status" in out else template.default_status
     out["batch"] = batch
-    drop = [c for c in ("commune_name", "institution_name") if c in out.columns]
+    keep = set(template.key) | {template.reporting.name}  # the reporting unit's name: the list of who has not reported
+    drop = [f.key for f in template.fields if f.kind == "text" and f.key not in keep and f.key in out.columns]
     return out.drop(columns=drop)
 
 
@@ -206,7 +209,7 @@ class _Quarantine:
 def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timestamp | None = None,
                 dry_run: bool = False, progress: bool = False, chunk_rows: int | None = None,
                 key: PseudonymKey | None = None, confirm_outliers: str | None = None,
-                period_format: str | None = None) -> FileReport:
+                period_format: str | None = None, received_at: str | pd.Timestamp | None = None) -> FileReport:
     """Ingest one raw file into the staging area (or only check it when `dry_run`); never raises on bad data.
 
     `as_of` is the latest month a row may be for (default: this month). Person-level files need the
@@ -215,12 +218,24 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     outliers; the reason and every accepted outlier are kept in the ingest log. Absolute limits, counts
     above population or labour force and every other check cannot be confirmed away. `period_format`
     declares how the file writes dates (DD/MM/YYYY or MM/DD/YYYY) when the template's format leaves a
-    day/month order open.
+    day/month order open. `received_at` is when the report reached the city (a date or a time in Hanoi, e.g.
+    the e-mail's) when that was before the ingest: completeness judges "on time" by it; it is kept in the log
+    beside the ingest time and may be neither in the future nor before 2020.
     """
     started = time.perf_counter()
     path = Path(path)
     as_of = (pd.Timestamp.today() if as_of is None else pd.Timestamp(as_of)).to_period("M").to_timestamp()
     report = FileReport(file=path.name, status="rejected")
+    if received_at is not None:
+        when = received_time(received_at)
+        if when is None:
+            report.message_vi = (f"Thời điểm nhận báo cáo “{str(received_at)[:40]}” không hợp lệ: ghi ngày YYYY-MM-DD (giờ Hà "
+                                 "Nội), không ở tương lai và không trước năm 2020")
+            report.message_en = (f"The time the report was received “{str(received_at)[:40]}” is not valid: write a date "
+                                 "YYYY-MM-DD (Hanoi time), not in the future and not before 2020")
+            report.reasons = {"bad_received_at": 1}
+            return _finish(report, started, dry_run)
+        report.received_at = when
     if confirm_outliers is not None and len(confirm_outliers.strip()) < MIN_CONFIRMATION:
         report.message_vi = (f"Lý do xác nhận giá trị bất thường quá ngắn (cần ít nhất {MIN_CONFIRMATION} ký tự, "
                              "ví dụ: “Phiên giao dịch việc làm lớn tháng 9, đã kiểm tra với xã”)")
@@ -398,9 +413,27 @@ def _vi(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def received_time(value: str | pd.Timestamp) -> str | None:
+    """A reception time as UTC ISO text: a date or a time without zone is Hanoi's; None when it cannot be read,
+    is in the future or before 2020."""
+    try:
+        when = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    if pd.isna(when):
+        return None
+    if when.tzinfo is None:
+        when = when.tz_localize(HANOI)
+    when = when.tz_convert("UTC")
+    if when > pd.Timestamp.now(tz="UTC") + pd.Timedelta(hours=1) or when.year < 2020:
+        return None
+    return when.isoformat(timespec="seconds")
+
+
 def _finish(report: FileReport, started: float, dry_run: bool) -> FileReport:
     report.seconds = round(time.perf_counter() - started, 3)
     report.ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report.received_at = report.received_at or report.ingested_at
     if not dry_run:
         _append_log(report)
     return report

@@ -14,8 +14,8 @@ from store.catalogue import load_catalogue
 from store.versions import read_manifest, version_path
 
 DERIVED_TABLES = ("methodology", "freshness")
-LIGHT_FIRST = ("methodology", "freshness", "coverage", "ingest_log", "quarantine_reasons", "reconciliation",
-               "plans", "facts")
+LIGHT_FIRST = ("methodology", "freshness", "coverage", "ingest_log", "quarantine_reasons", "completeness",
+               "reconciliation", "plans", "facts")
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,13 @@ class Measure:
     source: str
     sector: bool
     stock: bool
+    people: bool = False
+    """Counts events that happen to identifiable people (workplace accidents): protected like a count of people."""
+
+    @property
+    def counts_people(self) -> bool:
+        """Hidden when small (the small-count rule): counts of people and counts of events about people."""
+        return self.unit == "persons" or self.people
 
 
 @dataclass(frozen=True)
@@ -162,7 +169,10 @@ def parse_catalogue(doc: dict) -> Catalogue:
             continue
         if raw["source"] not in sources:
             problems.append(f"measure {code}: unknown source {raw['source']}")
-        measures[code] = Measure(code=code, **{f: raw[f] for f in MEASURE_FIELDS})
+        unknown = set(raw) - set(MEASURE_FIELDS) - {"people"}
+        if unknown:
+            problems.append(f"measure {code}: unknown fields {sorted(unknown)}")
+        measures[code] = Measure(code=code, **{f: raw[f] for f in MEASURE_FIELDS}, people=bool(raw.get("people", False)))
     indicators = []
     seen: set[str] = set()
     for raw in doc["indicators"]:

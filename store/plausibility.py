@@ -102,6 +102,8 @@ def with_template_gates(base: Plausibility, templates) -> Plausibility:
     for template in templates:
         declared = [(f.measure, f.bounds) for f in template.fields if f.bounds is not None and f.measure]
         declared += [(g.key, g) for g in template.derived if (g.max, g.at_most, g.jump) != (None, None, False)]
+        if template.reporting.count_as is not None:
+            declared.append((template.reporting.count_as.key, template.reporting.count_as))
         for measure, gate in declared:
             if measure in owner:
                 raise PlausibilityError(f"{measure}: bounds declared in {owner[measure]} and in {template.file}; "

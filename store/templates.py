@@ -148,6 +148,8 @@ class Reporting:
     unit: str = UNIT_SOURCE
     name: str | None = None
     memory: int = DEFAULT_MEMORY
+    count_as: Gate | None = None
+    """A measure counting the distinct reporting units of each commune and period (with its bounds)."""
 
     @property
     def by_unit(self) -> bool:
@@ -201,7 +203,8 @@ class Template:
     @property
     def feeds(self) -> tuple[str, ...]:
         """Every facts measure this template's data ends up in."""
-        return tuple(self.measures.values()) + self.derived_measures
+        counted = (self.reporting.count_as.key,) if self.reporting.count_as is not None else ()
+        return tuple(self.measures.values()) + self.derived_measures + counted
 
     @property
     def months(self) -> int:
@@ -515,7 +518,7 @@ def check_template(doc: object, file: str, shared: dict[str, dict], measures: se
                 continue
             bounds = _bounds(raw, f"derived ({measure})", out) or Gate("")
             derived.append(Gate(str(measure), bounds.max, bounds.at_most, bounds.jump))
-    reporting = _reporting(doc.get("reporting"), fields, out)
+    reporting = _reporting(doc.get("reporting"), fields, measures, out)
     if out.items:
         raise TemplateError(out.items)
     return Template(
@@ -527,12 +530,13 @@ def check_template(doc: object, file: str, shared: dict[str, dict], measures: se
         reporting=reporting, file=file)
 
 
-def _reporting(raw: object, fields: dict[str, Field], out: _Problems) -> Reporting:
+def _reporting(raw: object, fields: dict[str, Field], measures: set[str] | None, out: _Problems) -> Reporting:
     if raw is None:
         return Reporting()
-    if not isinstance(raw, dict) or set(raw) - {"unit", "name", "memory"} or not _is_text(raw.get("unit")):
-        out.add("reporting", "“reporting” cần “unit” (commune, source hoặc cột đơn vị báo cáo), “name”, “memory” tùy chọn",
-                "“reporting” needs “unit” (commune, source or the reporting unit's column), optional “name”, “memory”")
+    if not isinstance(raw, dict) or set(raw) - {"unit", "name", "memory", "count_as"} or not _is_text(raw.get("unit")):
+        out.add("reporting", "“reporting” cần “unit” (commune, source hoặc cột đơn vị báo cáo); “name”, “memory”, "
+                "“count_as” tùy chọn", "“reporting” needs “unit” (commune, source or the reporting unit's column); "
+                "optional “name”, “memory”, “count_as”")
         return Reporting()
     unit = raw["unit"]
     if unit not in (UNIT_COMMUNE, UNIT_SOURCE) and (unit not in fields or fields[unit].kind not in ("text", "employer")
@@ -546,7 +550,17 @@ def _reporting(raw: object, fields: dict[str, Field], out: _Problems) -> Reporti
     if isinstance(memory, bool) or not isinstance(memory, int) or not 1 <= memory <= 60:
         out.add("reporting.memory", "“memory” là số kỳ (1–60)", "“memory” is a number of periods (1–60)")
         memory = DEFAULT_MEMORY
-    return Reporting(unit, name, memory)
+    count_as = None
+    raw_count = raw.get("count_as")
+    if raw_count is not None:
+        measure = raw_count.get("measure") if isinstance(raw_count, dict) else None
+        if unit in (UNIT_COMMUNE, UNIT_SOURCE) or not _is_text(measure) or (measures is not None and measure not in measures):
+            out.add("reporting.count_as", "“count_as” cần “measure” (một chỉ số đo trong danh mục) và chỉ dùng khi đơn vị "
+                    "báo cáo là một cột", "“count_as” needs a “measure” of the catalogue and a unit column")
+        else:
+            bounds = _bounds(raw_count.get("bounds"), "reporting.count_as", out) or Gate("")
+            count_as = Gate(measure, bounds.max, bounds.at_most, bounds.jump)
+    return Reporting(unit, name, memory, count_as)
 
 
 # ---- loading the folder ----------------------------------------------------------------------------------

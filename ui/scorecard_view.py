@@ -113,9 +113,9 @@ MISSING_VALUE_CSS = """<style>
 
 
 def render_scorecard(rows: list[ScoreRow], lang: str) -> None:
-    """Cards grouped by section (A: labour market, B: priority groups, P: plan tracking)."""
+    """Cards grouped by section (A: labour market, B: priority groups, P: plan tracking, S: occupational safety)."""
     st.html(MISSING_VALUE_CSS)
-    for section in ("A", "B", "P"):
+    for section in ("A", "B", "P", "S"):
         group = [r for r in rows if r.indicator.section.startswith(section)]
         if not group:
             continue
