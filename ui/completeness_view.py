@@ -23,12 +23,9 @@ WALL_FORMS = 4
 """The wall names at most this many forms (those sent by communes and reporting units first)."""
 
 
-def _months(code: str) -> int:
-    return data.templates()[code].months if code in data.templates() else 1
-
-
-def period_label(code: str, period: pd.Timestamp, lang: str) -> str:
-    return fmt_report_period(period, _months(code), lang)
+def spans() -> dict[str, int]:
+    """Months one report of each form covers (read once per run: widget labels are formatted after it)."""
+    return {code: template.months for code, template in data.templates().items()}
 
 
 def counts_text(row: pd.Series, lang: str) -> str:
@@ -55,11 +52,13 @@ def render_completeness(area: Area, lang: str, today: pd.Timestamp) -> None:
         st.info(t("cp_none", lang))
         return
     latest = latest_by_form(summary)
+    span = spans()
     if (latest["data_status"] == "demo").any():
         st.warning(t("cp_demo", lang), icon=":material/science:")
     st.table(pd.DataFrame({
         t("cp_col_form", lang): latest[f"name_{lang}"],
-        t("cp_col_period", lang): [period_label(c, p, lang) for c, p in zip(latest["template"], latest["period"])],
+        t("cp_col_period", lang): [fmt_report_period(p, span.get(c, 1), lang)
+                                   for c, p in zip(latest["template"], latest["period"])],
         t("cp_col_due", lang): latest["due_on"].map(lambda d: fmt_date(d, lang)),
         t("cp_col_received_share", lang): [fmt_percent_of(r, lang) for r in latest["share_received"]],
         t("cp_col_counts", lang): [counts_text(r, lang) for _, r in latest.iterrows()],
@@ -70,10 +69,11 @@ def render_completeness(area: Area, lang: str, today: pd.Timestamp) -> None:
     left, right = st.columns(2)
     code = left.selectbox(t("cp_pick_form", lang), list(names), format_func=lambda c: names[c], key="cp_form")
     periods = sorted(summary.loc[summary["template"] == code, "period"], reverse=True)
-    period = right.selectbox(t("cp_pick_period", lang), periods, format_func=lambda p: period_label(code, p, lang),
+    months = span.get(code, 1)
+    period = right.selectbox(t("cp_pick_period", lang), periods, format_func=lambda p: fmt_report_period(p, months, lang),
                              key="cp_period")
     params = {"template": code, "period": f"{pd.Timestamp(period):%Y-%m}"}
-    st.subheader(t("cp_missing_title", lang, form=content_text(names[code]), period=period_label(code, period, lang)))
+    st.subheader(t("cp_missing_title", lang, form=content_text(names[code]), period=fmt_report_period(period, months, lang)))
     try:
         table = data.export("bao-cao-chua-gui", params, lang)
     except AccessDenied as denied:
@@ -90,7 +90,7 @@ def render_completeness(area: Area, lang: str, today: pd.Timestamp) -> None:
         download_links("do-day-du", {"area": area.key, "periods": 12}, lang, key="cp_history_links")
 
 
-def wall_line_html(summary: pd.DataFrame, lang: str) -> str:
+def wall_line_html(summary: pd.DataFrame, span: dict[str, int], lang: str) -> str:
     """The wall's line: each form's latest period and how many of its reports arrived on time."""
     if summary.empty:
         return ""
@@ -99,7 +99,7 @@ def wall_line_html(summary: pd.DataFrame, lang: str) -> str:
         share = row["share_on_time"]
         level = "none" if pd.isna(share) else ("ok" if share >= 0.95 else ("risk" if share >= 0.8 else "off"))
         items.append(f'<span class="wall-report {level}"><b>{html.escape(row[f"name_{lang}"])}</b> · '
-                     f'{html.escape(period_label(row["template"], row["period"], lang))}: '
+                     f'{html.escape(fmt_report_period(row["period"], span.get(row["template"], 1), lang))}: '
                      f'{html.escape(counts_text(row, lang))}</span>')
     return (f'<div class="wall-reports" data-testid="wall-reports">{html.escape(t("wall_reports", lang))}: '
             + " ".join(items) + "</div>")

@@ -21,7 +21,7 @@ from indicators.scorecard import ScoreRow
 from ui import data
 from i18n.formats import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
 from i18n.strings import t
-from ui.completeness_view import wall_line_html
+from ui.completeness_view import spans, wall_line_html
 from ui.safe import literal
 from ui.scorecard_view import missing_text, target_text
 
@@ -239,7 +239,7 @@ def completeness_line(lang: str, now: pd.Timestamp) -> str:
         summary = data.completeness(now.tz_convert("Asia/Ho_Chi_Minh").tz_localize(None).normalize(), Area.CITY, 1)
     except AccessDenied:
         return ""
-    return wall_line_html(summary, lang)
+    return wall_line_html(summary, spans(), lang)
 
 
 def _now() -> pd.Timestamp:
