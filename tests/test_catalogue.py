@@ -60,7 +60,10 @@ def test_every_target_refers_to_a_catalogue_indicator():
 def test_every_indicator_with_a_plan_target_has_its_2030_target_in_data():
     targets = load_targets()
     city_2030 = set(targets[(targets["geo"] == "city") & (targets["kind"] == "target_2030")]["indicator"])
-    without = {"avg_monthly_income", "jobs_loans", "jobs_fairs", "jobs_abroad", "jobs_other", "job_fair_sessions"}
+    without = {"avg_monthly_income", "jobs_loans", "jobs_fairs", "jobs_abroad", "jobs_other", "job_fair_sessions",
+               # the forms seed 004 adds: no 2030 target is set for them (lex_departed has seed 003's yearly plan)
+               "lex_departed", "esv_placements", "esv_placement_rate", "osh_accidents", "osh_deaths",
+               "osh_serious_injuries", "osh_frequency_rate", "osh_reporting_employers"}
     assert set(load_catalogue().codes) - without == city_2030
 
 

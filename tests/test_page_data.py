@@ -27,8 +27,8 @@ def test_the_page_describes_the_demo_version(demo_version):
     assert any("dữ liệu minh họa" in i.value for i in at.info)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Tệp đã nạp"] == "0" and metrics["Dòng bị cách ly"] == "0"
-    assert [t.label for t in at.tabs] == ["Nguồn & kiểm tra", "Độ mới số liệu", "Phương pháp tính", "Tải dữ liệu",
-                                          "Biểu mẫu nhập liệu"]
+    assert [t.label for t in at.tabs] == ["Nguồn & kiểm tra", "Báo cáo đã nhận (đủ)", "Độ mới số liệu", "Phương pháp tính",
+                                          "Tải dữ liệu", "Biểu mẫu nhập liệu"]
     tables = [t.value for t in at.table]
     freshness = next(t for t in tables if "Độ mới" in t.columns)
     assert len(freshness) == len(load_catalogue().indicators)
@@ -135,3 +135,20 @@ def test_freshness_flags_a_late_source():
     assert out.loc["trained_share", "status"] == "no_data"
     assert not out.loc["jobs_loans", "demo_only"]
     assert np.isnan(out.loc["trained_share", "periods_late"]) or out.loc["trained_share", "periods_late"] is None
+
+
+def test_the_reports_view_lists_who_has_not_reported_and_a_commune_official_sees_their_own(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+    at = run_app("data")
+    assert not at.exception
+    forms = next(t.value for t in at.table if "Biểu mẫu" in t.value.columns and "Kỳ báo cáo" in t.value.columns)
+    assert "Báo cáo hoạt động của doanh nghiệp dịch vụ việc làm" in set(forms["Biểu mẫu"])
+    at.selectbox(key="cp_form").set_value("employment_services").run()
+    listed = next(d.value for d in at.dataframe if "Tình trạng" in d.value.columns)
+    assert set(listed["Tình trạng"]) <= {"Chưa gửi", "Muộn"} and len(listed) > 0
+    monkeypatch.setenv("HANOI_DEV_USER", "canbo.hoaxa@hanoi.gov.vn")
+    own = run_app("data")
+    own.selectbox(key="cp_form").set_value("occupational_safety").run()
+    assert not own.exception
+    mine = next(d.value for d in own.dataframe if "Tình trạng" in d.value.columns)
+    assert len(mine) > 0 and set(mine["Mã"]) == {"10417"}
