@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from api.downloads import attachment
-from api.endpoints import AREA, Param, api
+from api.endpoints import AREA, Param, api, language
 from briefing.document import KINDS, BriefingError, BriefingPeriod, build_briefing, chromium_path, render_pdf
 from indicators.area import Area, BadRequest
 from service import audit
@@ -20,12 +20,12 @@ FILE = re.compile(r"(?P<year>20\d\d)-(?P<kind>6thang|nam)\.(?P<fmt>html|pdf)")
 MEDIA = {"html": "text/html; charset=utf-8", "pdf": "application/pdf"}
 
 
-def _geometry() -> tuple[dict | None, str]:
+def _geometry(lang: str) -> tuple[dict | None, str]:
     from indicators.boundaries import load_boundaries
     from service.metadata import commune_table
 
     geo = load_boundaries(set(commune_table()["code"]))
-    return geo.geojson, f"{geo.caption_vi} / {geo.caption_en} ({geo.attribution})"
+    return geo.geojson, geo.provenance(lang)
 
 
 @api("/api/v1/briefings/{file}", "The six-monthly (6thang) or annual (nam) briefing of an area as HTML or PDF: "
@@ -36,9 +36,7 @@ def briefing(caller: Caller, query: dict[str, str], version: str) -> Any:
     if found is None:
         raise BadRequest("Tên tệp báo cáo: <năm>-6thang.html|pdf hoặc <năm>-nam.html|pdf.",
                          "Briefing file: <year>-6thang.html|pdf or <year>-nam.html|pdf.", ", ".join(KINDS))
-    lang = query.get("lang", "vi")
-    if lang not in ("vi", "en"):
-        raise BadRequest("Ngôn ngữ: vi hoặc en.", "Language: vi or en.", "vi | en")
+    lang = language(query)
     area = Area.parse(query.get("area"))
     params = {"area": area.key, "period": f"{found['year']}-{found['kind']}", "format": found["fmt"], "lang": lang}
     try:
@@ -46,7 +44,7 @@ def briefing(caller: Caller, query: dict[str, str], version: str) -> Any:
     except Exception as denied:
         audit.record_denied(caller, "briefing", params, getattr(denied, "message_en", ""))
         raise
-    geojson, caption = _geometry()
+    geojson, caption = _geometry(lang)
     try:
         made = build_briefing(caller.quiet(), area, BriefingPeriod(found["kind"], int(found["year"])), lang,
                               geojson=geojson, boundary_caption=caption)

@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from starlette.responses import Response
 
-from api.endpoints import AREA, GRAIN, PERIOD, SECTORS, Param, api
+from api.endpoints import AREA, GRAIN, PERIOD, SECTORS, Param, api, language
 from indicators.area import BadRequest
 from service.audit import Caller
 from service.exports import EXPORTS, export_table
@@ -47,9 +47,7 @@ def download(caller: Caller, query: dict[str, str], version: str) -> Any:
     if found is None:
         raise BadRequest("Tên tệp tải về không hợp lệ: dùng <bảng>.csv, .xlsx hoặc .parquet.",
                          "Invalid download name: use <table>.csv, .xlsx or .parquet.", ", ".join(EXPORTS))
-    lang = query.get("lang", "vi")
-    if lang not in ("vi", "en"):
-        raise BadRequest("Ngôn ngữ: vi hoặc en.", "Language: vi or en.", "vi | en")
+    lang = language(query)
     table = export_table(caller, found["name"], query, lang, take_away=True)
     try:
         payload = file_bytes(table, found["fmt"], lang)

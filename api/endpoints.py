@@ -165,6 +165,14 @@ def _sectors(text: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(codes))
 
 
+def language(query: dict[str, str]) -> str:
+    """The `lang` parameter: vi (default) or en."""
+    lang = query.get("lang", "vi")
+    if lang not in ("vi", "en"):
+        raise BadRequest("Ngôn ngữ: vi hoặc en.", "Language: vi or en.", "vi | en")
+    return lang
+
+
 def _period(query: dict[str, str], version: str) -> Period:
     return Period.parse(query.get("grain"), query.get("period"), default_end=data_until(version))
 

@@ -168,9 +168,13 @@ def map_svg(geojson: dict, fills: dict[str, str], titles: dict[str, str], legend
     `fills` maps commune codes to colours (others are drawn as no data), `titles` gives each commune's
     hover/alt text, `legend` is (colour, label) pairs; `highlight` outlines one commune.
     """
+    import shapely
     from shapely.geometry import shape
 
-    shapes = [(str(f["properties"]["code"]), shape(f["geometry"]).simplify(0.0006)) for f in geojson["features"]]
+    # simplified together, so neighbours keep one shared edge (one by one, slivers open between them)
+    codes = [str(f["properties"]["code"]) for f in geojson["features"]]
+    simple = shapely.coverage_simplify([shape(f["geometry"]) for f in geojson["features"]], 0.0006)
+    shapes = list(zip(codes, simple))
     minx = min(s.bounds[0] for _, s in shapes)
     miny = min(s.bounds[1] for _, s in shapes)
     maxx = max(s.bounds[2] for _, s in shapes)

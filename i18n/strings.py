@@ -132,8 +132,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "map_legend_distance": {"vi": "So với mục tiêu", "en": "Vs target"},
     "map_caption": {
-        "vi": "{boundary} · {period} · màu theo {n} lớp (khoảng giá trị ở chú giải); xã, phường màu xám là không có số liệu.",
-        "en": "{boundary} · {period} · {n} colour classes (ranges in the legend); grey communes have no data.",
+        "vi": "{period} · màu theo {n} lớp (khoảng giá trị ở chú giải); xã, phường màu xám là không có số liệu.",
+        "en": "{period} · {n} colour classes (ranges in the legend); grey communes have no data.",
     },
     "map_no_data_list": {"vi": "Không có số liệu ({n}): {names}", "en": "No data ({n}): {names}"},
     "map_hidden_list": {
@@ -934,6 +934,7 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     # --- export columns (service/exports.py) ---
     "col_code": {"vi": "Mã", "en": "Code"},
+    "dp_tab_boundaries": {"vi": "Ranh giới xã/phường", "en": "Commune boundaries"},
     "audit_col_channel": {"vi": "Kênh", "en": "Channel"},
     "col_version": {"vi": "Phiên bản dữ liệu", "en": "Data version"},
     "audit_caption_plain": {
@@ -1008,6 +1009,64 @@ STRINGS: dict[str, dict[str, str]] = {
     "pl_col_quarter_value": {"vi": "Thực hiện trong quý", "en": "In the quarter"},
     "pl_col_quarter_plan": {"vi": "Kế hoạch quý", "en": "Quarter's plan"},
     "pl_col_quarter_share": {"vi": "% kế hoạch quý", "en": "% of the quarter's plan"},
+    # --- boundaries: provenance, orientation layers, upload (issue 16)
+    "map_provenance_schematic": {
+        "vi": "Sơ đồ minh họa — không phải ranh giới chính thức",
+        "en": "Schematic map — not the official boundaries",
+    },
+    "map_provenance_official": {
+        "vi": "Ranh giới chính thức: {name} · phiên bản {version} · {date}",
+        "en": "Official boundaries: {name} · version {version} · {date}",
+    },
+    "map_layers_key": {
+        "vi": "nét đậm: ranh giới thành phố · nét đứt: quận/huyện cũ (trước 01/7/2025, gần đúng)",
+        "en": "bold line: city boundary · dashed: old districts (before 1 Jul 2025, approximate)",
+    },
+    "bnd_upload_header": {"vi": "Ranh giới xã, phường chính thức", "en": "Official commune boundaries"},
+    "bnd_upload_help": {
+        "vi": "Tải lên tệp ranh giới của cơ quan GIS (GeoJSON, Shapefile nén .zip, GeoPackage, KML; mọi hệ tọa độ, "
+              "kể cả VN-2000). Tệp được kiểm tra trước khi dùng; tệp lỗi không thay thế bộ ranh giới đang dùng.",
+        "en": "Upload the GIS office's boundary file (GeoJSON, zipped Shapefile, GeoPackage, KML; any CRS, VN-2000 "
+              "included). It is checked before use; a bad file never replaces the boundaries in use.",
+    },
+    "bnd_upload_file": {"vi": "Tệp ranh giới", "en": "Boundary file"},
+    "bnd_upload_name": {"vi": "Tên bộ ranh giới (không bắt buộc)", "en": "Name of the set (optional)"},
+    "bnd_upload_crs": {
+        "vi": "Hệ tọa độ nếu tệp không ghi (ví dụ Shapefile thiếu .prj)",
+        "en": "CRS if the file declares none (e.g. a Shapefile without its .prj)",
+    },
+    "bnd_upload_crs_auto": {"vi": "Theo tệp", "en": "As in the file"},
+    "bnd_upload_code": {
+        "vi": "Thuộc tính chứa mã xã, phường (để trống: tự tìm)",
+        "en": "Property holding the commune code (blank: found automatically)",
+    },
+    "bnd_upload_switch": {"vi": "Dùng ngay sau khi kiểm tra đạt", "en": "Serve it as soon as it passes"},
+    "bnd_upload_submit": {"vi": "Kiểm tra và lưu", "en": "Check and store"},
+    "bnd_upload_rejected": {
+        "vi": "Tệp {name} không dùng được; bộ ranh giới đang dùng được giữ nguyên. Lý do:",
+        "en": "The file {name} cannot be used; the boundaries in use stay. Why:",
+    },
+    "bnd_upload_stored": {
+        "vi": "Đã lưu bộ ranh giới {set_id} ({name}).",
+        "en": "Stored boundary set {set_id} ({name}).",
+    },
+    "bnd_upload_served": {"vi": "Bản đồ đang dùng bộ này.", "en": "The map now serves this set."},
+    "bnd_upload_notes": {"vi": "Đã làm gì với tệp", "en": "What was done with the file"},
+    "bnd_upload_warnings": {"vi": "Cần xem lại", "en": "Worth a look"},
+    "bnd_upload_repairs": {"vi": "Đã tự sửa", "en": "Repaired automatically"},
+    "bnd_sets_header": {"vi": "Các bộ ranh giới đã lưu", "en": "Stored boundary sets"},
+    "bnd_sets_none": {
+        "vi": "Chưa có bộ ranh giới nào được tải lên; bản đồ dùng {what}.",
+        "en": "No boundary set has been uploaded; the map uses {what}.",
+    },
+    "bnd_col_set": {"vi": "Bộ", "en": "Set"},
+    "bnd_col_name": {"vi": "Tên", "en": "Name"},
+    "bnd_col_file": {"vi": "Tệp", "en": "File"},
+    "bnd_col_created": {"vi": "Lưu lúc", "en": "Stored"},
+    "bnd_col_by": {"vi": "Người tải", "en": "By"},
+    "bnd_col_current": {"vi": "Đang dùng", "en": "Served"},
+    "bnd_switch": {"vi": "Dùng bộ đã chọn", "en": "Serve the chosen set"},
+    "bnd_rollback": {"vi": "Quay lại bộ trước", "en": "Back to the previous set"},
 }
 
 

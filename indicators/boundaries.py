@@ -1,53 +1,219 @@
-"""Boundaries of Hanoi's 126 commune-level units for the map: official file or schematic.
+"""Boundaries of Hanoi's 126 commune-level units for the map: an official set, an official file, or schematic.
 
-Why: the project ships only its own schematic map (``geo/hanoi_communes.geojson``,
-built by ``pipeline.geo_build`` from vietnamadminunits). The authoritative
-boundaries live in the city's GIS and cannot be redistributed, so a deployment
-may point the app at an official file at run time (env ``HANOI_BOUNDARY_FILE``,
-optionally ``HANOI_BOUNDARY_CODE_PROPERTY`` naming the property that holds the
-5-digit commune code). Such a file is validated first; if it is unusable the
-app falls back to the schematic map and shows why (``BoundarySet.problems``),
-instead of drawing a wrong or empty map.
+Why: the project ships only its own schematic map (``geo/hanoi_communes.geojson``, built by
+``pipeline.geo_build`` from vietnamadminunits). The authoritative boundaries live in the city's GIS and
+cannot be redistributed, so a deployment brings them at run time, in whatever format and CRS the GIS
+office keeps them:
+- an administrator uploads a file on the Data page: ``prepare_boundary_file`` validates and prepares it,
+  ``save_prepared`` stores it as a versioned set (``store.boundary_sets``), the service switches to it;
+- or env ``HANOI_BOUNDARY_FILE`` names a file (any accepted format, a Shapefile as a .zip or folder;
+  ``HANOI_BOUNDARY_CODE_PROPERTY`` names the code property, ``HANOI_BOUNDARY_CRS`` the CRS of a file
+  that declares none), prepared the same way when the app loads it.
+``load_boundaries`` picks, in this order, the served set, the configured file, the schematic map; a set
+or file that cannot be used is never drawn: the next one is, with ``BoundarySet.problems`` saying why.
 
-Pure Python (no Streamlit): callers should cache ``load_boundaries`` themselves
-(e.g. ``st.cache_data``), since validating an official file takes a moment.
-All user-facing messages are bilingual, Vietnamese first: "vi / en".
+Preparing: read and reproject (``boundary_read``), find the codes (``boundary_codes``), check polygons,
+areas, gaps and overlaps and repair slivers (``boundary_topology``), simplify for the browser keeping
+shared edges shared (``boundary_simplify``), and derive labels, the city outline and the old districts
+(``boundary_layers``). Pure Python (no Streamlit): callers cache ``load_boundaries`` (a file takes
+seconds to prepare; a stored set is read in milliseconds). Messages are bilingual, "vi / en".
 """
-
 from __future__ import annotations
 
 import json
-import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
 
+import numpy as np
+import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
-from shapely.validation import explain_validity
+
+from i18n.formats import TIMEZONE, fmt_date
+from i18n.strings import t
+from indicators.boundary_codes import ENV_CODE_PROPERTY, code_set_problems, find_code_column
+from indicators.boundary_layers import Label, city_outline, commune_labels, old_districts
+from indicators.boundary_read import ENV_CRS, BoundaryFileError, read_boundary_file
+from indicators.boundary_simplify import simplify_for_browser
+from indicators.boundary_topology import area_findings, geometry_problems, repair_coverage, to_metres
+from store import boundary_sets
+from store.paths import GEO_FILE, PROJECT_ROOT
+from store.reference import load_communes, load_lineage
 
 ENV_FILE = "HANOI_BOUNDARY_FILE"
-ENV_CODE_PROPERTY = "HANOI_BOUNDARY_CODE_PROPERTY"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-BUILT_PATH = PROJECT_ROOT / "geo" / "hanoi_communes.geojson"
+BUILT_PATH = GEO_FILE
 
 CAPTION_BUILT_VI = "Sơ đồ ranh giới minh họa (không phải ranh giới chính thức)"
 CAPTION_BUILT_EN = "Schematic boundaries (not official)"
 
-# Vietnam in WGS84, generously: anything outside is not lon/lat degrees.
-LON_RANGE = (100.0, 112.0)
-LAT_RANGE = (7.0, 25.0)
-MAX_LISTED = 5  # codes named per message
+__all__ = ["BoundarySet", "Prepared", "ENV_FILE", "ENV_CODE_PROPERTY", "ENV_CRS", "load_boundaries",
+           "prepare_boundary_file", "save_prepared", "layers_document", "upload_boundary_file",
+           "UploadOutcome"]
+
+
+@dataclass
+class Prepared:
+    """A boundary file validated and made ready for the map (or the reasons it cannot be)."""
+
+    file_name: str
+    problems: list[str]  # non-empty: unusable, nothing else is filled
+    notes: list[str] = field(default_factory=list)  # what was found and done (CRS, code property…)
+    warnings: list[str] = field(default_factory=list)  # usable, but worth a look (areas, edge gaps)
+    repairs: list[str] = field(default_factory=list)  # slivers repaired
+    full: dict | None = None  # repaired FeatureCollection, full detail, WGS 84
+    browser: dict | None = None  # simplified FeatureCollection for the map
+    layers: dict | None = None  # labels, outline, old districts (``layers_document``)
+    report: dict = field(default_factory=dict)  # everything above, as stored with the set
+    title: str | None = None  # the file's own name for itself, if any
+    attribution: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _collection(codes: list[str], geoms: np.ndarray) -> dict:
+    """Features sorted by code, ``id`` = ``properties.code``, exterior rings clockwise (plotly's geo winding)."""
+    features = []
+    for code, geom in sorted(zip(codes, geoms), key=lambda t: t[0]):
+        geom = shapely.orient_polygons(geom, exterior_cw=True)
+        features.append({"type": "Feature", "id": code, "properties": {"code": code}, "geometry": mapping(geom)})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _labels_json(labels: list[Label]) -> list[dict]:
+    return [asdict(lab) for lab in labels]
+
+
+def layers_document(codes: list[str], geoms: np.ndarray) -> dict:
+    """Labels (vi and en), city outline and old districts for a coverage (see ``boundary_layers``)."""
+    communes = load_communes().set_index("code")
+    short_vi = [str(communes.loc[c, "short_name"]) if c in communes.index else c for c in codes]
+    short_en = [str(communes.loc[c, "name_en"]).removesuffix(" Ward").removesuffix(" Commune")
+                if c in communes.index else c for c in codes]
+    districts, district_labels = old_districts(codes, geoms, load_lineage())
+    return {"labels": {"vi": _labels_json(commune_labels(codes, geoms, short_vi)),
+                       "en": _labels_json(commune_labels(codes, geoms, short_en))},
+            "outline": city_outline(geoms), "districts": districts,
+            "district_labels": _labels_json(district_labels)}
+
+
+def prepare_boundary_file(path: str | os.PathLike[str], expected_codes: set[str] | None = None,
+                          code_property: str | None = None, crs: str | None = None) -> Prepared:
+    """Validate an official boundary file and prepare it for the map; never raises on a bad file.
+
+    Why: one path for the upload and for HANOI_BOUNDARY_FILE, so both accept the same files and say the
+    same things. ``expected_codes`` defaults to the 126 reference codes, ``code_property`` to a search by
+    name then by value, ``crs`` (used only when the file declares none) to env ``HANOI_BOUNDARY_CRS``.
+    """
+    path = Path(path)
+    communes = load_communes()
+    expected = set(expected_codes) if expected_codes is not None else set(communes["code"])
+    try:
+        read = read_boundary_file(path, crs=crs)
+    except BoundaryFileError as exc:
+        return Prepared(path.name, exc.problems)
+    found = find_code_column(read.frame, expected, code_property)
+    notes = read.notes + found.notes
+    problems = found.problems + (code_set_problems(found.codes, expected) if found.column else [])
+    geoms = list(read.frame.geometry.values)
+    problems += geometry_problems(found.codes, geoms)
+    if problems:
+        return Prepared(path.name, problems, notes=notes)
+    codes = [str(c) for c in found.codes]
+    metres = to_metres(np.asarray(geoms, dtype=object))
+    official = dict(zip(communes["code"], communes["area_km2"].astype(float)))
+    ratios, area_problems, warnings = area_findings(codes, metres, official)
+    topo = repair_coverage(codes, metres)
+    problems = area_problems + topo.problems
+    warnings += topo.warnings
+    if problems or topo.geometries is None:
+        return Prepared(path.name, problems, notes=notes, warnings=warnings, repairs=topo.repairs)
+    simple = simplify_for_browser(topo.geometries, codes)
+    report = {
+        "file_name": path.name, "driver": read.driver, "layer": read.layer, "source_crs": read.source_crs,
+        "code_property": found.column, "notes": notes, "warnings": warnings, "repairs": topo.repairs,
+        "issues": [asdict(i) for i in topo.issues], "area_ratio": {c: round(r, 4) for c, r in ratios.items()},
+        "simplification": {"tolerance_m": simple.tolerance_m, "geojson_bytes": simple.geojson_bytes,
+                           "vertices": simple.vertices,
+                           "vertices_full": int(shapely.get_num_coordinates(topo.geometries).sum())},
+    }
+    return Prepared(path.name, [], notes=notes, warnings=warnings, repairs=topo.repairs,
+                    full=_collection(codes, topo.geometries), browser=_collection(codes, simple.geometries),
+                    layers=layers_document(codes, simple.geometries), report=report,
+                    title=read.title, attribution=read.attribution)
+
+
+def save_prepared(prepared: Prepared, source: Path, name: str | None = None, created_by: str = "") -> str:
+    """Store a usable preparation as a new boundary set (not yet served); returns its id.
+
+    ``name`` is what the map will call the set (default: the file's own title, else its file name).
+    """
+    if not prepared.ok or prepared.browser is None or prepared.full is None or prepared.layers is None:
+        raise ValueError("only a usable preparation can be stored / chỉ lưu được bộ ranh giới hợp lệ")
+    meta = {"name": (name or "").strip() or prepared.title or prepared.file_name, "file_name": prepared.file_name,
+            "attribution": prepared.attribution or "", "created_by": created_by,
+            "source_crs": prepared.report.get("source_crs", ""), "code_property": prepared.report.get("code_property")}
+    documents = {"browser": prepared.browser, "full": prepared.full, "layers": prepared.layers, "report": prepared.report}
+    return boundary_sets.save_boundary_set(documents, Path(source), meta)
+
+
+MAX_UPLOAD_BYTES = 200 << 20  # Streamlit's own upload limit; a larger body is refused before it is written
+
+
+@dataclass
+class UploadOutcome:
+    """What became of an uploaded file: its preparation, the stored set (None: refused) and whether it is served."""
+
+    prepared: Prepared
+    set_id: str | None = None
+    served: bool = False
+
+
+def _safe_name(file_name: str) -> str:
+    """The uploaded file's base name with only harmless characters (its extension tells the format)."""
+    base = Path(str(file_name).replace("\\", "/")).name.strip() or "ranh_gioi"
+    safe = "".join(ch if ch.isalnum() or ch in "._- " else "_" for ch in base).strip(". ")
+    stem, suffix = Path(safe).stem[:100] or "ranh_gioi", Path(safe).suffix[:10]
+    return stem + suffix
+
+
+def upload_boundary_file(data: bytes, file_name: str, *, name: str | None = None, code_property: str | None = None,
+                         crs: str | None = None, created_by: str = "", serve: bool = True) -> UploadOutcome:
+    """Validate an uploaded boundary file and, if usable, store it as a new set (and serve it when asked).
+
+    Why: the one call below the Data page's upload (the service layer authorizes the administrator and
+    audits around it). A file that fails validation writes nothing and changes nothing: the served set
+    stays. The bytes are prepared from a private temporary folder, under their own (sanitised) name.
+    """
+    import tempfile
+
+    safe = _safe_name(file_name)
+    if len(data) > MAX_UPLOAD_BYTES:
+        return UploadOutcome(Prepared(safe, [
+            f"tệp {safe} lớn quá {MAX_UPLOAD_BYTES >> 20} MB / the file {safe} is larger than {MAX_UPLOAD_BYTES >> 20} MB"]))
+    with tempfile.TemporaryDirectory(prefix="ranh-gioi-") as tmp:
+        path = Path(tmp) / safe
+        path.write_bytes(data)
+        prepared = prepare_boundary_file(path, code_property=code_property or None, crs=crs or None)
+        if not prepared.ok:
+            return UploadOutcome(prepared)
+        set_id = save_prepared(prepared, path, name=name, created_by=created_by)
+    if serve:
+        boundary_sets.switch_boundary_set(set_id)
+    return UploadOutcome(prepared, set_id, serve)
 
 
 @dataclass
 class BoundarySet:
     """The boundaries the map should draw, and how to label them.
 
-    ``geojson`` is a FeatureCollection whose features all carry property
-    ``code`` (5-char string) and ``id`` = code, so a choropleth can use
-    ``featureidkey="id"`` or ``"properties.code"``.
+    ``geojson`` is the browser geometry: a FeatureCollection whose features all carry property ``code``
+    (5-char string) and ``id`` = code, so a choropleth can use ``featureidkey="id"`` or
+    ``"properties.code"``. ``layers`` is ``layers_document``'s output. ``name``, ``version`` and ``date``
+    say which official boundaries these are (empty for the schematic map).
     """
 
     geojson: dict
@@ -57,239 +223,27 @@ class BoundarySet:
     attribution: str
     path: str
     problems: list[str] = field(default_factory=list)
+    layers: dict = field(default_factory=dict)
+    name: str = ""
+    version: str = ""  # the boundary set id, or the first 12 hex digits of the file's sha256
+    date: datetime | None = None  # when the set was stored, or the file's modification time
+    set_id: str | None = None
 
     @property
     def caption(self) -> str:
         """Both captions, as shown under the map."""
         return f"{self.caption_vi} / {self.caption_en}"
 
+    @property
+    def official(self) -> bool:
+        return self.source == "official"
 
-def _first(items: list[str] | set[str], limit: int = MAX_LISTED) -> str:
-    """The first few items (sets sorted, lists in their order) and how many more."""
-    listed = sorted(items) if isinstance(items, set) else list(items)
-    shown = ", ".join(listed[:limit])
-    more = len(listed) - limit
-    return shown + (f" (+{more})" if more > 0 else "")
-
-
-def _normalise_code(raw: Any) -> tuple[str | None, str | None]:
-    """(code, None) for a proper 5-char string code, (None, problem) otherwise."""
-    if isinstance(raw, bool) or raw is None:
-        return None, None
-    if isinstance(raw, (int, float)):
-        if isinstance(raw, float) and not (math.isfinite(raw) and raw.is_integer()):
-            return None, None
-        digits = str(int(raw))
-        return None, digits
-    if isinstance(raw, str):
-        text = raw.strip()
-        if text.isdigit() and len(text) < 5:
-            return None, text
-        return text, None
-    return None, None
-
-
-def _read_json(path: Path) -> tuple[Any, str | None]:
-    try:
-        with open(path, encoding="utf-8-sig") as fh:
-            return json.load(fh), None
-    except FileNotFoundError:
-        return None, f"không tìm thấy tệp {path} / file not found: {path}"
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, f"không đọc được tệp {path}: {exc} / cannot read file {path}: {exc}"
-    except json.JSONDecodeError as exc:
-        return None, (
-            f"tệp không phải JSON hợp lệ (dòng {exc.lineno}, cột {exc.colno}: {exc.msg}) / "
-            f"file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        )
-
-
-def _crs_hint(data: dict) -> str:
-    crs = data.get("crs")
-    if isinstance(crs, dict):
-        name = (crs.get("properties") or {}).get("name")
-        if name:
-            return f" (crs: {name})"
-    return ""
-
-
-def _as_lists(obj: Any) -> Any:
-    if isinstance(obj, (list, tuple)):
-        return [_as_lists(o) for o in obj]
-    return obj
-
-
-def validate_boundary_file(
-    path: str | os.PathLike[str], expected_codes: set[str], code_property: str = "code"
-) -> tuple[dict | None, list[str]]:
-    """Check an official boundary file and normalise it for the map.
-
-    Why: an official file from another system often has lost leading zeros,
-    a different code property, projected coordinates or broken rings; any of
-    these would silently produce an empty or wrong map.
-
-    Returns ``(feature_collection, [])`` when the file is usable: features
-    sorted by code, property ``code`` as a 5-char string (plus ``name`` when
-    present), ``id`` = code, exterior rings clockwise. Otherwise returns
-    ``(None, problems)`` with every problem found, each "vi / en".
-    """
-    problems: list[str] = []
-    data, error = _read_json(Path(path))
-    if error:
-        return None, [error]
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        return None, [
-            "tệp không phải GeoJSON FeatureCollection / file is not a GeoJSON FeatureCollection"
-        ]
-    features = data.get("features")
-    if not isinstance(features, list) or not features:
-        return None, ["FeatureCollection không có đối tượng nào / FeatureCollection has no features"]
-
-    # --- codes
-    codes: list[str | None] = []
-    no_prop: list[int] = []
-    lost_zeros: list[str] = []
-    bad_type: list[int] = []
-    for i, feat in enumerate(features):
-        props = feat.get("properties") if isinstance(feat, dict) else None
-        props = props if isinstance(props, dict) else {}
-        if code_property not in props:
-            no_prop.append(i)
-            codes.append(None)
-            continue
-        code, digits = _normalise_code(props[code_property])
-        if digits is not None:
-            lost_zeros.append(digits)
-        elif code is None:
-            bad_type.append(i)
-        codes.append(code)
-    if no_prop:
-        available: set[str] = set()
-        for feat in features[:50]:
-            if isinstance(feat, dict) and isinstance(feat.get("properties"), dict):
-                available.update(feat["properties"])
-        hint_vi = f"; các thuộc tính có: {_first(available, 10)}" if available else ""
-        hint_en = f"; available properties: {_first(available, 10)}" if available else ""
-        problems.append(
-            f"{len(no_prop)}/{len(features)} đối tượng thiếu thuộc tính mã '{code_property}'{hint_vi} "
-            f"(đặt {ENV_CODE_PROPERTY} nếu mã nằm ở thuộc tính khác) / "
-            f"{len(no_prop)}/{len(features)} features lack the code property '{code_property}'{hint_en} "
-            f"(set {ENV_CODE_PROPERTY} if the code is stored under another name)"
-        )
-    if lost_zeros:
-        shown = sorted(set(lost_zeros), key=lambda d: (len(d), d))[:MAX_LISTED]
-        vi = "; ".join(f"mã {d} có vẻ đã mất số 0 đứng đầu ({d.zfill(5)})" for d in shown)
-        en = "; ".join(f"code {d} seems to have lost its leading zeros ({d.zfill(5)})" for d in shown)
-        more = len(set(lost_zeros)) - len(shown)
-        tail = f" (+{more})" if more > 0 else ""
-        problems.append(
-            f"{vi}{tail} — mã phải là chuỗi 5 ký tự / {en}{tail} — codes must be 5-character strings"
-        )
-    if bad_type:
-        problems.append(
-            f"{len(bad_type)} đối tượng có mã không phải chuỗi (đối tượng số {_first([str(i) for i in bad_type])}) / "
-            f"{len(bad_type)} features have a code that is not a string "
-            f"(feature index {_first([str(i) for i in bad_type])})"
-        )
-    present = [c for c in codes if c is not None]
-    if not lost_zeros and not no_prop:
-        counts: dict[str, int] = {}
-        for c in present:
-            counts[c] = counts.get(c, 0) + 1
-        missing = set(expected_codes) - set(counts)
-        duplicated = {c for c, n in counts.items() if n > 1}
-        unknown = set(counts) - set(expected_codes)
-        if missing:
-            problems.append(
-                f"thiếu {len(missing)}/{len(expected_codes)} mã: {_first(missing)} / "
-                f"{len(missing)}/{len(expected_codes)} codes missing: {_first(missing)}"
-            )
-        if duplicated:
-            problems.append(
-                f"mã xuất hiện nhiều lần: {_first(duplicated)} / codes appearing more than once: {_first(duplicated)}"
-            )
-        if unknown:
-            problems.append(
-                f"mã không thuộc danh sách 126 xã, phường: {_first(unknown)} / "
-                f"codes not among the expected units: {_first(unknown)}"
-            )
-
-    # --- geometries
-    geoms: list[Any] = []
-    wrong_type: list[str] = []
-    invalid: list[str] = []
-    for i, feat in enumerate(features):
-        label = codes[i] if codes[i] is not None else f"#{i}"
-        gj = feat.get("geometry") if isinstance(feat, dict) else None
-        gtype = gj.get("type") if isinstance(gj, dict) else None
-        if gtype not in ("Polygon", "MultiPolygon"):
-            wrong_type.append(f"{label} ({gtype})")
-            geoms.append(None)
-            continue
-        try:
-            geom = shape(gj)
-        except Exception as exc:  # malformed coordinates
-            invalid.append(f"{label}: {exc}")
-            geoms.append(None)
-            continue
-        if geom.is_empty:
-            invalid.append(f"{label}: empty")
-        elif not geom.is_valid:
-            invalid.append(f"{label}: {explain_validity(geom)}")
-        geoms.append(geom)
-    if wrong_type:
-        problems.append(
-            f"hình học phải là Polygon/MultiPolygon: {_first(wrong_type)} / "
-            f"geometries must be Polygon/MultiPolygon: {_first(wrong_type)}"
-        )
-    if invalid:
-        problems.append(
-            f"hình học không hợp lệ: {_first(invalid)} / invalid geometries: {_first(invalid)}"
-        )
-    usable = [g for g in geoms if g is not None and not g.is_empty]
-    if usable:
-        minx, miny, maxx, maxy = shapely.total_bounds(usable)
-        in_range = (
-            LON_RANGE[0] <= minx <= maxx <= LON_RANGE[1] and LAT_RANGE[0] <= miny <= maxy <= LAT_RANGE[1]
-        )
-        if not in_range:
-            extent = f"x {minx:.6g}…{maxx:.6g}, y {miny:.6g}…{maxy:.6g}"
-            swapped = (
-                LAT_RANGE[0] <= minx <= maxx <= LAT_RANGE[1] and LON_RANGE[0] <= miny <= maxy <= LON_RANGE[1]
-            )
-            if swapped:
-                problems.append(
-                    f"tọa độ có vẻ bị đảo (vĩ độ, kinh độ) — GeoJSON cần (kinh độ, vĩ độ) ({extent}) / "
-                    f"coordinates look swapped (lat, lon) — GeoJSON needs (lon, lat) ({extent})"
-                )
-            else:
-                crs = _crs_hint(data)
-                problems.append(
-                    f"tọa độ không phải kinh/vĩ độ WGS84 trong phạm vi Việt Nam ({extent}){crs}; "
-                    f"có vẻ là hệ chiếu (ví dụ UTM, VN-2000) — cần chuyển sang EPSG:4326 / "
-                    f"coordinates are not WGS84 lon/lat within Vietnam ({extent}){crs}; "
-                    f"they look projected (e.g. UTM, VN-2000) — reproject to EPSG:4326"
-                )
-
-    if problems:
-        return None, problems
-
-    out_features = []
-    for feat, code, geom in sorted(zip(features, codes, geoms), key=lambda t: str(t[1])):
-        assert code is not None and geom is not None
-        props: dict[str, Any] = {"code": code}
-        name = (feat.get("properties") or {}).get("name")
-        if isinstance(name, str) and name:
-            props["name"] = name
-        geom = shapely.orient_polygons(geom, exterior_cw=True)
-        out_features.append(
-            {"type": "Feature", "id": code, "properties": props, "geometry": _as_lists(mapping(geom))}
-        )
-    result: dict[str, Any] = {"type": "FeatureCollection", "features": out_features}
-    for key in ("name", "attribution"):
-        if isinstance(data.get(key), str):
-            result[key] = data[key]
-    return result, []
+    def provenance(self, lang: str) -> str:
+        """One line, in one language, saying what the map shows: schematic, or which official set."""
+        if not self.official:
+            return t("map_provenance_schematic", lang)
+        date = fmt_date(pd.Timestamp(self.date).tz_convert(TIMEZONE), lang) if self.date is not None else "—"
+        return t("map_provenance_official", lang, name=self.name, version=self.version, date=date)
 
 
 def _resolve(path_text: str) -> Path:
@@ -301,60 +255,112 @@ def _resolve(path_text: str) -> Path:
     return alt if alt.exists() else path
 
 
-def _load_built() -> dict:
+_BUILT_CACHE: dict[float, tuple[dict, dict]] = {}
+
+
+def _load_built() -> tuple[dict, dict]:
+    """The schematic map and its layers (computed once per file version)."""
     try:
-        with open(BUILT_PATH, encoding="utf-8") as fh:
-            return json.load(fh)
+        mtime = BUILT_PATH.stat().st_mtime
     except FileNotFoundError as exc:
         raise FileNotFoundError(
-            f"{BUILT_PATH} không có — chạy `python -m cli.geo_build` / "
-            f"{BUILT_PATH} is missing — run `python -m cli.geo_build`"
+            f"{BUILT_PATH} không có — chạy `python -m pipeline.geo_build` / "
+            f"{BUILT_PATH} is missing — run `python -m pipeline.geo_build`"
         ) from exc
+    if mtime not in _BUILT_CACHE:
+        built = json.loads(BUILT_PATH.read_text(encoding="utf-8"))
+        codes = [str(f["properties"]["code"]) for f in built["features"]]
+        geoms = np.array([shape(f["geometry"]) for f in built["features"]], dtype=object)
+        _BUILT_CACHE.clear()
+        _BUILT_CACHE[mtime] = (built, layers_document(codes, geoms))
+    return _BUILT_CACHE[mtime]
 
 
-def load_boundaries(
-    expected_codes: set[str], official_path: str | None = None, code_property: str | None = None
-) -> BoundarySet:
-    """The boundaries to draw: a valid official file if configured, else the schematic map.
+def _from_set(set_id: str) -> BoundarySet:
+    manifest = boundary_sets.verify_boundary_set(set_id)
+    name = manifest.get("name") or manifest.get("file_name") or set_id
+    return BoundarySet(
+        geojson=boundary_sets.read_set_document(set_id, "browser"), source="official",
+        caption_vi=f"Ranh giới: bộ chính thức {name}", caption_en=f"Boundaries: official set {name}",
+        attribution=manifest.get("attribution") or manifest.get("file_name") or name,
+        path=str(boundary_sets.set_path(set_id)), layers=boundary_sets.read_set_document(set_id, "layers"),
+        name=name, version=set_id, date=datetime.fromisoformat(manifest["created_at"]), set_id=set_id)
 
-    Why: one entry point so every page labels the map honestly. ``official_path``
-    defaults to env ``HANOI_BOUNDARY_FILE`` and ``code_property`` to env
-    ``HANOI_BOUNDARY_CODE_PROPERTY`` or "code". A configured but unusable file
-    is not fatal: the schematic map is returned with ``problems`` explaining
-    why the official one was rejected.
+
+_FILE_CACHE: dict[tuple, Prepared] = {}
+
+
+def _prepared_file(path: Path, expected: set[str], code_property: str | None) -> Prepared:
+    """The preparation of a configured file, kept while the file (path, size, mtime) and settings are the same.
+
+    Why: every caller (the pages, the wall, the API's briefings) asks for the boundaries; preparing a
+    3 MB file takes seconds, so it is done once per file version per process.
     """
+    try:
+        stat = path.stat()
+        stamp: tuple = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = (None, None)
+    key = (str(path), *stamp, code_property, os.environ.get(ENV_CRS, ""), frozenset(expected))
+    if key not in _FILE_CACHE:
+        prepared = prepare_boundary_file(path, expected, code_property)
+        if stamp[0] is None:
+            return prepared  # a missing file is not remembered: it may appear
+        _FILE_CACHE.clear()
+        _FILE_CACHE[key] = prepared
+    return _FILE_CACHE[key]
+
+
+def _from_file(path: Path, expected: set[str], code_property: str | None) -> tuple[BoundarySet | None, list[str]]:
+    prepared = _prepared_file(path, expected, code_property)
+    if not prepared.ok or prepared.browser is None:
+        return None, prepared.problems
+    from store.versions import file_sha256
+
+    version = file_sha256(path)[:12] if path.is_file() else ""
+    date = datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc)
+    return BoundarySet(
+        geojson=prepared.browser, source="official",
+        caption_vi=f"Ranh giới: tệp chính thức {path.name}", caption_en=f"Boundaries: official file {path.name}",
+        attribution=prepared.attribution or path.name, path=str(path.resolve()), layers=prepared.layers or {},
+        name=prepared.title or path.name, version=version, date=date), []
+
+
+def load_boundaries(expected_codes: set[str] | None = None, official_path: str | None = None,
+                    code_property: str | None = None) -> BoundarySet:
+    """The boundaries to draw: the served set, else a valid configured file, else the schematic map.
+
+    Why: one entry point so every page labels the map honestly. ``official_path`` defaults to env
+    ``HANOI_BOUNDARY_FILE`` and ``code_property`` to env ``HANOI_BOUNDARY_CODE_PROPERTY`` (else found
+    by name or value). Giving ``official_path`` skips the served set. An unusable set or file is not
+    fatal: the next choice is returned with ``problems`` explaining why.
+    """
+    expected = set(expected_codes) if expected_codes is not None else set(load_communes()["code"])
+    problems: list[str] = []
     if official_path is None:
+        set_id = boundary_sets.current_boundary_set()
+        if set_id:
+            try:
+                return _from_set(set_id)
+            except (boundary_sets.BoundarySetError, OSError, ValueError, KeyError) as exc:
+                problems.append(f"Không đọc được bộ ranh giới đang dùng {set_id} ({exc}) / "
+                                f"The served boundary set {set_id} cannot be read ({exc})")
         official_path = os.environ.get(ENV_FILE, "").strip() or None
     if code_property is None:
-        code_property = os.environ.get(ENV_CODE_PROPERTY, "").strip() or "code"
-
-    problems: list[str] = []
+        code_property = os.environ.get(ENV_CODE_PROPERTY, "").strip() or None
     if official_path:
         path = _resolve(official_path)
-        fc, problems = validate_boundary_file(path, expected_codes, code_property)
-        if fc is not None:
-            return BoundarySet(
-                geojson=fc,
-                source="official",
-                caption_vi=f"Ranh giới: tệp chính thức {path.name}",
-                caption_en=f"Boundaries: official file {path.name}",
-                attribution=fc.get("attribution") or path.name,
-                path=str(path.resolve()),
-                problems=[],
-            )
-        problems = [
+        found, file_problems = _from_file(path, expected, code_property)
+        if found is not None:
+            found.problems = problems
+            return found
+        problems += [
             f"Không dùng được tệp ranh giới chính thức {path.name}; đang hiển thị sơ đồ minh họa / "
             f"The official boundary file {path.name} cannot be used; showing the schematic map",
-            *problems,
+            *file_problems,
         ]
+    built, layers = _load_built()
+    return BoundarySet(geojson=built, source="built", caption_vi=CAPTION_BUILT_VI, caption_en=CAPTION_BUILT_EN,
+                       attribution=str(built.get("attribution", "")), path=str(BUILT_PATH), problems=problems,
+                       layers=layers)
 
-    built = _load_built()
-    return BoundarySet(
-        geojson=built,
-        source="built",
-        caption_vi=CAPTION_BUILT_VI,
-        caption_en=CAPTION_BUILT_EN,
-        attribution=str(built.get("attribution", "")),
-        path=str(BUILT_PATH),
-        problems=problems,
-    )

@@ -3,11 +3,16 @@ computed; downloads of every table (small counts suppressed) and the raw-data te
 import pandas as pd
 import streamlit as st
 
+from service import boundaries
+from service.access import can_admin
 from service.metadata import THRESHOLD
 from ui import data
 from ui.audit import api_url, download_links
+from ui.auth import current_principal
+from ui.boundary_upload import render_boundary_upload
 from ui.completeness_view import render_completeness
 from ui.context import current_view
+from ui.map_view import boundaries as map_boundaries
 from ui.safe import content_text
 from i18n.formats import fmt_month, fmt_number, fmt_period, format_datetime
 from i18n.strings import STRINGS, t
@@ -31,9 +36,11 @@ fresh = data.freshness(today)
 TEMPLATES = data.templates()
 late = fresh[fresh["status"] == "late"]
 
-tab_sources, tab_reports, tab_fresh, tab_methods, tab_downloads, tab_templates = st.tabs(
-    [t("dp_tab_sources", lang), t("dp_tab_reports", lang), t("dp_tab_freshness", lang), t("dp_tab_methods", lang),
-     t("dp_tab_downloads", lang), t("dp_tab_templates", lang)])
+admin = can_admin(current_principal())
+tabs = st.tabs([t("dp_tab_sources", lang), t("dp_tab_reports", lang), t("dp_tab_freshness", lang),
+                t("dp_tab_methods", lang), t("dp_tab_downloads", lang), t("dp_tab_templates", lang)]
+               + ([t("dp_tab_boundaries", lang)] if admin else []))
+tab_sources, tab_reports, tab_fresh, tab_methods, tab_downloads, tab_templates = tabs[:6]
 
 with tab_sources:
     st.caption(t("dp_rules", lang))
@@ -176,3 +183,12 @@ with tab_templates:
                 st.markdown(f"**{t('dp_rules_of_template', lang)}:** " + "; ".join(content_text(r) for r in rules))
             st.link_button(t("dp_template_download", lang), api_url(f"templates/{tpl.code}.xlsx"),
                            icon=":material/download:")
+
+if admin:  # the commune boundaries: an administrator's upload, validated before use, versioned, audited
+    with tabs[6]:
+        caller = data.caller()
+        render_boundary_upload(
+            lang, on_upload=lambda r: boundaries.upload_boundaries(caller, r.data, r.file_name, name=r.name, crs=r.crs,
+                                                                   code_property=r.code_property, serve=r.serve),
+            sets=boundaries.boundary_sets(caller), on_switch=lambda set_id: boundaries.switch_boundaries(caller, set_id),
+            on_rollback=lambda: boundaries.rollback_boundaries(caller), serving=map_boundaries().provenance(lang))

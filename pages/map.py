@@ -9,7 +9,7 @@ from ui import data
 from ui.audit import download_links
 from ui.context import current_view
 from ui.map_data import classes_for, hidden_mask, hover_texts, value_texts
-from ui.map_view import boundaries, choropleth, class_labels, demand_layer, selected_code
+from ui.map_view import CHART_CONFIG, boundaries, choropleth, chosen_commune, class_labels, demand_layer, selected_code
 from ui.scorecard_view import data_status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 from ui.tables import show_table
@@ -67,13 +67,14 @@ labels = class_labels(classes, decimals_for(unit, 1.0), lang)
 
 map_col, table_col = st.columns([3, 2])
 with map_col:
-    fig = choropleth(geo, values[["code"]], classes, labels, hover, t("hover_no_data", lang), legend)
+    highlight = chosen_commune("map")  # the click (remembered across the redraw it causes), else ?xa=
+    fig = choropleth(geo, values[["code"]], classes, labels, hover, t("hover_no_data", lang), legend, lang=lang,
+                     selected=highlight)
     if lang == "vi":
         fig.update_layout(separators=",.")
     event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode="points",
-                            config={"displayModeBar": False, "scrollZoom": False})
-    st.caption(t("map_caption", lang, boundary=f"{geo.caption_vi if lang == 'vi' else geo.caption_en} ({geo.attribution})",
-                 period=period, n=len(classes.colours)))
+                            config=CHART_CONFIG)
+    st.caption(t("map_caption", lang, period=period, n=len(classes.colours)))
     missing = values[values["value"].isna() & ~hidden]
     if missing.empty and not hidden.any():
         st.caption(t("map_all_have_data", lang))
@@ -96,6 +97,7 @@ chosen = selected_code(event)
 rows = getattr(getattr(picked, "selection", None), "rows", None)
 if chosen is None and rows:
     chosen = ranked.frame.iloc[rows[0]]["commune_code"]
+chosen = chosen or highlight
 if chosen:
     name = values.set_index("code").loc[chosen, "name_vi" if lang == "vi" else "name_en"]
     st.page_link("pages/commune.py", label=t("map_open_profile", lang, name=name), icon=":material/location_on:",

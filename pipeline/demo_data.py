@@ -14,11 +14,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from pipeline.allocation import allocate_integers, distribute_flow, last_complete_month, months_between, yearly_path
 from store.published import load_published
 from store.reference import load_communes, load_sectors
+from store.yaml_files import read_yaml
 
 ASSUMPTIONS_FILE = Path(__file__).with_name("demo_assumptions.yaml")
 START = pd.Timestamp(2020, 1, 1)
@@ -63,7 +63,7 @@ class DemoTables:
 
 
 def load_assumptions(path: Path = ASSUMPTIONS_FILE) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 def commune_profiles(communes: pd.DataFrame) -> pd.DataFrame:

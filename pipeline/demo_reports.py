@@ -18,12 +18,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from pipeline.allocation import allocate_integers
 from pipeline.completeness import HANOI, _receipt_types, expected_reports
 from store.reference import load_communes
 from store.templates import load_templates
+from store.yaml_files import read_yaml
 
 ASSUMPTIONS_FILE = Path(__file__).with_name("demo_reports.yaml")
 STATUS = "demo"
@@ -45,7 +45,7 @@ class DemoReports:
 
 @lru_cache(maxsize=1)
 def load_assumptions(path: Path = ASSUMPTIONS_FILE) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    return read_yaml(path)
 
 
 def add_demo_reports(tables, end: pd.Timestamp):

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from store.paths import catalogue_file
+from store.yaml_files import read_yaml
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
@@ -195,7 +194,7 @@ def parse_catalogue(doc: dict) -> Catalogue:
 
 @lru_cache(maxsize=4)
 def _load(path: str) -> Catalogue:
-    return parse_catalogue(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    return parse_catalogue(read_yaml(Path(path)))
 
 
 def load_catalogue(path: Path | None = None) -> Catalogue:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
+from store.yaml_files import read_yaml
 
 PLAUSIBILITY_FILE = Path(__file__).with_name("plausibility.yaml")
 REFERENCES = ("population", "labour_force")
@@ -121,7 +121,7 @@ def _load(path: str, templates_folder: str, catalogue: str) -> Plausibility:
     from store.catalogue import load_catalogue
     from store.templates import load_templates
 
-    base = parse_plausibility(yaml.safe_load(Path(path).read_text(encoding="utf-8")), set(load_catalogue().measures))
+    base = parse_plausibility(read_yaml(Path(path)), set(load_catalogue().measures))
     return with_template_gates(base, load_templates().values())
 
 

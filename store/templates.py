@@ -26,6 +26,7 @@ import yaml
 
 from store.paths import templates_dir
 from store.plausibility import REFERENCES, Gate
+from store.yaml_files import read_yaml
 
 # Kinds of values a column can hold; pipeline/validate.py has one parser per kind.
 KINDS = ("commune", "period", "sector", "count", "decimal", "rate", "cccd", "enum", "year", "employer", "text",
@@ -566,7 +567,7 @@ def _reporting(raw: object, fields: dict[str, Field], measures: set[str] | None,
 # ---- loading the folder ----------------------------------------------------------------------------------
 def _read_yaml(path: Path) -> object:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return read_yaml(path)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise TemplateError([(f"{path.name}: không đọc được tệp YAML ({exc.__class__.__name__}: {str(exc)[:200]})",
                               f"{path.name}: the YAML file cannot be read ({exc.__class__.__name__}: {str(exc)[:200]})")]) from None

@@ -28,7 +28,7 @@ def test_the_page_describes_the_demo_version(demo_version):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Tệp đã nạp"] == "0" and metrics["Dòng bị cách ly"] == "0"
     assert [t.label for t in at.tabs] == ["Nguồn & kiểm tra", "Báo cáo đã nhận (đủ)", "Độ mới số liệu", "Phương pháp tính",
-                                          "Tải dữ liệu", "Biểu mẫu nhập liệu"]
+                                          "Tải dữ liệu", "Biểu mẫu nhập liệu", "Ranh giới xã/phường"]  # the dev analyst is admin
     tables = [t.value for t in at.table]
     freshness = next(t for t in tables if "Độ mới" in t.columns)
     assert len(freshness) == len(load_catalogue().indicators)
@@ -93,6 +93,7 @@ def test_a_commune_official_sees_no_other_commune_in_the_preview(tmp_path, monke
     assert not at.exception
     preview = next(d.value for d in at.dataframe if "measure" in d.value.columns)
     assert set(preview["commune_code"]) <= {"10417", ""}
+    assert "Ranh giới xã/phường" not in [t.label for t in at.tabs]  # the boundary upload is for administrators
 
 
 def test_a_publish_is_picked_up_without_a_restart(demo_version, tmp_path, monkeypatch):

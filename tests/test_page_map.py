@@ -9,13 +9,20 @@ from apphelpers import run_app
 from store.paths import GEO_FILE
 
 
+def map_note(at) -> str:
+    """The map's own provenance line (a figure annotation): schematic, or which official set."""
+    figure = json.loads(at.get("plotly_chart")[0].proto.spec)
+    return " ".join(a["text"] for a in figure["layout"].get("annotations", []))
+
+
 def test_default_map_and_ranked_table_of_126():
     at = run_app(page="map")
     assert not at.exception
     assert at.selectbox(key="chi_tieu").value == "unemployment_rate"
     table = at.dataframe[0].value
     assert len(table) == 126
-    assert any("Sơ đồ" in c.value for c in at.caption)  # schematic geometry says so
+    assert map_note(at).count("Sơ đồ minh họa") == 1  # schematic geometry says so, once, in Vietnamese
+    assert "Schematic" not in map_note(at) and not any("Sơ đồ" in c.value for c in at.caption)
 
 
 def test_deep_link_to_indicator_and_distance_mode():
@@ -77,7 +84,7 @@ def test_good_official_file_is_used(monkeypatch, tmp_path, built):
     at = _with_boundary(monkeypatch, _write(tmp_path, "official.geojson", doc))
     assert not at.exception
     assert not at.warning or all("Tệp ranh giới" not in w.value for w in at.warning)
-    assert any("official.geojson" in c.value for c in at.caption)
+    assert "Ranh giới chính thức: hanoi_communes · phiên bản" in map_note(at)  # the file's own name for itself
 
 
 def test_file_missing_a_commune_falls_back_with_a_message(monkeypatch, tmp_path, built):
@@ -88,7 +95,7 @@ def test_file_missing_a_commune_falls_back_with_a_message(monkeypatch, tmp_path,
     message = " ".join(w.value for w in at.warning)
     assert "Tệp ranh giới chính thức không dùng được" in message
     assert built["features"][0]["properties"]["code"] in message
-    assert any("Sơ đồ" in c.value for c in at.caption)
+    assert "Sơ đồ minh họa" in map_note(at)
 
 
 def test_file_with_invalid_geometry_falls_back(monkeypatch, tmp_path, built):
@@ -99,13 +106,16 @@ def test_file_with_invalid_geometry_falls_back(monkeypatch, tmp_path, built):
     assert "Tệp ranh giới chính thức không dùng được" in " ".join(w.value for w in at.warning)
 
 
-def test_file_with_numeric_codes_falls_back(monkeypatch, tmp_path, built):
+def test_file_with_numeric_codes_is_used_with_its_zeros_back(monkeypatch, tmp_path, built):
+    """A Shapefile-style numeric code (4 for 00004) is padded back (lossless: codes have 5 digits by law)."""
     doc = copy.deepcopy(built)
     for feature in doc["features"]:
         feature["properties"]["code"] = int(feature["properties"]["code"])
+        del feature["id"]
     at = _with_boundary(monkeypatch, _write(tmp_path, "numeric.geojson", doc))
     assert not at.exception
-    assert "Tệp ranh giới chính thức không dùng được" in " ".join(w.value for w in at.warning)
+    assert all("Tệp ranh giới" not in w.value for w in at.warning)
+    assert "Ranh giới chính thức" in map_note(at)
 
 
 def test_real_official_file_when_available(monkeypatch):
@@ -114,7 +124,7 @@ def test_real_official_file_when_available(monkeypatch):
         pytest.skip("official boundary file not available here")
     at = _with_boundary(monkeypatch, path)
     assert not at.exception
-    assert any(os.path.basename(path) in c.value for c in at.caption)
+    assert "Ranh giới chính thức" in map_note(at)
 
 
 def test_sector_demand_layer_for_priority_sectors():

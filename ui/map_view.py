@@ -1,33 +1,72 @@
-"""The choropleth of the 126 communes (plotly, no tile server, no CDN) and its geometry, cached.
+"""The choropleth of the 126 communes (plotly + MapLibre, offline) with its orientation layers, and its geometry.
 
-The geometry is the project's schematic file or the city's official file (HANOI_BOUNDARY_FILE), read and
-validated once per file. The figure carries each commune's geometry once: communes with data in the
-coloured trace, communes without data in a grey trace of their own, so none is dropped or shown as zero.
+The geometry is the served official boundary set, else the official file (HANOI_BOUNDARY_FILE), else the
+project's schematic map (``indicators.boundaries.load_boundaries``), read and prepared once per set/file.
+The figure carries each commune's geometry once: communes with data in the coloured trace, communes
+without data in a grey trace of their own, so none is dropped or shown as zero. On top, as MapLibre
+layers (not clickable, so clicks reach the communes): the old districts (faint, dashed), the city
+outline, the selected commune's outline, the old districts' names at city zoom, and the communes' names
+from the zoom at which each fits (more appear as the user zooms in). A line on the map says once, in
+the current language, whether it shows the schematic map or which official set.
+
+Offline: the map style is our own (a plain background, no tile, sprite or glyph source), so MapLibre
+draws label glyphs locally with the browser's fonts (its "no glyphs URL" path) and fetches nothing;
+plotly's "white-bg" style would fetch glyphs from a font server as soon as a label is drawn, and a
+symbol layer's default icon from a CDN (hence ``icon=""``).
+
+Public API (stable; pages call only these): ``boundaries``, ``choropleth``, ``class_labels``,
+``CHART_CONFIG``, ``chosen_commune``, ``selected_code``, ``payload_bytes``, ``bounds``, ``zoom_for``,
+``demand_layer``.
 """
 from __future__ import annotations
 
+import math
 import os
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from i18n.formats import fmt_number
+from i18n.strings import t
 from indicators.boundaries import BoundarySet, load_boundaries
 from indicators.mapclass import NO_DATA, Classes
+from store.boundary_sets import current_boundary_set
 from store.reference import load_communes
-from i18n.formats import fmt_number
+
+# Our own MapLibre style: a background only. Without "glyphs", labels are drawn with local fonts.
+MAP_STYLE = {"version": 8, "name": "hanoi-offline",
+             # an empty "sources" object does not reach the browser (it is dropped with other empty values on
+             # the way), and without "sources" MapLibre's style breaks plotly's hover and click: one empty source
+             "sources": {"none": {"type": "geojson", "data": {"type": "FeatureCollection", "features": []}}},
+             "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#ffffff"}}]}
+# st.plotly_chart(config=CHART_CONFIG): wheel zoom (labels appear as one zooms) and only the zoom buttons.
+CHART_CONFIG = {"displayModeBar": True, "displaylogo": False, "scrollZoom": True,
+                "modeBarButtons": [["zoomInMap", "zoomOutMap", "resetViewMap"]]}
+LABEL_BIN = 0.5  # labels are grouped into layers by the zoom they need, in steps of this
+DISTRICT_LABELS_MAX_ZOOM = 10.0
+OUTLINE_COLOUR = "#3a3a3a"
+DISTRICT_COLOUR = "rgba(45, 35, 60, 0.8)"
+SELECTED_COLOUR = "#111111"
+DARK_TEXT, LIGHT_TEXT = "#1b1b1b", "#ffffff"
 
 
 @st.cache_resource(show_spinner=False)
-def _boundaries(path: str | None, code_property: str | None, mtime: float | None) -> BoundarySet:
-    return load_boundaries(set(load_communes()["code"]), path, code_property)
+def _boundaries(set_id: str | None, path: str | None, code_property: str | None, crs: str | None,
+                mtime: float | None) -> BoundarySet:
+    return load_boundaries(set(load_communes()["code"]))
 
 
 def boundaries() -> BoundarySet:
-    """The geometry in use (official when configured and valid, else the built schematic)."""
+    """The geometry in use: the served set, else a valid HANOI_BOUNDARY_FILE, else the built schematic.
+
+    Cached on what decides it (served set id, file path and modification time, code property, CRS), so a
+    switch of set or a new file is picked up at the next run without a restart.
+    """
     path = os.environ.get("HANOI_BOUNDARY_FILE") or None
     mtime = os.path.getmtime(path) if path and os.path.exists(path) else None
-    return _boundaries(path, os.environ.get("HANOI_BOUNDARY_CODE_PROPERTY") or None, mtime)
+    return _boundaries(current_boundary_set(), path, os.environ.get("HANOI_BOUNDARY_CODE_PROPERTY") or None,
+                       os.environ.get("HANOI_BOUNDARY_CRS") or None, mtime)
 
 
 def _subset(geojson: dict, codes: set[str]) -> dict:
@@ -41,9 +80,75 @@ def class_labels(classes: Classes, decimals: int, lang: str) -> list[str]:
             for i in range(len(edges) - 1)]
 
 
+def _is_dark(colour: str) -> bool:
+    """True for a fill on which white text reads better (relative luminance below ~0.4)."""
+    text = colour.lstrip("#")
+    if len(text) != 6:
+        return False
+    r, g, b = (int(text[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b < 0.4
+
+
+def _points(labels: list[dict]) -> dict:
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"t": lab["text"]}, "geometry": {"type": "Point", "coordinates": [lab["lon"], lab["lat"]]}}
+        for lab in labels]}
+
+
+def _text_layer(labels: list[dict], size: int, colour: str, minzoom: float = 0, maxzoom: float = 24) -> dict:
+    return dict(sourcetype="geojson", source=_points(labels), type="symbol", minzoom=minzoom, maxzoom=maxzoom,
+                symbol=dict(icon="", text="{t}", placement="point", textposition="middle center",
+                            textfont=dict(size=size, color=colour)))
+
+
+def _line_layer(geometry: dict, colour: str, width: float, dash: list[float] | None = None) -> dict:
+    line = dict(width=width, **({"dash": dash} if dash else {}))
+    return dict(sourcetype="geojson", source={"type": "Feature", "properties": {}, "geometry": geometry},
+                type="line", color=colour, line=line)
+
+
+def orientation_layers(geo: BoundarySet, fills: dict[str, str], lang: str, selected: str | None) -> list[dict]:
+    """MapLibre layers, bottom to top: old districts, outline, selected commune, district names, commune names.
+
+    ``fills`` (code -> fill colour) chooses dark or light text per commune. Commune names are grouped by
+    the zoom they need (``LABEL_BIN``): each group is a layer shown from that zoom on.
+    """
+    layers = geo.layers or {}
+    out: list[dict] = []
+    if layers.get("districts"):
+        out.append(_line_layer(layers["districts"], DISTRICT_COLOUR, 1.4, [2.5, 2]))
+    if layers.get("outline"):
+        out.append(_line_layer(layers["outline"], OUTLINE_COLOUR, 1.8))
+    if selected:
+        feature = next((f for f in geo.geojson["features"] if f["properties"]["code"] == selected), None)
+        if feature is not None:
+            out.append(_line_layer(feature["geometry"], "#ffffff", 5.0))
+            out.append(_line_layer(feature["geometry"], SELECTED_COLOUR, 2.6))
+    if layers.get("district_labels"):
+        out.append(_text_layer(layers["district_labels"], 10, "rgba(45, 35, 60, 0.7)", maxzoom=DISTRICT_LABELS_MAX_ZOOM))
+    labels = (layers.get("labels") or {}).get(lang) or (layers.get("labels") or {}).get("vi") or []
+    groups: dict[tuple[float, bool], list[dict]] = {}
+    chosen = [lab for lab in labels if lab["code"] == selected]
+    for lab in labels:
+        if lab["code"] == selected:
+            continue
+        key = (math.floor(lab["min_zoom"] / LABEL_BIN) * LABEL_BIN, _is_dark(fills.get(lab["code"], NO_DATA)))
+        groups.setdefault(key, []).append(lab)
+    for (zoom, dark), group in sorted(groups.items(), key=lambda kv: (-kv[0][0], kv[0][1])):
+        out.append(_text_layer(group, 11, LIGHT_TEXT if dark else DARK_TEXT, minzoom=zoom))
+    if chosen:  # the selected commune's name at every zoom, placed first (top layer)
+        out.append(_text_layer(chosen, 13, LIGHT_TEXT if _is_dark(fills.get(selected or "", NO_DATA)) else SELECTED_COLOUR))
+    return out
+
+
 def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: list[str], hover: list[str],
-               no_data_hover: str, legend_title: str, height: int = 620) -> go.Figure:
-    """A classed choropleth: `frame` has one row per commune (column `code`) in the order of `classes.index`."""
+               no_data_hover: str, legend_title: str, height: int = 620, *, lang: str = "vi",
+               selected: str | None = None, provenance: bool = True) -> go.Figure:
+    """A classed choropleth: `frame` has one row per commune (column `code`) in the order of `classes.index`.
+
+    ``lang`` picks the labels and the provenance line; ``selected`` (a commune code, from the URL or a
+    click) is outlined and always named; ``provenance=False`` leaves the provenance line to the caller.
+    """
     frame = frame.assign(cls=list(classes.index), hover=hover)
     with_data = frame[frame["cls"] >= 0]
     without = frame[frame["cls"] < 0]
@@ -68,15 +173,26 @@ def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: 
             showscale=False, customdata=without[["code"]], hovertext=without["hover"], hoverinfo="text",
             marker_line_color="white", marker_line_width=0.6, name=no_data_hover,
         ))
+    fills = {code: classes.colours[k] if k >= 0 else NO_DATA for code, k in zip(frame["code"], frame["cls"])}
     lon0, lat0, lon1, lat1 = bounds(geo.geojson)
-    # "white-bg" is MapLibre's style without any tile, glyph or sprite source: nothing is fetched, so the
-    # map works offline (the IOC may be). plotly's `geo` maps fetch world topojson from a CDN instead.
     fig.update_layout(
-        map=dict(style="white-bg", center=dict(lon=(lon0 + lon1) / 2, lat=(lat0 + lat1) / 2),
-                 zoom=zoom_for(lon0, lat0, lon1, lat1, height)),
+        map=dict(style=MAP_STYLE, center=dict(lon=(lon0 + lon1) / 2, lat=(lat0 + lat1) / 2),
+                 zoom=zoom_for(lon0, lat0, lon1, lat1, height),
+                 layers=orientation_layers(geo, fills, lang, selected)),
         height=height, margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="rgba(0,0,0,0)",
+        uirevision="map",  # the user's zoom and pan survive reruns (a click, a new indicator)
     )
+    if provenance:
+        text = geo.provenance(lang) + ("<br>" + t("map_layers_key", lang) if (geo.layers or {}).get("districts") else "")
+        fig.add_annotation(text=text, xref="paper", yref="paper", x=0.005, y=0.005, xanchor="left", yanchor="bottom",
+                           showarrow=False, align="left", font=dict(size=11, color="#333"),
+                           bgcolor="rgba(255,255,255,0.8)")
     return fig
+
+
+def payload_bytes(fig: go.Figure) -> int:
+    """Bytes of the figure as sent to the browser (plotly JSON, as st.plotly_chart serialises it)."""
+    return len(fig.to_json().encode("utf-8"))
 
 
 def bounds(geojson: dict) -> tuple[float, float, float, float]:
@@ -98,8 +214,6 @@ def bounds(geojson: dict) -> tuple[float, float, float, float]:
 
 def zoom_for(lon0: float, lat0: float, lon1: float, lat1: float, height: int, width: int = 760) -> float:
     """The web-mercator zoom that fits the box in a map of about this size."""
-    import math
-
     lon_zoom = math.log2(360 * width / 512 / max(lon1 - lon0, 1e-6))
     lat_rad = lambda lat: math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))  # noqa: E731
     lat_zoom = math.log2(2 * math.pi * height / 512 / max(lat_rad(lat1) - lat_rad(lat0), 1e-9))
@@ -119,6 +233,24 @@ def selected_code(event) -> str | None:
     return None
 
 
+REMEMBERED = "_map_chosen_commune"
+
+
+def chosen_commune(chart_key: str = "map", url_param: str = "xa") -> str | None:
+    """The commune to highlight: the one just clicked on the chart `chart_key`, else the one clicked
+    before, else the URL's ``?xa=``.
+
+    Why remembered here: Streamlit's chart identity includes the figure, so the figure redrawn with the
+    highlight is a new chart whose selection is empty; the click must outlive it. Call it before
+    drawing the chart (the click is in session state at the start of the rerun it causes).
+    """
+    clicked = selected_code(st.session_state.get(chart_key))
+    if clicked:
+        st.session_state[REMEMBERED] = clicked
+    code = st.session_state.get(REMEMBERED) or st.query_params.get(url_param)
+    return str(code) if code else None
+
+
 def demand_layer(demand: pd.DataFrame, status: str | None, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
     """The sector-demand layer shaped like `values_by_commune`: all 126 communes, value = % of the
     city's vacancies (NaN where hidden or absent), rank 1 = most demand."""
@@ -131,3 +263,6 @@ def demand_layer(demand: pd.DataFrame, status: str | None, start: pd.Timestamp, 
     out["period_start"], out["period_end"] = start, end
     return out
 
+
+__all__ = ["CHART_CONFIG", "MAP_STYLE", "boundaries", "bounds", "choropleth", "chosen_commune", "class_labels", "demand_layer",
+           "orientation_layers", "payload_bytes", "selected_code", "zoom_for"]

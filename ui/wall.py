@@ -226,7 +226,7 @@ def map_html(version: str, code: str, grain: str, until: pd.Timestamp, lang: str
     legend = list(zip(classes.colours, labels)) + [(NO_DATA, t("no_data", lang))]
     svg = map_svg(geo.geojson, fills, titles, [], width=900, dark=True)
     keys = "".join(f'<span><i style="background:{colour}"></i>{html.escape(label)}</span>' for colour, label in legend)
-    caption = geo.caption_vi if lang == "vi" else geo.caption_en
+    caption = geo.provenance(lang)
     return (f'<div class="wall-note">{html.escape(ind.name(lang))} ({html.escape(ind.unit_label(lang))}) · '
             f'{html.escape(fmt_period(until, grain, lang))} · {html.escape(caption)}</div>'
             f'<div class="wall-map" data-testid="wall-map">{svg}</div><div class="wall-legend">{keys}</div>')

@@ -6,14 +6,12 @@ Screenshots go to $SCREENSHOT_DIR (default: /tmp/hanoi-kpi-screenshots) so a dev
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
+
+import serverhelpers
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -60,46 +58,15 @@ def portal():
         server.shutdown()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_server(extra_env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
-    """Start `streamlit run app.py` on a free port with the test environment; returns (url, process).
-    `extra_env` may switch identity off (HANOI_DEV_MODE="") or to the proxy for the security tests."""
+    """The test server (tests/serverhelpers.py) for a browser journey, framable by the stand-in portal;
+    skipped where Debian's Chromium is missing."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (the README's test command installs it)")
-    port = _free_port()
-    env = {**os.environ, "HANOI_FRAME_ANCESTORS": PORTAL_ANCESTORS, **(extra_env or {})}
-    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
-    log = open(SCREENSHOT_DIR / f"streamlit-{port}.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
-                if resp.status == 200:
-                    return url, proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    pytest.fail("the app did not start within 90 s")
+    return serverhelpers.start_server({"HANOI_FRAME_ANCESTORS": PORTAL_ANCESTORS, **(extra_env or {})})
 
 
-def stop_server(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+stop_server = serverhelpers.stop_server
 
 
 @pytest.fixture(scope="session")
