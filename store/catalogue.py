@@ -24,6 +24,9 @@ KINDS = ("ratio", "count", "growth")
 DIRECTIONS = ("higher", "lower", "none")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 GEOGRAPHIES = ("commune", "district", "province")
+SECTIONS: tuple[str, ...] = ("A", "B", "P", "S")
+"""Sections in the order every scorecard shows them (an indicator's `section` starts with one letter of these):
+A labour market, B priority groups, P job-creation plan tracking, S occupational safety."""
 MEASURE_FIELDS = ("name_vi", "name_en", "unit", "source", "sector", "stock")
 
 
@@ -144,6 +147,8 @@ def _check_indicator(raw: dict, measures: dict[str, Measure]) -> list[str]:
         problems.append(f"{code}: direction must be one of {DIRECTIONS}")
     if raw.get("frequency") not in FREQUENCIES:
         problems.append(f"{code}: frequency must be one of {FREQUENCIES}")
+    if str(raw.get("section") or "")[:1] not in SECTIONS:
+        problems.append(f"{code}: section must start with one of {SECTIONS}")
     if raw.get("lowest_geography") not in GEOGRAPHIES:
         problems.append(f"{code}: lowest_geography must be one of {GEOGRAPHIES}")
     for m in list(raw.get("numerator") or []) + list(raw.get("denominator") or []):

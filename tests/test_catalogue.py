@@ -34,6 +34,14 @@ def test_unknown_measure_is_refused():
         parse_catalogue(doc)
 
 
+def test_a_section_no_scorecard_shows_is_refused():
+    """Scorecards (Overview, briefing) show the sections of store.catalogue.SECTIONS only: another would vanish."""
+    doc = yaml.safe_load(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    doc["indicators"][0]["section"] = "X.1"
+    with pytest.raises(CatalogueError, match="section must start with one of"):
+        parse_catalogue(doc)
+
+
 def test_sections_a_and_b_are_all_there():
     sections = {ind.section for ind in load_catalogue().indicators}
     expected = {"A.1", "A.1b", "A.2", "A.3", "A.4", "A.5", "A.6", "A.7", "A.8", "A.9", "A.10", "A.III.5",
