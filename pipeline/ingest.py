@@ -229,38 +229,35 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     if received_at is not None:
         when = received_time(received_at)
         if when is None:
-            report.message_vi = (f"Thời điểm nhận báo cáo “{str(received_at)[:40]}” không hợp lệ: ghi ngày YYYY-MM-DD (giờ Hà "
-                                 "Nội), không ở tương lai và không trước năm 2020")
-            report.message_en = (f"The time the report was received “{str(received_at)[:40]}” is not valid: write a date "
-                                 "YYYY-MM-DD (Hanoi time), not in the future and not before 2020")
-            report.reasons = {"bad_received_at": 1}
-            return _finish(report, started, dry_run)
+            return _finish(_refused(
+                report, "bad_received_at",
+                f"Thời điểm nhận báo cáo “{str(received_at)[:40]}” không hợp lệ: ghi ngày YYYY-MM-DD (giờ Hà Nội), "
+                "không ở tương lai và không trước năm 2020",
+                f"The time the report was received “{str(received_at)[:40]}” is not valid: write a date YYYY-MM-DD "
+                "(Hanoi time), not in the future and not before 2020"), started, dry_run)
         report.received_at = when
     if confirm_outliers is not None and len(confirm_outliers.strip()) < MIN_CONFIRMATION:
-        report.message_vi = (f"Lý do xác nhận giá trị bất thường quá ngắn (cần ít nhất {MIN_CONFIRMATION} ký tự, "
-                             "ví dụ: “Phiên giao dịch việc làm lớn tháng 9, đã kiểm tra với xã”)")
-        report.message_en = (f"The reason for confirming outliers is too short (at least {MIN_CONFIRMATION} characters, "
-                             "e.g. “Large job fair in September, checked with the commune”)")
-        report.reasons = {"confirmation_too_short": 1}
-        return _finish(report, started, dry_run)
+        return _finish(_refused(
+            report, "confirmation_too_short",
+            f"Lý do xác nhận giá trị bất thường quá ngắn (cần ít nhất {MIN_CONFIRMATION} ký tự, "
+            "ví dụ: “Phiên giao dịch việc làm lớn tháng 9, đã kiểm tra với xã”)",
+            f"The reason for confirming outliers is too short (at least {MIN_CONFIRMATION} characters, "
+            "e.g. “Large job fair in September, checked with the commune”)"), started, dry_run)
     if period_format is not None and period_format not in PERIOD_FORMATS:
-        report.message_vi = f"Định dạng ngày “{period_format}” không hợp lệ; dùng {' hoặc '.join(PERIOD_FORMATS)}"
-        report.message_en = f"Unknown date format “{period_format}”; use {' or '.join(PERIOD_FORMATS)}"
-        report.reasons = {"bad_period_format": 1}
-        return _finish(report, started, dry_run)
+        return _finish(_refused(report, "bad_period_format",
+                                f"Định dạng ngày “{period_format}” không hợp lệ; dùng {' hoặc '.join(PERIOD_FORMATS)}",
+                                f"Unknown date format “{period_format}”; use {' or '.join(PERIOD_FORMATS)}"),
+                       started, dry_run)
     known = list(load_templates().values())
     try:
         raw = open_raw(path, lambda h: known_header(h, known))
     except ReadError as err:
-        report.message_vi, report.message_en = err.message_vi, err.message_en
-        report.reasons = {err.code: 1}
-        return _finish(report, started, dry_run)
+        return _finish(_refused(report, err.code, err.message_vi, err.message_en), started, dry_run)
     report.read_as = sniff_summary(raw)
     chosen, mapping, extra, problem = _pick_template(raw.headers, template)
     if problem is not None:
-        report.message_vi, report.message_en = problem
-        report.reasons = {"wrong_template" if "không phải" in problem[0] else "missing_columns": 1}
-        return _finish(report, started, dry_run)
+        return _finish(_refused(report, "wrong_template" if "không phải" in problem[0] else "missing_columns", *problem),
+                       started, dry_run)
     assert chosen is not None
     report.template = chosen.code
     ignored = [h for h in extra if not h.startswith("(cột ")]
@@ -284,9 +281,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
         try:
             key = key or load_key()
         except MissingKeyError as err:
-            report.message_vi, report.message_en = err.message_vi, err.message_en
-            report.reasons = {"missing_key": 1}
-            return _finish(report, started, dry_run)
+            return _finish(_refused(report, "missing_key", err.message_vi, err.message_en), started, dry_run)
         report.key_id = key.key_id
     report.batch = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{report.sha256[:8]}"
     ctx = Context(chosen, mapping, as_of, period_format=period_format, confirm_outliers=confirm_outliers)
@@ -428,6 +423,13 @@ def received_time(value: str | pd.Timestamp) -> str | None:
     if when > pd.Timestamp.now(tz="UTC") + pd.Timedelta(hours=1) or when.year < 2020:
         return None
     return when.isoformat(timespec="seconds")
+
+
+def _refused(report: FileReport, reason: str, message_vi: str, message_en: str) -> FileReport:
+    """`report` refused as a whole file for one reason, said in both languages (nothing of it is staged)."""
+    report.message_vi, report.message_en = message_vi, message_en
+    report.reasons = {reason: 1}
+    return report
 
 
 def _finish(report: FileReport, started: float, dry_run: bool) -> FileReport:
