@@ -24,7 +24,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from store.templates import UNIT_COMMUNE, UNIT_SOURCE, Template
+from store.templates import UNIT_COMMUNE, UNIT_SOURCE, Template, last_period_end
 
 HANOI = "Asia/Ho_Chi_Minh"
 RECEIPT_COLUMNS = ["template", "period", "unit", "unit_name", "commune_code", "received_at", "batch"]
@@ -86,8 +86,7 @@ def staged_receipts(log: list[dict], templates: Mapping[str, Template], files_of
 # ---- expected reports ---------------------------------------------------------------------------------------
 def last_ended_period(as_of: pd.Timestamp, months: int) -> pd.Timestamp:
     """The last month of the latest period of `months` months that has ended before `as_of`'s month."""
-    month = pd.Timestamp(as_of).to_period("M").to_timestamp() - pd.DateOffset(months=1)
-    return month - pd.DateOffset(months=month.month % months)
+    return last_period_end(pd.Timestamp(as_of).to_period("M").to_timestamp() - pd.DateOffset(months=1), months)
 
 
 def _grid(first: pd.Timestamp, last: pd.Timestamp, months: int) -> pd.DatetimeIndex:

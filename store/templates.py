@@ -17,6 +17,7 @@ the file and the place in it (`check_template`), so whoever edited it knows what
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field as dc_field
 from functools import lru_cache
 from pathlib import Path
@@ -643,6 +644,20 @@ def get_template(code: str) -> Template:
 def templates_for_measure(measure: str) -> list[Template]:
     """Templates whose rows feed a facts measure (lineage, freshness: which source is late)."""
     return [t for t in load_templates().values() if measure in t.feeds]
+
+
+def report_months(measures: Iterable[str]) -> int:
+    """Months one report covers of the forms feeding `measures` (1 when monthly or fed by no form): a KPI of
+    half-yearly reports has figures in June and December only."""
+    spans = {t.months for m in measures for t in templates_for_measure(m)}
+    return min(spans) if spans else 1
+
+
+def last_period_end(month: pd.Timestamp, months: int) -> pd.Timestamp:
+    """The last month, on or before `month`, that ends a reporting period of `months` months (June or
+    December for half-years, the month itself for monthly reports)."""
+    month = pd.Timestamp(month).to_period("M").to_timestamp()
+    return month - pd.DateOffset(months=month.month % months)
 
 
 def rule_text(template: Template, rule: Rule, lang: str = "vi") -> str:

@@ -245,3 +245,14 @@ def test_a_new_form_added_as_a_data_file_is_read_validated_documented_and_publis
     hires = facts[facts["measure"] == "domestic_hires"]
     assert hires[["commune_code", "value"]].values.tolist() == [["00004", 12.0]]
     assert hires["source"].iloc[0].startswith("Báo cáo tuyển dụng của doanh nghiệp")
+
+
+def test_a_kpi_of_half_yearly_reports_ends_its_periods_in_june_and_december():
+    from store.templates import last_period_end, report_months
+
+    assert report_months(["osh_victims", "osh_workers"]) == 6 and report_months(["jobs_loans"]) == 1
+    assert report_months(["no_such_measure"]) == 1
+    ends = {m: last_period_end(pd.Timestamp(2026, m, 1), 6) for m in range(1, 13)}
+    assert ends[5] == pd.Timestamp(2025, 12, 1) and ends[6] == ends[10] == pd.Timestamp(2026, 6, 1)
+    assert ends[12] == pd.Timestamp(2026, 12, 1)
+    assert last_period_end(pd.Timestamp("2026-10-15"), 1) == pd.Timestamp(2026, 10, 1)
