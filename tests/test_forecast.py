@@ -32,12 +32,9 @@ def _half_yearly(catalogue) -> set[str]:
     """KPIs fed only by forms whose one report covers several months (the employers' half-yearly accident
     reports): a year of them has 2 reported months, and complete_series keeps only years of 12, so they have
     no forecast yet (left to the forecast module's owner: a year is complete with its 12 / months reports)."""
-    from store.templates import templates_for_measure
+    from store.templates import report_months
 
-    def spans(code: str) -> set[int]:
-        return {t.months for m in catalogue.get(code).measures for t in templates_for_measure(m)}
-
-    return {code for code in catalogue.codes if spans(code) and min(spans(code)) > 1}
+    return {code for code in catalogue.codes if report_months(catalogue.get(code).measures) > 1}
 
 
 def test_every_kpi_has_a_city_forecast(built, warehouse):

@@ -168,3 +168,22 @@ def test_accidents_above_the_people_hurt_or_a_fatal_accident_without_a_death_are
     text = next(quarantine_dir().glob("*.csv")).read_text(encoding="utf-8-sig")
     assert "“Tổng số vụ tai nạn lao động” lớn hơn “Tổng số người bị nạn”" in text
     assert "“Số vụ có người chết” lớn hơn “Số người chết”" in text
+
+
+# ---- the safety KPIs on the pages (demo version) -------------------------------------------------------------
+@pytest.mark.parametrize("until", ["2025-12", "2026-10"])
+def test_the_safety_kpis_open_on_the_map_and_in_the_trends(until):
+    """A year, or a year to a month that ends no half-year (October: the first half is the latest report)."""
+    from apphelpers import run_app
+
+    at = run_app("map", chi_tieu="osh_frequency_rate", ky="year", den=until)
+    assert not at.exception
+    assert at.selectbox(key="chi_tieu").value == "osh_frequency_rate"
+    assert at.get("plotly_chart"), "the map is drawn for a half-yearly KPI"
+    shown = at.dataframe[0].value
+    rate = next(c for c in shown.columns if c.startswith("Tần suất tai nạn lao động"))
+    assert shown[rate].notna().sum() > 100, "the rate for (nearly) every commune"
+    trends = run_app("trends", ds_chi_tieu="osh_deaths,osh_frequency_rate")
+    assert not trends.exception
+    assert trends.multiselect(key="ds_chi_tieu").value == ["osh_deaths", "osh_frequency_rate"]
+    assert trends.get("plotly_chart")
