@@ -14,6 +14,7 @@ from starlette.middleware import Middleware
 from streamlit.runtime.pages_manager import PagesManager
 
 from api.routes import api_routes
+from service.audit import flush_counts
 from service.identity import dev_mode_on, is_loopback
 from ui.auth import oidc_configured
 from ui.errors import on_script_error
@@ -42,6 +43,7 @@ def refuse_unsafe_start(address: str | None, dev_mode: bool) -> None:
 async def lifespan(app):
     refuse_unsafe_start(st.get_option("server.address"), dev_mode_on())
     yield
+    flush_counts()  # drops and refusals counted but not yet written: into the trail before the process ends
 
 
 app = st.App("dashboard.py", routes=api_routes(oidc_user, oidc_configured), lifespan=lifespan,

@@ -6,6 +6,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup_env.sh
 .venv/bin/python -m cli demo --if-missing
+# Forecasts and verdicts of every KPI, area and month (a few seconds; nothing to do when the version has
+# them). No background job: the app starts on a version whose verdicts will not change.
+.venv/bin/python -m cli forecast
 export HANOI_DEV_MODE=1
 exec .venv/bin/streamlit run app.py --server.address 127.0.0.1 --server.headless true \
   --browser.gatherUsageStats false "$@"

@@ -5,7 +5,7 @@ benchmarks/results/report.json (as before).
 With --full: everything at full Hanoi size, in one run of under 10 minutes, written to
 benchmarks/results/full.json (budgets: benchmarks/budgets.py; method and figures: docs/performance.md):
 1. a fresh benchmark warehouse (commune x sector x month facts since January 2020) published into
-   benchmarks/results/full/curated, plus forecasts for the city and a sample of communes;
+   benchmarks/results/full/curated, with its forecasts and verdicts (`service.publishing`);
 2. the microdata pipeline (ingest throughput, reconciliation time) via benchmarks/pipeline_bench.py;
 3. KPI queries (city, one commune, all 126 communes), DuckDB against pandas on the same data;
 4. every page's server time, cold and warm, and control changes (AppTest);
@@ -72,7 +72,7 @@ def app_pages() -> list[str]:
 
 def quick(args) -> dict:
     from benchmarks import kpi_bench
-    from pipeline.publish import ensure_demo
+    from service.publishing import ensure_demo
 
     ensure_demo()
     return {"created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "machine": _machine(),
@@ -189,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--end", default=None, help="last month of the benchmark warehouse (default: the demo's)")
     parser.add_argument("--data-dir", help=f"benchmark warehouse folder (default: {FULL_DIR / 'curated'})")
     parser.add_argument("--reuse-data", action="store_true", help="keep an existing benchmark warehouse")
-    parser.add_argument("--forecast-communes", type=int, default=2, help="communes in the forecast sample")
+    parser.add_argument("--forecast-communes", type=int, default=2, help="ignored: the whole version's forecasts "
+                                                                           "and verdicts are derived")
     parser.add_argument("--pages", nargs="*", help="url paths of the pages to measure (default: all)")
     parser.add_argument("--warm-runs", type=int, default=2)
     parser.add_argument("--control-repeats", type=int, default=2)

@@ -1,13 +1,9 @@
-"""The pipeline's figures: the demo warehouse build, the forecast batch, and microdata ingest/reconciliation.
+"""The pipeline's figures: the demo warehouse build, the forecasts and verdicts, and microdata ingest/reconciliation.
 
-- The warehouse (commune x sector x month facts since January 2020) is generated and published by
-  `pipeline.publish.publish_demo`, timed.
-- The forecast batch (`service.forecast_batch`, about 3,000 series at full size) takes far longer than
-  the harness's 10 minutes on two shared cores, so the harness runs it for the city and a sample of
-  communes (publishing the result, so the forecast page has data) and reports the measured time and
-  throughput, plus the number of series a full batch has; the time of a full batch is only ever given
-  as a projection from that measured throughput, labelled so, or measured separately with
-  `python -m cli forecast`.
+- The warehouse (commune x sector x month facts since January 2020) is generated and published with its
+  forecasts and verdicts by `service.publishing.publish_demo`, timed.
+- The forecasts and verdicts of the whole version (`indicators.verdicts.derive_tables`, about 3,000
+  series at full size), timed alone; the calibration figures are `python -m benchmarks.forecast_eval`.
 - Ingest throughput and reconciliation time of the full-scale register (~4.5 M rows) and BHXH (~2.3 M
   rows) microdata belong to `benchmarks/pipeline_bench.py` (another module's owner); it is called when it
   exists, otherwise the report says `not_available` and why. No figure is ever made up.
@@ -24,7 +20,9 @@ NOT_AVAILABLE = "not_available"
 
 
 def build_warehouse(end: str) -> dict:
-    from pipeline.publish import publish_demo
+    """The demo warehouse published as every entry point publishes it: data, then its forecasts and
+    verdicts derived in the same transaction (`service.publishing`), timed as one."""
+    from service.publishing import publish_demo
     from store.versions import read_manifest
 
     start = time.perf_counter()
@@ -36,40 +34,19 @@ def build_warehouse(end: str) -> dict:
             "fact_rows_per_s": round(rows.get("facts", 0) / seconds) if seconds else None}
 
 
-def forecast_batch(sample_communes: int = 3, workers: int = 2) -> dict:
-    """Forecast the city and a sample of communes and publish it; the full batch's series are counted."""
-    try:
-        from indicators.forecast import load_series
-        from indicators.warehouse import open_warehouse
-        from service.forecast_batch import publish_forecasts
-        from store.reference import load_communes
-    except ImportError as exc:
-        return {"status": NOT_AVAILABLE, "reason": f"service.forecast_batch cannot be imported: {exc}"}
-    codes = load_communes()["code"].tolist()
-    sample = codes[:: max(len(codes) // max(sample_communes, 1), 1)][:sample_communes]
+def forecast_batch(sample_communes: int | None = None, workers: int | None = None) -> dict:
+    """`indicators.verdicts.derive_tables` alone over the served version (every KPI in the city, both
+    commune groups and all 126 communes, every month): the part of a publish the verdicts add. The
+    arguments are kept for old command lines: there is no sample any more, the whole version is derived."""
+    from indicators.verdicts import derive_tables
+    from store.versions import current_version
+
+    version = current_version()
     start = time.perf_counter()
-    full_series = len(load_series(open_warehouse(), None, True))
-    count_s = time.perf_counter() - start
-    start = time.perf_counter()
-    version, stats = publish_forecasts(communes=sample, workers=workers, progress=None)
-    total_s = time.perf_counter() - start
-    per_s = stats["series"] / stats["seconds"] if stats.get("seconds") else None
-    return {
-        "status": "measured_sample",
-        "version": version,
-        "sample_communes": sample,
-        "series_measured": stats["series"],
-        "forecasts": stats["forecasts"],
-        "compute_seconds": stats["seconds"],
-        "compute_and_publish_seconds": round(total_s, 1),
-        "series_per_second": round(per_s, 2) if per_s else None,
-        "workers": workers,
-        "series_in_full_batch": full_series,
-        "counting_full_batch_seconds": round(count_s, 1),
-        "full_batch_projected_seconds": round(full_series / per_s) if per_s else None,
-        "note": "full_batch_projected_seconds is a projection (series in a full batch / measured throughput), "
-                "not a measurement; `python -m cli forecast` measures the real batch",
-    }
+    tables = derive_tables(version)
+    return {"status": "measured", "version": version, "derive_seconds": round(time.perf_counter() - start, 2),
+            "rows": {name: len(frame) for name, frame in tables.items()},
+            "note": "derive_tables alone; the build section's publish includes it once more (derive hook)"}
 
 
 def microdata_pipeline(**kwargs) -> dict:

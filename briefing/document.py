@@ -25,6 +25,7 @@ from i18n import formats
 from i18n.strings import t as translate
 from indicators.mapclass import NO_DATA, quantile_classes
 from indicators.scorecard import ScoreRow
+from indicators.status import MEAN_2026_2030
 from service import Area, Caller, Period
 from service.access import Principal, place_name
 from service.metadata import RULE_TEXT, THRESHOLD, catalogue, commune_table, data_until
@@ -408,26 +409,31 @@ def _trend_section(caller: Caller, area: Area, period: BriefingPeriod, rows: lis
     return f'<p class="small">{_e(span)}</p><div class="grid">{"".join(charts)}</div>', len(frame)
 
 
-def _forecast_section(forecasts: dict, rows: list[ScoreRow], lang: str, fmt: Formatters) -> str:
-    if not forecasts:
-        return f'<p class="small">{_e(fmt.t("briefing_no_forecasts", lang))}</p>'
+def _forecast_section(rows: list[ScoreRow], lang: str, fmt: Formatters) -> str:
+    """The forecast behind each row's verdict: the stored verdict of the KPI for the area as of the
+    period's last month, with the expected value, 80% interval and probability it was decided on, so the
+    status beside a probability here is the one of sections 1 and 2, by construction (issue 14)."""
     t = fmt.t
     body = []
     for row in rows:
-        rec = forecasts.get(row.indicator.code)
-        if not rec or rec.get("value_2030") is None:
+        verdict = row.verdict
+        if verdict is None or verdict.expected is None:
             continue
         ind = row.indicator
         band = ""
-        if rec.get("lo80") is not None and rec.get("hi80") is not None:
-            band = f"{fmt.value(rec['lo80'], ind, lang)} – {fmt.value(rec['hi80'], ind, lang)}"
-        prob = fmt.percent_of(rec.get("probability"), lang) if rec.get("probability") is not None else "–"
-        body.append(f"<tr><td>{_e(ind.name(lang))}</td><td class='num'>{_e(fmt.value(rec['value_2030'], ind, lang))}</td>"
-                    f"<td class='num'>{_e(band)}</td><td class='num'>{_e(prob)}</td></tr>")
+        if verdict.lo80 is not None and verdict.hi80 is not None:
+            band = f"{fmt.value(verdict.lo80, ind, lang)} – {fmt.value(verdict.hi80, ind, lang)}"
+        prob = fmt.percent_of(verdict.probability, lang) if verdict.probability is not None else "–"
+        judged = f' <span class="small">({_e(t("briefing_judged_mean", lang))})</span>' \
+            if verdict.judged == MEAN_2026_2030 else ""
+        body.append(f"<tr data-kpi='{_e(ind.code)}'><td>{_e(ind.name(lang))}</td>"
+                    f"<td class='num'>{_e(fmt.value(verdict.expected, ind, lang))}{judged}</td>"
+                    f"<td class='num'>{_e(band)}</td><td class='num'>{_e(prob)}</td>"
+                    f"<td>{_e(t('status_' + row.assessment.status, lang))}</td></tr>")
     if not body:
         return f'<p class="small">{_e(t("briefing_no_forecasts", lang))}</p>'
     head = "".join(f"<th>{_e(t(k, lang))}</th>" for k in ("col_indicator", "briefing_col_2030", "briefing_col_band",
-                                                          "briefing_col_probability"))
+                                                          "briefing_col_probability", "col_status"))
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
 
 
@@ -469,9 +475,6 @@ def build_briefing(caller: Caller, area: Area, period: BriefingPeriod, lang: str
     title = f"{kind_title} — {name}"
     map_html, map_rows = _map_section(caller, area, period, lang, fmt, geojson, boundary_caption)
     trend_html, trend_rows = _trend_section(caller, area, period, rows, lang, fmt)
-    forecast_rows = service.forecasts(caller, area)
-    forecasts = {rec["indicator"]: {k: (None if not isinstance(v, str) and pd.isna(v) else v) for k, v in rec.items()}
-                 for rec in forecast_rows.to_dict("records")}
     demo = any(r.data_status == "demo" for r in rows)
     today = now.tz_convert("Asia/Ho_Chi_Minh").tz_localize(None) if now.tzinfo else now
     rule_text = RULE_TEXT[lang]
@@ -483,7 +486,7 @@ def build_briefing(caller: Caller, area: Area, period: BriefingPeriod, lang: str
         f"<h2>2. {_e(t('briefing_h_kpis', lang))}</h2>", _kpi_table(rows, lang, fmt, period),
         f"<h2>3. {_e(t('briefing_h_map', lang))}</h2>", map_html,
         f"<h2>4. {_e(t('briefing_h_trends', lang))}</h2>", trend_html or f"<p class='small'>{_e(t('no_data', lang))}</p>",
-        f"<h2>5. {_e(t('briefing_h_forecasts', lang))}</h2>", _forecast_section(forecasts, rows, lang, fmt),
+        f"<h2>5. {_e(t('briefing_h_forecasts', lang))}</h2>", _forecast_section(rows, lang, fmt),
         f"<h2>6. {_e(t('briefing_h_data', lang))}</h2>", _data_section(caller, rows, lang, fmt, today),
         f"<footer>{_e(rule_text.replace('**', '').replace('*', ''))}</footer>",
     ]

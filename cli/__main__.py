@@ -35,7 +35,7 @@ def cmd_reference(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from pipeline.publish import ensure_demo, publish_demo
+    from service.publishing import ensure_demo, publish_demo
 
     version = ensure_demo(args.end) if args.if_missing else publish_demo(args.end)
     print(f"phiên bản đang dùng / current version: {version}")
@@ -121,7 +121,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_publish(args: argparse.Namespace) -> int:
     import time
 
-    from pipeline.publish import publish_staged
+    from service.publishing import publish_staged
     from store.versions import read_manifest
 
     started = time.perf_counter()
@@ -170,24 +170,21 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_rollback(args: argparse.Namespace) -> int:
-    from pipeline.publish import rollback
+    from service.publishing import rollback
 
     print(f"phiên bản đang dùng / current version: {rollback(args.version)}")
     return 0
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
-    from indicators.forecast_store import has_forecasts
-    from service.forecast_batch import publish_forecasts
-    from store.versions import current_version
+    from service.publishing import publish_derived
 
-    current = current_version()
-    if args.if_missing and current is not None and has_forecasts(current):
-        print(f"phiên bản {current} đã có dự báo / already has forecasts")
+    version, stats = publish_derived()
+    if not stats["published"]:
+        print(f"phiên bản {version} đã có dự báo và trạng thái / already has its forecasts and verdicts")
         return 0
-    communes = None if args.communes == "all" else [] if args.communes == "none" else args.communes.split(",")
-    version, stats = publish_forecasts(communes=communes, workers=args.workers)
-    print(f"current version: {version} ({stats['forecasts']} forecasts of {stats['series']} series in {stats['seconds']} s)")
+    print(f"phiên bản đang dùng / current version: {version} (dự báo và trạng thái / forecasts and verdicts: "
+          f"{stats.get('rows')}, {stats.get('seconds')} s; {stats.get('total_seconds')} s in all)")
     return 0
 
 
@@ -364,10 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rollback", help="serve an earlier kept version again (default: the previous one)")
     p.add_argument("version", nargs="?", help="version name (see `status`)")
     p.set_defaults(func=cmd_rollback)
-    p = sub.add_parser("forecast", help="2030 forecasts of every KPI (city and communes), published as a new version")
-    p.add_argument("--communes", default="all", help="all (default), none, or comma-separated commune codes")
-    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
-    p.add_argument("--if-missing", action="store_true", help="do nothing when the current version has forecasts")
+    p = sub.add_parser("forecast", help="add the 2030 forecasts and verdicts (every KPI, area and month) to the "
+                                        "current version if it has none, as a new version (a few seconds)")
+    p.add_argument("--if-missing", action="store_true", help="accepted for old scripts: it only ever acts when missing")
     p.set_defaults(func=cmd_forecast)
     p = sub.add_parser("template", help="list the templates, or write one as an XLSX form")
     p.add_argument("code", nargs="?", help="template code")

@@ -1,648 +1,639 @@
-"""2030 forecasts of a KPI in one area: candidate models chosen by backtest, simulated future paths.
+"""The forecasting engine: simple models over many series at once, intervals calibrated on their own errors.
 
-Why: "will we reach the 2030 target?" needs a probability, not the end of a ruler line. Each series is
-forecast by the model that predicted it best in the past, and the uncertainty comes from simulating that
-model's future paths, so the probability, the fan chart and the status all say the same thing.
+Why this shape: the verdict of every KPI in every area, for every month a user can look at, is computed
+when data is published (a few seconds for ~3,000 series on two cores), and the intervals must mean what
+they say. So:
 
-The series (the catalogue decides):
-- rates, levels and stocks: the KPI per period: city series at the catalogue frequency (monthly,
-  quarterly or yearly), commune series per quarter (per year for yearly KPIs); judged by the value of
-  the last period of 2030 against the 2030 threshold or band;
-- flow counts with a per-year target (new jobs, trainees): the KPI per period, with a seasonal model;
-  judged by the 2030 calendar-year total (the 12-month rolling sum at December 2030) against the
-  per-year target. The fan chart shows that rolling sum.
-The candidates (statsmodels where it fits; the simulations are written out from the fitted parameters):
-- naive: random walk with drift (seasonal random walk with drift for flows) — the baseline;
-- ets: Holt-Winters exponential smoothing, additive trend (+ additive season for flows);
-- arima: ARIMA(1,1,0) with drift (ARIMA(1,0,0)(0,1,0)m with drift for flows);
-- theta: the Theta method (simple exponential smoothing with half the linear drift).
-Rolling-origin backtest: the last `n_origins` blocks of `horizon` periods (12 months, 4 quarters or 1
-year) are forecast from the data before them (the batch uses 3 blocks for the city, 2 for communes); errors are scaled by the in-sample error of the naive forecast (MASE). The candidate with
-the lowest MASE wins only if it beats the naive baseline; otherwise the baseline is kept and says so.
-Paths carry the uncertainty of the fitted slope, and are widened when the backtest errors were larger
-than the model's own spread (never narrowed), so that an 80% interval holds about 80% of outcomes.
-No Streamlit here: the batch (`service/forecast_batch.py`) runs this when data is published.
+- Scale. Each series is forecast on a scale that respects its bounds: logit for rates in % (no pile-up at
+  0% or 100%), log for counts and money, as is for growth rates. All arithmetic below is on that scale.
+- Models (MODEL_SPECS). Closed forms "last value + slope x weight(h)": naive, 3-year drift, 1-year drift,
+  damped drift (the slope fading by DAMPING_PER_YEAR a year) and the mean of naive, drift and damped.
+  Seasonal series (the sector page's monthly counts) get the seasonal naive, with or without last year's
+  drift. Flows judged by their yearly totals are forecast as 12-month sums (what a seasonal naive does).
+- Rolling-origin errors. Every origin with MIN_TRAIN periods is forecast at BACKTEST_HORIZONS and compared
+  with the outcome; errors are divided by the series' yardstick (its mean absolute one-period change up to
+  the origin, as in MASE). A known break (`break_months`) is not counted as an error.
+- Pools (`PoolFit`). Similar series share a model, chosen at every month by the mean absolute error
+  relative to naive, and a spread curve: sigma(h), the mean absolute scaled error per horizon (older errors
+  counting less, HALF_LIFE_MONTHS), a power law beyond the horizons seen (BETA_RANGE). Each series keeps its
+  yardstick and its own error factor (shrunk towards its pool, PSEUDO_ORIGINS).
+- Shape (`calibrate_shapes`, shared by several pools). The empirical distribution of the errors of the
+  forecasts as they were shown, each divided by the spread predicted for it then, with split-conformal's
+  finite-sample correction for their effective number (`effective_size`): if past spreads proved too
+  narrow, so are none now. Calibrations are trusted after MIN_CHECKED periods of checked forecasts.
+- Everything at a month uses only what was known by then, so the backtest of the intervals shown
+  (`PoolFit.shown_backtest`) is honest, and an interval, a fan and the probability of meeting a target are
+  read from one distribution: a verdict cannot disagree with its probability.
+No Streamlit, no statsmodels: numpy only.
 """
 from __future__ import annotations
 
 import math
-import warnings
-import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from threadpoolctl import threadpool_limits
 
-from store.catalogue import Catalogue, Indicator
-from indicators.queries import Scope, kpi_frame
-from indicators.targets import CITY, Target
-from indicators.warehouse import Warehouse
+from indicators.series import PERIODS_PER_YEAR, forecast_grain
+from store.catalogue import Catalogue
 
-HORIZON_YEAR = 2030
-PERIODS_PER_YEAR = {"month": 12, "quarter": 4, "year": 1}
-FREQ = {"month": "MS", "quarter": "QS", "year": "YS"}
-MIN_OBS = {"month": 24, "quarter": 12, "year": 5}
-"""Fewer complete periods than this: no forecast (the trend rule decides the status)."""
-BACKTEST_HORIZON = {"month": 12, "quarter": 4, "year": 1}
-BACKTEST_ORIGINS = 3
-MIN_TRAIN = {"month": 12, "quarter": 8, "year": 4}
-"""The shortest history a backtest origin may leave for fitting."""
-BACKTEST_PATHS = 200
-QUANTILES = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q975": 0.975}
+MIN_OBS = {"month": 24, "quarter": 8, "year": 5}
+"""Observed periods a series needs before its forecast (and verdict) is shown."""
+MIN_TRAIN = {"month": 12, "quarter": 6, "year": 3}
+"""The shortest history a backtest origin may have."""
+BACKTEST_HORIZONS = {"month": (1, 2, 3, 4, 6, 9, 12, 18, 24, 30, 36), "quarter": (1, 2, 3, 4, 6, 8, 10, 12),
+                     "year": (1, 2, 3)}
+"""Rolling-origin errors are measured at these horizons (periods ahead), up to three years."""
+BACKTEST_HORIZON = {grain: max(hs) for grain, hs in BACKTEST_HORIZONS.items()}
+SIGMA_TABLE = 160
+"""Horizons (periods) the spread is tabulated for; further on the power law carries on."""
+DAMPING_PER_YEAR = 0.8
+MODEL_SPECS = {"naive": ("last value", None), "drift": ("3-year drift", 3), "drift1": ("1-year drift", 1),
+               "damped": ("damped 3-year drift", 3), "mean": ("mean of naive, drift and damped", 3)}
+"""Each model: what it is, and the window (years) of the average change it carries on."""
+MODELS = tuple(MODEL_SPECS)
+SEASONAL_MODELS = ("snaive", "sdrift")
 BASELINE = "naive"
-MAX_WIDENING = 3.0
-CANDIDATES = ("ets", "arima", "theta")
-MODELS = (BASELINE, *CANDIDATES)
+BETA_RANGE = (0.5, 1.25)
+"""How the spread may grow with the horizon: between a random walk's sqrt(h) and slightly faster than a
+wrongly estimated trend's h. With a single horizon seen, beta = 1 (the cautious end)."""
+PSEUDO_ORIGINS = {"month": 48, "quarter": 16, "year": 4}
+"""A series' own error ratio against its pool counts as its origins, the pool's as four years of origins:
+errors from overlapping horizons of one series are worth few independent draws, and a noisy own ratio
+would make identical series differ in width for no reason."""
+MIN_CHECKED = {"month": 12, "quarter": 4, "year": 2}
+"""Periods in which one-period-ahead forecasts were checked against outcomes before a calibration is
+trusted (a year of months or quarters, two years): earlier, the pool's spreads are guesses, and neither
+intervals nor verdicts are shown ("not enough data")."""
+MIN_ERRORS_PER_HORIZON = 30
+MIN_ERRORS_SHAPE = 40
+MIN_EFFECTIVE_ERRORS = 10
+"""A shape needs errors worth this many independent ones (`effective_size`): a single year of outcomes,
+however many communes it covers, is one draw of the city's surprises."""
+SINGLE_MIN_ERRORS = 12
+"""A series forecast alone (`forecast_one`) calibrates from a year of checked origins per horizon."""
+CLUSTER_MONTHS = 3
+"""Errors of one pool that became known within the same quarter count as one cluster (they share the
+same surprises)."""
+HALF_LIFE_MONTHS = 12
+"""Errors count half as much in calibrations a year after they became known (surprises change: the 2025
+unemployment drop, the July 2025 boundary change)."""
+SHAPE_SAMPLE = 6000
+"""At most this many standardised errors (an even stride) per pool estimate the shape."""
+GRID = np.concatenate([[0.0025], np.round(np.arange(1, 200) * 0.005, 4), [0.9975]])
+"""Probabilities at which the standardised error distribution is kept (0.25% .. 99.75%)."""
+LOGIT_EPS = 5e-4
+SCALE_FLOOR = 1e-3
+"""The smallest yardstick (on the transformed scale): a constant series still gets a finite width."""
 
 
-@dataclass(frozen=True)
-class SeriesSpec:
-    """What is forecast: one KPI in one area at one grain, and how it is judged in 2030."""
-
-    indicator: str
-    geo: str
-    grain: str
-    season: int
-    """Periods per seasonal cycle; 1 = no seasonal model."""
-    basis: str
-    """"level": the value at the end of 2030; "annual_total": the 2030 calendar-year total."""
-    lower: float | None = 0.0
-    upper: float | None = None
-
-    @property
-    def per_year(self) -> int:
-        return PERIODS_PER_YEAR[self.grain]
-
-
-def series_grain(ind: Indicator, geo: str) -> str:
-    """The grain a KPI is forecast at: yearly KPIs per year, communes per quarter, the city as published."""
-    if ind.frequency == "annual":
-        return "year"
-    if geo != CITY or ind.frequency == "quarterly":
-        return "quarter"
-    return "month"
-
-
-def spec_for(catalogue: Catalogue, code: str, geo: str, grain: str | None = None) -> SeriesSpec:
-    """The forecast specification of a catalogue KPI in an area."""
+# ------------------------------------------------------------------------------------------ scales
+def transform_kind(catalogue: Catalogue, code: str, values: np.ndarray) -> str:
+    """'logit' for rates in % (when the data stay within 0-100), 'log' for non-negative counts and
+    levels, 'identity' for growth rates and anything that goes negative."""
     ind = catalogue.get(code)
-    grain = grain or series_grain(ind, geo)
-    flow = ind.kind == "count" and not catalogue.is_stock(code)
-    per_year = PERIODS_PER_YEAR[grain]
-    return SeriesSpec(
-        indicator=code, geo=geo, grain=grain, season=per_year if flow and per_year > 1 else 1,
-        basis="annual_total" if flow else "level", lower=None if ind.kind == "growth" else 0.0,
-        upper=100.0 if ind.unit == "%" else None,
-    )
-
-
-# --------------------------------------------------------------------------------------------- models
-def slope_se(y: np.ndarray, season: int) -> float:
-    """Standard error of a series' average change per period (from its seasonal differences).
-
-    Added to the paths of the trend models: a fitted slope is an estimate, and over five years its
-    error matters as much as the period-to-period noise.
-    """
-    s = season if len(y) >= 2 * season + 1 else 1
-    diffs = y[s:] - y[:-s]
-    if len(diffs) < 2:
-        return 0.0
-    return float(diffs.std(ddof=1) / math.sqrt(len(diffs)) / s)
-
-
-class Fitted:
-    """A model fitted to a series: a point forecast and simulated future paths (n paths x h steps)."""
-
-    name = "?"
-
-    def forecast(self, h: int) -> np.ndarray:  # pragma: no cover - interface
-        raise NotImplementedError
-
-    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:  # pragma: no cover
-        raise NotImplementedError
-
-
-class _Naive(Fitted):
-    """Random walk with drift, by season: y[t] = y[t-s] + drift + e. Drift uncertainty is simulated too."""
-
-    name = "naive"
-
-    def __init__(self, y: np.ndarray, season: int) -> None:
-        s = season if len(y) >= 2 * season + 1 else 1
-        diffs = y[s:] - y[:-s]
-        self.y, self.s = y, s
-        self.drift = float(diffs.mean()) if len(diffs) else 0.0
-        self.sigma = float(diffs.std(ddof=1)) if len(diffs) > 1 else 0.0
-        self.drift_se = self.sigma / math.sqrt(len(diffs)) if len(diffs) else 0.0
-
-    def _run(self, h: int, drift: np.ndarray, errors: np.ndarray) -> np.ndarray:
-        n = errors.shape[0]
-        out = np.empty((n, h))
-        tail = np.tile(self.y[-self.s:], (n, 1))
-        for k in range(h):
-            prev = tail[:, k] if k < self.s else out[:, k - self.s]
-            out[:, k] = prev + drift + errors[:, k]
-        return out
-
-    def forecast(self, h: int) -> np.ndarray:
-        return self._run(h, np.array([self.drift]), np.zeros((1, h)))[0]
-
-    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        drift = rng.normal(self.drift, self.drift_se, n) if self.drift_se > 0 else np.full(n, self.drift)
-        return self._run(h, drift, rng.normal(0.0, self.sigma, (n, h)) if self.sigma > 0 else np.zeros((n, h)))
-
-
-class _Ets(Fitted):
-    """Holt-Winters exponential smoothing (statsmodels): additive trend, additive season if any.
-
-    Not damped: to 2030, a damped trend forgets the drift that the KPIs do have, and its intervals
-    missed the truth far too often on simulated drifting series (see tests/test_forecast.py).
-    """
-
-    name = "ets"
-
-    def __init__(self, y: np.ndarray, season: int) -> None:
-        from statsmodels.tsa.holtwinters import ExponentialSmoothing
-
-        seasonal = season > 1
-        model = ExponentialSmoothing(y, trend="add", damped_trend=False, seasonal="add" if seasonal else None,
-                                     seasonal_periods=season if seasonal else None, initialization_method="estimated")
-        self.res = model.fit(use_brute=False)
-        if not np.all(np.isfinite(self.res.fittedvalues)):
-            raise ValueError("ETS fit diverged")
-        self.slope_se = slope_se(y, season)
-        self.season = season if seasonal else 0
-        self.level, self.trend = float(self.res.level[-1]), float(self.res.trend[-1])
-        self.pattern = np.asarray(self.res.season, dtype=float)[-season:] if seasonal else np.zeros(1)
-
-    def forecast(self, h: int) -> np.ndarray:
-        # the additive Holt-Winters forecast from the final states (what res.forecast computes, 50x faster)
-        k = np.arange(1, h + 1)
-        seasonal = self.pattern[(k - 1) % self.season] if self.season else 0.0
-        return self.level + k * self.trend + seasonal
-
-    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        sims = np.asarray(self.res.simulate(h, repetitions=n, anchor="end", error="add", rng=rng), dtype=float)
-        steps = np.arange(1, h + 1)[None, :]  # a slope error adds up with the horizon
-        return sims.reshape(h, n).T + rng.normal(0.0, self.slope_se, (n, 1)) * steps
-
-
-def conditional_ar1(d: np.ndarray) -> tuple[float, float, float]:
-    """(constant, phi, sigma^2) of d[t] = c + phi*d[t-1] + e[t] by least squares (AutoReg's estimates)."""
-    regressors = np.column_stack([np.ones(len(d) - 1), d[:-1]])
-    coef, *_ = np.linalg.lstsq(regressors, d[1:], rcond=None)
-    resid = d[1:] - regressors @ coef
-    return float(coef[0]), float(coef[1]), float(resid @ resid / len(resid))
-
-
-class _Arima(Fitted):
-    """ARIMA(1,1,0) with drift, or ARIMA(1,0,0)(0,1,0)s with drift for a seasonal series.
-
-    Written as d[t] = y[t] - y[t-s] = s*b + u[t], u[t] = phi*u[t-1] + e[t], and estimated by conditional
-    least squares: the regression of d[t] on d[t-1] and a constant, exactly statsmodels'
-    `AutoReg(d, lags=1, trend="c")` (a test holds them equal) without its per-call set-up, and a hundred
-    times cheaper than the exact likelihood, which matters for 3,000 series. The paths follow that
-    equation with the fitted phi and sigma, and a drift drawn around its estimate with its standard error.
-    """
-
-    name = "arima"
-    MAX_PHI = 0.98
-
-    def __init__(self, y: np.ndarray, season: int) -> None:
-        self.s = season
-        diffs = y[season:] - y[:-season]
-        const, phi, sigma2 = conditional_ar1(diffs)
-        if not (np.isfinite(const) and np.isfinite(phi) and abs(phi) < self.MAX_PHI):
-            raise ValueError("ARIMA fit is not stationary")
-        self.phi, self.sigma = phi, math.sqrt(max(sigma2, 0.0))
-        mean = const / (1 - phi)
-        self.beta = mean / season
-        self.beta_se = self.sigma / ((1 - phi) * math.sqrt(len(diffs))) / season
-        self.y = y
-        self.u_last = diffs[-1] - mean
-
-    def _run(self, h: int, beta: np.ndarray, errors: np.ndarray) -> np.ndarray:
-        n, s = errors.shape[0], self.s
-        out = np.empty((n, h))
-        tail = np.tile(self.y[-s:], (n, 1))
-        u = np.full(n, self.u_last) + s * (self.beta - beta)  # the last innovation, seen with each path's drift
-        for k in range(h):
-            u = self.phi * u + errors[:, k]
-            prev = tail[:, k] if k < s else out[:, k - s]
-            out[:, k] = prev + s * beta + u
-        return out
-
-    def forecast(self, h: int) -> np.ndarray:
-        return self._run(h, np.array([self.beta]), np.zeros((1, h)))[0]
-
-    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        beta = rng.normal(self.beta, self.beta_se, n) if self.beta_se > 0 else np.full(n, self.beta)
-        return self._run(h, beta, rng.normal(0.0, self.sigma, (n, h)))
-
-
-def _ses_path(z: np.ndarray, alpha: float) -> np.ndarray:
-    """Simple exponential smoothing levels l[t] = alpha*z[t] + (1-alpha)*l[t-1], starting from l[-1] = z[0]."""
-    from scipy.signal import lfilter
-
-    return lfilter([alpha], [1.0, -(1.0 - alpha)], z, zi=[(1.0 - alpha) * z[0]])[0]
-
-
-def _ses_sse(alpha: float, z: np.ndarray) -> float:
-    levels = _ses_path(z, alpha)
-    return float(np.sum((z[1:] - levels[:-1]) ** 2))  # the first one-step forecast, z[0], has no error
-
-
-class _Theta(Fitted):
-    """The Theta method (Hyndman & Billah 2003), as statsmodels' ThetaModel computes it, theta = 2.
-
-    Half the slope of a fitted straight line is added to a simple exponential smoothing (SES) forecast,
-    on data deseasonalised additively with statsmodels' `seasonal_decompose` for a seasonal series. The
-    SES smoothing weight minimises the squared one-step errors (as ThetaModel's default does), found with
-    a bounded scalar search over a C-level filter: the same forecast in a fraction of the time.
-    The forecast variance is that of SES: a path is the point forecast plus e[k] + alpha * (e[1] + ... +
-    e[k-1]), the SES error recursion with the fitted alpha and sigma.
-    """
-
-    name = "theta"
-
-    def __init__(self, y: np.ndarray, season: int) -> None:
-        from scipy.optimize import minimize_scalar
-        from statsmodels.tsa.seasonal import seasonal_decompose
-
-        self.n, self.s = len(y), season
-        self.pattern = np.zeros(max(season, 1))
-        z = np.asarray(y, dtype=float)
-        if season > 1:
-            self.pattern = np.asarray(seasonal_decompose(z, model="additive", period=season).seasonal[:season])
-            z = z - np.resize(self.pattern, len(z))
-        t = np.arange(len(z), dtype=float)
-        self.b0 = float(np.polyfit(t, z, 1)[0])
-        best = minimize_scalar(_ses_sse, bounds=(1e-3, 1.0), args=(z,), method="bounded", options={"xatol": 1e-5})
-        self.alpha = float(best.x)
-        self.level = float(_ses_path(z, self.alpha)[-1])
-        self.sigma = math.sqrt(max(_ses_sse(self.alpha, z) / len(z), 0.0))
-        self.slope_se = slope_se(y, season)
-        if not (np.isfinite(self.level) and np.isfinite(self.sigma) and np.isfinite(self.b0)):
-            raise ValueError("Theta fit failed")
-
-    def forecast(self, h: int) -> np.ndarray:
-        k = np.arange(h, dtype=float)
-        trend = self.b0 * (k + 1 / self.alpha - (1 - self.alpha) ** self.n / self.alpha)
-        seasonal = self.pattern[(self.n + np.arange(h)) % self.s] if self.s > 1 else 0.0
-        return self.level + 0.5 * trend + seasonal
-
-    def simulate(self, h: int, n: int, rng: np.random.Generator) -> np.ndarray:
-        errors = rng.normal(0.0, self.sigma, (n, h))
-        earlier = np.cumsum(errors, axis=1) - errors
-        slope = rng.normal(0.0, self.slope_se, (n, 1)) * np.arange(1, h + 1)[None, :]
-        return self.forecast(h)[None, :] + errors + self.alpha * earlier + slope
-
-
-_FITTERS = {"naive": _Naive, "ets": _Ets, "arima": _Arima, "theta": _Theta}
-
-
-def _min_length(name: str, season: int) -> int:
-    if name == "naive":
-        return 3
-    if name == "theta":
-        return 2 * season + 2 if season > 1 else 4
-    return 2 * season + 4 if season > 1 else 8
-
-
-def fit_model(name: str, y: np.ndarray, season: int) -> Fitted | None:
-    """Fit one candidate; None when the series is too short for it or the fit fails."""
-    if len(y) < _min_length(name, season):
-        return None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            fitted = _FITTERS[name](np.asarray(y, dtype=float), season)
-            if not np.all(np.isfinite(fitted.forecast(1))):
-                return None
-            return fitted
-        except (ValueError, np.linalg.LinAlgError, KeyError, IndexError, ZeroDivisionError, OverflowError):
-            return None
-
-
-# ------------------------------------------------------------------------------------------- backtest
-@dataclass(frozen=True)
-class BacktestScore:
-    """How one model did in the backtest: scaled error and how often its intervals held the truth."""
-
-    mase: float
-    coverage80: float
-    coverage95: float
-    points: int
-    spread_ratio: float = 1.0
-    """Root mean square of (error / simulated spread): above 1, the model's paths were too narrow."""
-
-
-def _clip(values: np.ndarray, spec: SeriesSpec) -> np.ndarray:
-    if spec.lower is None and spec.upper is None:
-        return values
-    return np.clip(values, spec.lower if spec.lower is not None else -np.inf,
-                   spec.upper if spec.upper is not None else np.inf)
-
-
-def mase_scale(train: np.ndarray, season: int) -> float:
-    """Mean absolute error of the in-sample (seasonal) naive forecast: the yardstick of MASE."""
-    s = season if len(train) > 2 * season else 1
-    diffs = np.abs(train[s:] - train[:-s])
-    return float(diffs.mean()) if len(diffs) else float("nan")
-
-
-def backtest(y: np.ndarray, spec: SeriesSpec, models: tuple[str, ...] = MODELS, n_origins: int = BACKTEST_ORIGINS,
-             horizon: int | None = None, rng: np.random.Generator | None = None) -> dict[str, BacktestScore]:
-    """Rolling-origin backtest: forecast the last `n_origins` blocks of `horizon` periods from the data before.
-
-    A model that cannot be fitted at every origin gets no score (it is not compared on fewer points).
-    """
-    rng = rng or np.random.default_rng(0)
-    horizon = horizon or BACKTEST_HORIZON[spec.grain]
-    n = len(y)
-    origins = [n - horizon * (k + 1) for k in reversed(range(n_origins))]
-    origins = [o for o in origins if o >= MIN_TRAIN[spec.grain]]
-    errors: dict[str, list[float]] = {m: [] for m in models}
-    inside80: dict[str, list[bool]] = {m: [] for m in models}
-    inside95: dict[str, list[bool]] = {m: [] for m in models}
-    zscores: dict[str, list[float]] = {m: [] for m in models}
-    failed: set[str] = set()
-    for origin in origins:
-        train, test = y[:origin], y[origin:origin + horizon]
-        scale = mase_scale(train, spec.season)
-        scalable = bool(np.isfinite(scale) and scale > 0)  # a flat history has no yardstick: no MASE there
-        for name in models:
-            if name in failed:
-                continue
-            fitted = fit_model(name, train, spec.season)
-            if fitted is None:
-                failed.add(name)
-                continue
-            h = len(test)
-            point = _clip(fitted.forecast(h), spec)
-            sims = _clip(fitted.simulate(h, BACKTEST_PATHS, rng), spec)
-            lo80, hi80, lo95, hi95 = np.quantile(sims, [0.10, 0.90, 0.025, 0.975], axis=0)
-            if scalable:
-                errors[name] += list(np.abs(test - point) / scale)
-            inside80[name] += list((test >= lo80) & (test <= hi80))
-            inside95[name] += list((test >= lo95) & (test <= hi95))
-            spread = sims.std(axis=0)
-            zscores[name] += [float(e / sd) for e, sd in zip(test - point, spread) if sd > 0]
-    return {
-        name: BacktestScore(float(np.mean(errors[name])) if errors[name] else float("nan"),
-                            float(np.mean(inside80[name])), float(np.mean(inside95[name])), len(inside80[name]),
-                            float(np.sqrt(np.mean(np.square(zscores[name])))) if zscores[name] else 1.0)
-        for name in models if name not in failed and inside80[name]
-    }
-
-
-def interval_widening(score: BacktestScore | None) -> float:
-    """How much to widen the chosen model's paths: its backtest spread ratio, within [1, MAX_WIDENING].
-
-    Simulated paths ignore the uncertainty of the fitted parameters and any misfit of the model, so
-    they are often too narrow; the errors the model made in the backtest say by how much. Never
-    narrowed: a dozen backtest points are too few to trust a model that claims to know better.
-    """
-    if score is None or not np.isfinite(score.spread_ratio):
-        return 1.0
-    return float(min(max(score.spread_ratio, 1.0), MAX_WIDENING))
-
-
-def choose_model(scores: dict[str, BacktestScore]) -> tuple[str, str]:
-    """(model, reason): the best candidate if it beats the naive baseline's MASE, else the baseline.
-
-    Reasons: "beats_naive", "no_better_than_naive", "no_candidate" (no other model could be fitted),
-    "not_scorable" (the history is too flat for a scaled error).
-    """
-    base = scores.get(BASELINE)
-    if base is None or not np.isfinite(base.mase):
-        return BASELINE, "not_scorable"
-    rivals = {m: s for m, s in scores.items() if m != BASELINE and np.isfinite(s.mase)}
-    if not rivals:
-        return BASELINE, "no_candidate"
-    best = min(rivals, key=lambda m: rivals[m].mase)
-    if rivals[best].mase < base.mase:
-        return best, "beats_naive"
-    return BASELINE, "no_better_than_naive"
-
-
-# ------------------------------------------------------------------------------------------- forecast
-def target_period(last: pd.Timestamp, grain: str) -> pd.Timestamp:
-    """The period a 2030 verdict is read at: December 2030, Q4 2030 or the year 2030."""
-    return {"month": pd.Timestamp(HORIZON_YEAR, 12, 1), "quarter": pd.Timestamp(HORIZON_YEAR, 10, 1),
-            "year": pd.Timestamp(HORIZON_YEAR, 1, 1)}[grain]
-
-
-def _rolling_future(tail: np.ndarray, future: np.ndarray, window: int) -> np.ndarray:
-    """Rolling `window`-period sums ending at each future period, from observed `tail` + future paths."""
-    n = future.shape[0]
-    combined = np.concatenate([np.tile(tail, (n, 1)), future], axis=1)
-    cums = np.concatenate([np.zeros((n, 1)), np.cumsum(combined, axis=1)], axis=1)
-    h = future.shape[1]
-    start = combined.shape[1] - h - (window - 1)
-    return np.stack([cums[:, start + j + window] - cums[:, start + j] for j in range(h)], axis=1)
-
-
-def meets_target(values: np.ndarray, target: Target) -> np.ndarray:
-    """Element-wise `Target.meets`: below `high` when lower is better, else at least `low`."""
-    if target.direction == "lower":
-        return values < target.high
-    return values >= target.low
-
-
-@dataclass
-class ForecastResult:
-    """One series' forecast: the chosen model, its backtest, and the simulated 2030 metric."""
-
-    spec: SeriesSpec
-    model: str
-    reason: str
-    scores: dict[str, BacktestScore]
-    history: pd.Series
-    """The judged metric observed so far (rolling yearly sums for flows)."""
-    periods: pd.DatetimeIndex
-    central: np.ndarray
-    paths: np.ndarray = field(repr=False)
-    """Simulated metric, n paths x len(periods)."""
-    n_obs: int = 0
-    first_period: pd.Timestamp | None = None
-    widening: float = 1.0
-    """Factor the simulated spread was widened by, after the backtest found it too narrow (>= 1)."""
-
-    @property
-    def baseline_kept(self) -> bool:
-        return self.model == BASELINE
-
-    @property
-    def value_2030(self) -> float:
-        return float(self.central[-1])
-
-    def probability(self, target: Target | None) -> float | None:
-        """Share of simulated paths whose 2030 metric meets the target (None without a threshold)."""
-        if target is None or target.threshold is None:
-            return None
-        return float(np.mean(meets_target(self.paths[:, -1], target)))
-
-    def crossing_year(self, target: Target | None) -> int | None:
-        """First year whose year-end central value meets the target (None if not by 2030 or met already)."""
-        if target is None or target.threshold is None or self.meets_now(target):
-            return None
-        for period, value in zip(self.periods, self.central):
-            if _is_year_end(period, self.spec.grain) and bool(meets_target(np.array([value]), target)[0]):
-                return int(period.year)
-        return None
-
-    def meets_now(self, target: Target | None) -> bool | None:
-        if target is None or target.threshold is None or self.history.empty:
-            return None
-        return bool(meets_target(np.array([float(self.history.iloc[-1])]), target)[0])
-
-    def interval(self, level: float) -> tuple[float, float]:
-        """The central `level` prediction interval of the 2030 metric."""
-        tail = (1 - level) / 2
-        lo, hi = np.quantile(self.paths[:, -1], [tail, 1 - tail])
-        return float(lo), float(hi)
-
-    def summary(self, target: Target | None) -> dict:
-        """One row of the forecasts table."""
-        lo80, hi80 = self.interval(0.80)
-        lo95, hi95 = self.interval(0.95)
-        chosen = self.scores.get(self.model)
-        base = self.scores.get(BASELINE)
-        row = {
-            "indicator": self.spec.indicator, "geo": self.spec.geo, "grain": self.spec.grain,
-            "basis": self.spec.basis, "season": self.spec.season, "model": self.model, "reason": self.reason,
-            "baseline_kept": self.baseline_kept, "n_obs": self.n_obs, "first_period": self.first_period,
-            "last_period": self.history.index[-1] if not self.history.empty else None,
-            "last_value": float(self.history.iloc[-1]) if not self.history.empty else None,
-            "value_2030": self.value_2030, "lo80": lo80, "hi80": hi80, "lo95": lo95, "hi95": hi95,
-            "mase": chosen.mase if chosen else None, "mase_naive": base.mase if base else None,
-            "coverage80": chosen.coverage80 if chosen else None, "coverage95": chosen.coverage95 if chosen else None,
-            "backtest_points": chosen.points if chosen else 0, "n_paths": int(self.paths.shape[0]),
-            "widening": self.widening,
-            "target_low": target.low if target else None, "target_high": target.high if target else None,
-            "direction": target.direction if target else None, "target_inherited": bool(target.inherited) if target else False,
-            "target_source": target.source if target else None,
-            "probability": self.probability(target), "meets_now": self.meets_now(target),
-            "crossing_year": self.crossing_year(target),
-        }
-        for name in MODELS:
-            row[f"mase_{name}"] = self.scores[name].mase if name in self.scores else None
-        return row
-
-    def path_frame(self) -> pd.DataFrame:
-        """History and fan (quantiles of the simulated metric) for the chart, one row per period."""
-        hist = pd.DataFrame({"period": self.history.index, "kind": "history", "value": self.history.to_numpy()})
-        quantiles = np.quantile(self.paths, list(QUANTILES.values()), axis=0)
-        fut = pd.DataFrame({"period": self.periods, "kind": "forecast", "value": self.central,
-                            **{name: quantiles[i] for i, name in enumerate(QUANTILES)}})
-        out = pd.concat([hist, fut], ignore_index=True)
-        out.insert(0, "geo", self.spec.geo)
-        out.insert(0, "indicator", self.spec.indicator)
-        return out
-
-
-def _is_year_end(period: pd.Timestamp, grain: str) -> bool:
-    return grain == "year" or (grain == "month" and period.month == 12) or (grain == "quarter" and period.month == 10)
-
-
-def series_seed(indicator: str, geo: str) -> int:
-    """A stable seed per series, so a forecast is reproducible run after run."""
-    return zlib.crc32(f"{indicator}|{geo}".encode("utf-8"))
-
-
-def forecast_series(series: pd.Series, spec: SeriesSpec, n_paths: int = 1000, seed: int | None = None,
-                    n_origins: int = BACKTEST_ORIGINS) -> ForecastResult | None:
-    """Backtest the candidates, keep the best (or the baseline), simulate `n_paths` paths to 2030.
-
-    `series` is indexed by period start (Timestamps), complete periods only, oldest first. None when the
-    series is too short or already past 2030. BLAS runs single-threaded here: these are many tiny fits,
-    and a multi-threaded BLAS makes each one several times slower on a shared machine.
-    """
-    with threadpool_limits(limits=1, user_api="blas"):
-        return _forecast_series(series, spec, n_paths, seed, n_origins)
-
-
-def _forecast_series(series: pd.Series, spec: SeriesSpec, n_paths: int, seed: int | None,
-                     n_origins: int) -> ForecastResult | None:
-    series = series.dropna()
-    if len(series) < MIN_OBS[spec.grain]:
-        return None
-    y = series.to_numpy(dtype=float)
-    last = pd.Timestamp(series.index[-1])
-    end = target_period(last, spec.grain)
-    periods = pd.date_range(last, end, freq=FREQ[spec.grain])[1:]
-    if len(periods) == 0:
-        return None
-    rng = np.random.default_rng(series_seed(spec.indicator, spec.geo) if seed is None else seed)
-    if np.ptp(y) == 0:
-        scores, model, reason = {}, BASELINE, "constant"
-    else:
-        scores = backtest(y, spec, MODELS, n_origins, rng=rng)
-        model, reason = choose_model(scores)
-    fitted = fit_model(model, y, spec.season) or fit_model(BASELINE, y, spec.season)
-    if fitted is None:
-        return None
-    if fitted.name != model:
-        model, reason = BASELINE, "no_candidate"
-    h = len(periods)
-    widening = interval_widening(scores.get(model))
-    raw_point = fitted.forecast(h)
-    point = _clip(raw_point, spec)
-    sims = _clip(raw_point + widening * (fitted.simulate(h, n_paths, rng) - raw_point), spec)
-    if spec.basis == "annual_total":
-        window = spec.per_year
-        tail = y[len(y) - (window - 1):] if window > 1 else y[:0]
-        central = _rolling_future(tail, point[None, :], window)[0]
-        paths = _rolling_future(tail, sims, window)
-        history = series.rolling(window).sum().dropna()
-    else:
-        central, paths, history = point, sims, series
-    return ForecastResult(spec=spec, model=model, reason=reason, scores=scores, history=history, periods=periods,
-                          central=central, paths=paths, n_obs=len(y), first_period=pd.Timestamp(series.index[0]),
-                          widening=widening)
-
-
-# --------------------------------------------------------------------------------------------- series
-def complete_series(frame: pd.DataFrame, grain: str) -> pd.Series:
-    """KPI values of complete periods (a quarter of 3 months, a year of 12), the trailing unbroken run."""
-    need = {"month": 1, "quarter": 3, "year": 12}[grain]
-    part = frame[(frame["n_months"] >= need) & frame["value"].notna()].sort_values("period")
-    if part.empty:
-        return pd.Series(dtype=float)
-    values = pd.Series(part["value"].to_numpy(dtype=float), index=pd.DatetimeIndex(part["period"]))
-    expected = pd.date_range(values.index[0], values.index[-1], freq=FREQ[grain])
-    if len(expected) != len(values):
-        values = values.reindex(expected)
-        gaps = np.flatnonzero(values.isna().to_numpy())
-        values = values.iloc[gaps[-1] + 1:]
+    observed = values[np.isfinite(values)]
+    if ind.kind == "ratio" and ind.unit == "%" and (observed.size == 0 or (observed.min() >= 0 and observed.max() <= 100)):
+        return "logit"
+    if ind.kind in ("count", "ratio") and (observed.size == 0 or observed.min() >= 0):
+        return "log"
+    return "identity"
+
+
+def forward(kind: str, values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values, dtype=float)
+    if kind == "logit":
+        p = np.clip(values / 100.0, LOGIT_EPS, 1 - LOGIT_EPS)
+        return np.log(p / (1 - p))
+    if kind == "log":
+        return np.log1p(np.maximum(values, 0.0))
     return values
 
 
-def load_series(wh: Warehouse, communes: list[str] | None, include_city: bool = True
-                ) -> list[tuple[SeriesSpec, pd.Series]]:
-    """Every KPI series to forecast: the city (if asked) and the listed communes (all when None)."""
-    catalogue = wh.catalogue
-    out: list[tuple[SeriesSpec, pd.Series]] = []
-    areas: list[tuple[str, Scope, bool]] = []
-    if include_city:
-        areas.append((CITY, Scope(), False))
-    if communes is None or communes:
-        areas.append(("communes", Scope(communes=tuple(communes)) if communes else Scope(), True))
-    for label, scope, by_commune in areas:
-        geo_probe = "00000" if by_commune else CITY
-        by_grain: dict[str, list[str]] = {}
-        for ind in catalogue.indicators:
-            by_grain.setdefault(series_grain(ind, geo_probe), []).append(ind.code)
-        for grain, codes in by_grain.items():
-            frame = kpi_frame(wh, codes, scope, grain, by_commune=by_commune)
-            keys = ["indicator", "commune_code"] if by_commune else ["indicator"]
-            for key, part in frame.groupby(keys, sort=True):
-                code, geo = (key[0], key[1]) if by_commune else (key[0] if isinstance(key, tuple) else key, CITY)
-                if not geo:
-                    continue
-                series = complete_series(part, grain)
-                if len(series) >= MIN_OBS[grain]:
-                    out.append((spec_for(catalogue, code, geo, grain), series))
-    return out
+def inverse(kind: str, g: np.ndarray) -> np.ndarray:
+    g = np.asarray(g, dtype=float)
+    if kind == "logit":
+        return 100.0 / (1.0 + np.exp(-np.clip(g, -50, 50)))
+    if kind == "log":
+        return np.expm1(np.minimum(g, 700))
+    return g
+
+
+def family(catalogue: Catalogue, code: str) -> str:
+    """KPI family (pools of the city and groups, and the evaluation report's breakdown).
+
+    admin_rates: monthly rates from administrative data (insurance, programme coverage);
+    counts: monthly counts (flows as 12-month sums, and stocks); survey: quarterly survey KPIs;
+    annual: yearly KPIs.
+    """
+    ind = catalogue.get(code)
+    grain = forecast_grain(ind)
+    if grain == "year":
+        return "annual"
+    if grain == "quarter":
+        return "survey"
+    return "counts" if ind.kind == "count" else "admin_rates"
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _next_finite(finite: np.ndarray) -> np.ndarray:
+    """For each (series, t): the first index >= t with a finite value (T when none)."""
+    s, t = finite.shape
+    idx = np.where(finite, np.arange(t)[None, :], t)
+    return np.minimum.accumulate(idx[:, ::-1], axis=1)[:, ::-1]
+
+
+def last_finite(finite: np.ndarray) -> np.ndarray:
+    """For each (series, t): the last index <= t with a finite value (-1 when none)."""
+    t = finite.shape[1]
+    idx = np.where(finite, np.arange(t)[None, :], -1)
+    return np.maximum.accumulate(idx, axis=1)
+
+
+def damped_weight(h: np.ndarray, grain: str) -> np.ndarray:
+    phi = DAMPING_PER_YEAR ** (1.0 / PERIODS_PER_YEAR[grain])
+    h = np.asarray(h, dtype=float)
+    return phi * (1 - phi ** h) / (1 - phi)
+
+
+def model_weight(model: str, h: np.ndarray, grain: str, season: int = 1) -> np.ndarray:
+    """How many periods of slope a model adds h periods ahead."""
+    h = np.asarray(h, dtype=float)
+    if model in ("naive", "snaive"):
+        return np.zeros_like(h)
+    if model in ("drift", "drift1"):
+        return h
+    if model == "damped":
+        return damped_weight(h, grain)
+    if model == "mean":
+        return (h + damped_weight(h, grain)) / 3.0
+    if model == "sdrift":
+        return season * np.ceil(h / season)
+    raise KeyError(model)
+
+
+# ------------------------------------------------------------------------------------------ pool fit
+class PoolFit:
+    """One pool of similar series on one grain: errors, model choice and calibration at every cutoff.
+
+    `g` is (series, periods) on the transformed scale (NaN missing); `end_month[t]` is the index, on the
+    month axis `months`, of the month at which period t is complete (so quarters and years share the
+    monthly cutoffs of the verdicts).
+    """
+
+    def __init__(self, g: np.ndarray, end_month: np.ndarray, months: pd.DatetimeIndex, grain: str,
+                 season: int = 1, min_errors: int = MIN_ERRORS_PER_HORIZON,
+                 break_months: tuple[int, int] | None = None) -> None:
+        self.g = np.asarray(g, dtype=float)
+        self.min_errors = min_errors
+        self.break_months = break_months
+        """(first, last) month index of a known break: forecasts made before `last` of outcomes from
+        `first` on are neither checked nor used for calibration (`kpi_forecasts.BOUNDARY_CHANGE`)."""
+        self.grain, self.season = grain, season
+        self.end_month = np.asarray(end_month, dtype=int)
+        self.months = months
+        self.n_months = len(months)
+        self.models = SEASONAL_MODELS if season > 1 else MODELS
+        n, t = self.g.shape
+        self.n_series, self.n_periods = n, t
+        self.finite = np.isfinite(self.g)
+        self.n_obs = np.cumsum(self.finite, axis=1)
+        self.horizons = np.array(BACKTEST_HORIZONS[grain])
+        self._scale()
+        self._slopes()
+        self._errors()
+        self._choose()
+        self._spread()
+        self._own_errors()
+        self._flat: tuple[np.ndarray, np.ndarray] | None = None
+        self.shape = np.full((self.n_months, len(GRID)), np.nan)
+        self.shape_month = np.full(self.n_months, -1)
+        self.shape_errors = np.zeros(self.n_months, dtype=int)
+        self.calibrated = np.zeros(self.n_months, dtype=bool)
+
+    # -- per origin: yardstick and slopes ---------------------------------------------------------
+    def _scale(self) -> None:
+        step = np.abs(np.diff(self.g, axis=1))
+        ok = np.isfinite(step)
+        sums = np.concatenate([np.zeros((self.n_series, 1)), np.cumsum(np.where(ok, step, 0), axis=1)], axis=1)
+        counts = np.concatenate([np.zeros((self.n_series, 1)), np.cumsum(ok, axis=1)], axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scale = sums / counts
+        self.scale = np.where(counts >= 2, np.maximum(scale, SCALE_FLOOR), np.nan)
+
+    def _slopes(self) -> None:
+        """Per origin, the average change per period over each window the models use."""
+        n, t = self.g.shape
+        cols = np.arange(t)
+        self.slopes: dict[int, np.ndarray] = {}
+        if self.season > 1:
+            s = self.season
+            yoy = np.full_like(self.g, np.nan)
+            yoy[:, s:] = self.g[:, s:] - self.g[:, :-s]
+            ok = np.isfinite(yoy)
+            sums = np.cumsum(np.where(ok, yoy, 0), axis=1)
+            counts = np.cumsum(ok, axis=1)
+            prev_s = np.concatenate([np.zeros((n, s)), sums[:, :-s]], axis=1)
+            prev_c = np.concatenate([np.zeros((n, s)), counts[:, :-s]], axis=1)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                slope = (sums - prev_s) / (counts - prev_c) / s  # last year's year-on-year change, per period
+            self.slopes[0] = np.where((counts - prev_c) == s, slope, np.nan)
+            return
+        first_after = _next_finite(self.finite)
+        rows = np.arange(n)[:, None]
+        for years in sorted({w for _, w in MODEL_SPECS.values() if w}):
+            start = np.maximum(cols - years * PERIODS_PER_YEAR[self.grain], 0)
+            first = first_after[:, start]  # the first observation in the window
+            span = cols[None, :] - first
+            with np.errstate(invalid="ignore", divide="ignore"):
+                slope = (self.g - self.g[rows, np.minimum(first, t - 1)]) / span
+            self.slopes[years] = np.where((span > 0) & self.finite, slope, 0.0)
+
+    def base(self, series: np.ndarray, origin: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """The model-free part of a forecast: the last value (the same month a year earlier if seasonal)."""
+        if self.season > 1:
+            back = origin + h - self.season * np.ceil(h / self.season).astype(int)
+            return self.g[series, np.clip(back, 0, self.n_periods - 1)]
+        return self.g[series, origin]
+
+    def point(self, model: str, series, origin, h) -> np.ndarray:
+        """The transformed point forecast of `model` (arrays broadcast together)."""
+        years = 0 if self.season > 1 else MODEL_SPECS[model][1]
+        base = self.base(series, origin, h)
+        if years is None:
+            return base + 0.0 * np.asarray(h)
+        return base + self.slopes[years][series, origin] * model_weight(model, h, self.grain, self.season)
+
+    # -- rolling-origin errors -------------------------------------------------------------------
+    def _errors(self) -> None:
+        n, t = self.g.shape
+        series = np.arange(n)[:, None, None]
+        origin = np.arange(t)[None, :, None]
+        h = self.horizons[None, None, :]
+        target = origin + h
+        inside = target < t
+        tgt = np.minimum(target, t - 1)
+        valid = (self.finite[:, :, None] & (self.n_obs >= MIN_TRAIN[self.grain])[:, :, None]
+                 & np.isfinite(self.scale)[:, :, None] & inside & self.finite[series, tgt])
+        if self.season > 1:
+            valid &= np.isfinite(self.slopes[0])[:, :, None]
+        if self.break_months is not None:  # forecasts across a known break in the series are not errors
+            first, last = self.break_months
+            made_before = self.end_month[:, None] < last
+            lands_after = self.end_month[tgt[0]] >= first
+            valid &= ~(made_before & lands_after)[None, :, :]
+        actual = self.g[series, tgt]
+        self.u = {}
+        for model in self.models:
+            with np.errstate(invalid="ignore"):
+                err = (actual - self.point(model, series, origin, h)) / self.scale[:, :, None]
+            self.u[model] = np.where(valid, err, np.nan)
+        self.valid = valid
+        # the month at which each error became known (n_months: not within this data)
+        self.completed = np.where(inside[0], self.end_month[tgt[0]], self.n_months)  # (t, h)
+
+    def _cumulative(self, values: np.ndarray, by_series: bool) -> tuple[np.ndarray, np.ndarray]:
+        """(weighted sums / weighted counts = the forgetting mean, raw counts) by [series,] h and month."""
+        sums, weights, counts = self._accumulated(values, by_series)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(weights > 0, sums / weights * counts, 0.0), counts
+
+    def _accumulated(self, values: np.ndarray, by_series: bool, forget: bool = True
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Sums (forgetting older months, `_forget`, unless `forget` is False), their weights and raw counts."""
+        """Sums and counts of `values` (series, origin, h) by [series,] h and completion month, cumulated over
+        the months: entry [..., c] covers every error known by month c."""
+        n, t, hh = values.shape
+        ok = np.isfinite(values)
+        m = self.n_months + 1
+        month = np.broadcast_to(self.completed[None, :, :], values.shape)[ok]
+        hidx = np.broadcast_to(np.arange(hh)[None, None, :], values.shape)[ok]
+        if by_series:
+            sidx = np.broadcast_to(np.arange(n)[:, None, None], values.shape)[ok]
+            key, shape = (sidx * hh + hidx) * m + month, (n, hh, m)
+        else:
+            key, shape = hidx * m + month, (hh, m)
+        size = int(np.prod(shape))
+        sums = np.bincount(key, weights=values[ok], minlength=size).reshape(shape)
+        counts = np.bincount(key, minlength=size).reshape(shape)
+        running = _forget if forget else (lambda x: np.cumsum(x, axis=-1))
+        return running(sums)[..., :-1], running(counts.astype(float))[..., :-1], np.cumsum(counts, axis=-1)[..., :-1]
+
+    def _choose(self) -> None:
+        """At each month, the model with the lowest mean absolute error relative to naive (averaged over
+        the horizons with enough errors); naive when nothing can be scored yet."""
+        self.abs_u = {m: np.abs(self.u[m]) for m in self.models}
+        self.pool_mae = {}
+        for m in self.models:
+            sums, counts = self._cumulative(self.abs_u[m], by_series=False)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                self.pool_mae[m] = (sums / counts, counts)
+        base_mae, base_cnt = self.pool_mae[self.models[0]]
+        enough = base_cnt >= self.min_errors
+        rel = []
+        for m in self.models:
+            ratio = np.where(enough, self.pool_mae[m][0] / np.where(base_mae > 0, base_mae, np.nan), np.nan)
+            ok = np.isfinite(ratio).sum(axis=0)
+            rel.append(np.where(ok > 0, np.nansum(ratio, axis=0) / np.maximum(ok, 1), np.inf))
+        rel = np.stack(rel)
+        rel[0] = np.where(np.isfinite(rel[0]), rel[0], 1.0)
+        self.relative_mae = rel
+        self.model_at = np.argmin(rel, axis=0)
+
+    def _spread(self) -> None:
+        """sigma(h) at every month for the model chosen then, as a table over h = 1 .. SIGMA_TABLE."""
+        n_m, hs = self.n_months, self.horizons
+        mae = np.empty((len(hs), n_m))
+        cnt = np.empty((len(hs), n_m))
+        for k, model in enumerate(self.models):
+            sel = self.model_at == k
+            mae[:, sel] = self.pool_mae[model][0][:, sel]
+            cnt[:, sel] = self.pool_mae[model][1][:, sel]
+        use = (cnt >= self.min_errors) & np.isfinite(mae) & (mae > 0)
+        # a calibration is trusted once forecasts have been checked against outcomes in MIN_CHECKED periods
+        first = self.u[self.models[0]][:, :, 0]
+        done = np.unique(self.completed[:, 0][np.isfinite(first).any(axis=0)])
+        checked = np.searchsorted(done, np.arange(n_m), side="right")
+        self.sigma_ok = use.any(axis=0) & (checked >= MIN_CHECKED[self.grain])
+        table = np.full((n_m, SIGMA_TABLE + 1), np.nan)
+        self.beta = np.ones(n_m)
+        grid = np.arange(1, SIGMA_TABLE + 1, dtype=float)
+        for c in np.flatnonzero(self.sigma_ok):
+            h_ok = hs[use[:, c]].astype(float)
+            v_ok = np.maximum.accumulate(mae[use[:, c], c])  # errors do not shrink with the horizon
+            x, y = np.log(h_ok), np.log(v_ok)
+            tail = h_ok >= h_ok.max() / 3
+            beta = 1.0
+            if tail.sum() >= 2 and np.ptp(x[tail]) > 0:
+                xt, yt = x[tail] - x[tail].mean(), y[tail] - y[tail].mean()
+                beta = float(np.clip((xt * yt).sum() / (xt * xt).sum(), *BETA_RANGE))
+            self.beta[c] = beta
+            lg = np.log(grid)
+            inner = np.interp(lg, x, y)
+            inner = np.where(lg > x[-1], y[-1] + beta * (lg - x[-1]), inner)
+            inner = np.where(lg < x[0], y[0] + beta * (lg - x[0]), inner)
+            table[c, 1:] = np.exp(inner)
+        self.sigma_table = table
+
+    def sigma(self, h, month) -> np.ndarray:
+        """The pool's spread at horizon h for the calibration of `month` (arrays broadcast); beyond the
+        table, the last fitted power law carries on."""
+        h = np.asarray(h)
+        month = np.asarray(month)
+        inside = np.minimum(h, SIGMA_TABLE)
+        base = self.sigma_table[month, inside]
+        return base * (np.maximum(h, 1) / inside) ** self.beta[month]
+
+    def _own_errors(self) -> None:
+        """Each series' errors against its pool's spread over its whole history (a series' character, unlike
+        the pool's surprises, does not age), shrunk towards 1 by PSEUDO_ORIGINS."""
+        n_m = self.n_months
+        ratio_sum = np.zeros((self.n_series, n_m))
+        ratio_cnt = np.zeros((self.n_series, n_m))
+        origins = np.zeros((self.n_series, n_m))
+        for k, model in enumerate(self.models):
+            sel = np.flatnonzero((self.model_at == k) & self.sigma_ok)
+            if sel.size == 0:
+                continue
+            sums, _, counts = self._accumulated(self.abs_u[model], by_series=True, forget=False)  # (series, h, month)
+            sig = self.sigma(self.horizons[:, None], sel[None, :])  # (h, months)
+            ratio_sum[:, sel] = (sums[:, :, sel] / sig[None, :, :]).sum(axis=1)
+            ratio_cnt[:, sel] = counts[:, :, sel].sum(axis=1)
+            origins[:, sel] = counts[:, 0, sel]
+        k0 = PSEUDO_ORIGINS[self.grain]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            own = np.where(ratio_cnt > 0, ratio_sum / ratio_cnt, 1.0)
+        self.multiplier = (origins * own + k0) / (origins + k0)
+        self.own_origins = origins
+
+    def standardised_errors(self, month: int, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """Errors known by `month` of the forecasts as they were made (the model chosen at their origin),
+        each divided by the spread predicted for it at its origin; at most about `limit` of them (an even
+        stride), and the month each became known in.
+
+        Dividing by the spread predicted at the time, not one fitted afterwards, is what keeps the
+        intervals honest: where past spreads proved too narrow (a trend that bent, a horizon that had to be
+        extrapolated), these errors are larger, and so are the quantiles taken from them.
+        """
+        if self._flat is None:
+            cut = self.end_month
+            model = self.model_at[cut]
+            u = np.full(self.u[self.models[0]].shape, np.nan)
+            for k, name in enumerate(self.models):
+                u = np.where((model == k)[None, :, None], self.u[name], u)
+            ok = np.isfinite(u) & self.sigma_ok[cut][None, :, None]
+            s_idx, o_idx, h_idx = np.nonzero(ok)
+            c_o = cut[o_idx]
+            z = u[s_idx, o_idx, h_idx] / (self.sigma(self.horizons[h_idx], c_o) * self.multiplier[s_idx, c_o])
+            done = self.completed[o_idx, h_idx]
+            order = np.argsort(done, kind="stable")
+            self._flat = (done[order], z[order])
+        done, z = self._flat
+        count = int(np.searchsorted(done, month, side="right"))
+        pick = np.arange(0, count, max(1, math.ceil(count / max(limit, 1))))
+        return z[pick], done[pick]
+
+    def shown_backtest(self) -> dict[str, np.ndarray]:
+        """The rolling-origin backtest of the intervals as they are shown: at every origin with at least
+        MIN_OBS periods and a calibration, the interval calibrated with what was known then, against what
+        happened. Per (series, horizon): points, inside the 80% and 95% intervals, the interval scores
+        (scaled by the yardstick, as MSIS) and the absolute scaled errors of the forecast and of naive.
+        """
+        n, t, hh = self.u[self.models[0]].shape
+        cut = np.broadcast_to(self.end_month[None, :, None], (n, t, hh))
+        h = np.broadcast_to(self.horizons[None, None, :], (n, t, hh))
+        rows = np.broadcast_to(np.arange(n)[:, None, None], (n, t, hh))
+        u = np.full((n, t, hh), np.nan)
+        for k, name in enumerate(self.models):
+            u = np.where(self.model_at[cut] == k, self.u[name], u)
+        shown = (np.isfinite(u) & (self.n_obs >= MIN_OBS[self.grain])[:, :, None] & self.calibrated[cut])
+        width = self.multiplier[rows, cut] * self.sigma(h, cut)
+        out = {"points": shown.sum(axis=1), "shown_origins": shown.any(axis=2)}
+        for level, (lo_p, hi_p) in {"80": (0.1, 0.9), "95": (0.025, 0.975)}.items():
+            lo = width * self.z_quantile(0, self.end_month, lo_p)[None, :, None]
+            hi = width * self.z_quantile(0, self.end_month, hi_p)[None, :, None]
+            inside = (u >= lo) & (u <= hi)
+            alpha = 2 * lo_p
+            score = (hi - lo) + 2 / alpha * (np.maximum(lo - u, 0) + np.maximum(u - hi, 0))
+            out[f"inside{level}"] = np.where(shown, inside, False).sum(axis=1)
+            out[f"score{level}"] = np.where(shown, score, 0.0).sum(axis=1)
+        out["abs_error"] = np.where(shown, np.abs(u), 0.0).sum(axis=1)
+        out["abs_error_naive"] = np.where(shown, np.abs(self.u[self.models[0]]), 0.0).sum(axis=1)
+        return out
+
+    # -- reading the calibrated distribution ---------------------------------------------------------
+    def model_name(self, month) -> np.ndarray:
+        return np.asarray(self.models, dtype=object)[self.model_at[np.asarray(month)]]
+
+    def center(self, series, origin, h, month) -> np.ndarray:
+        """The chosen model's transformed point forecast, for the calibration of `month`."""
+        series, origin, h, month = np.broadcast_arrays(series, origin, h, month)
+        out = np.empty(series.shape)
+        for k, model in enumerate(self.models):
+            sel = self.model_at[month] == k
+            if sel.any():
+                out[sel] = self.point(model, series[sel], origin[sel], h[sel])
+        return out
+
+    def spread(self, series, origin, h, month) -> np.ndarray:
+        return self.scale[series, origin] * self.multiplier[series, month] * self.sigma(h, month)
+
+    def z_quantile(self, h, month, p: float) -> np.ndarray:
+        """The standardised error quantile p at horizon h for the calibration of each month (one shape for
+        every horizon: `h` only broadcasts)."""
+        by_month = interp_rows(p, self.shape)[self.shape_month]
+        h, month = np.broadcast_arrays(np.asarray(h), np.asarray(month))
+        return np.where(self.shape_month[month] >= 0, by_month[month], np.nan)
+
+    def quantile(self, series, origin, h, month, p: float) -> np.ndarray:
+        """The transformed quantile p of the forecast (arrays broadcast together)."""
+        return (self.center(series, origin, h, month)
+                + self.spread(series, origin, h, month) * self.z_quantile(h, month, p))
+
+    def cdf(self, z, h, month) -> np.ndarray:
+        """P(standardised error <= z) at horizon h for the calibration of each month (0 and 1 beyond the grid)."""
+        z, h, month = np.broadcast_arrays(np.asarray(z, dtype=float), np.asarray(h), np.asarray(month))
+        out = np.full(z.shape, np.nan)
+        shape_at = self.shape_month[month]
+        for c in np.unique(shape_at[shape_at >= 0]):
+            sel = shape_at == c
+            out[sel] = np.interp(z[sel], self.shape[c], GRID, left=0.0, right=1.0)
+        return out
+
+
+def calibrate_shapes(pools: list[PoolFit], min_errors: int = MIN_ERRORS_SHAPE) -> None:
+    """The shape of the standardised errors, shared by pools of similar series (one KPI family): at each
+    quarter's last month and at the last month, from the errors every pool knew by then.
+
+    Why share: errors of one KPI across communes move together (they share the city's surprises), so a
+    single pool has about as many independent errors as months; a family of KPIs has several times more,
+    and its tails are the ones to expect.
+    """
+    if not pools:
+        return
+    months = pools[0].months
+    n_m = len(months)
+    calendar = months.month.to_numpy()
+    shape = np.full((n_m, len(GRID)), np.nan)
+    shape_month = np.full(n_m, -1)
+    errors = np.zeros(n_m, dtype=int)
+    last = -1
+    for c in range(n_m):
+        if calendar[c] % 3 == 0 or c == n_m - 1:
+            ready = [p for p in pools if p.sigma_ok[c]]
+            if ready:
+                parts = [p.standardised_errors(c, SHAPE_SAMPLE // len(ready) + 1) for p in ready]
+                z = np.concatenate([zp for zp, _ in parts])
+                cluster = np.concatenate([k * (n_m + 1) + mp // CLUSTER_MONTHS for k, (_, mp) in enumerate(parts)])
+                n_eff = effective_size(z, cluster)
+                if z.size >= min_errors and n_eff >= MIN_EFFECTIVE_ERRORS:
+                    done = np.concatenate([mp for _, mp in parts])
+                    weights = 0.5 ** ((c - done) / HALF_LIFE_MONTHS)
+                    shape[c] = weighted_quantile(z, weights, conformal_levels(GRID, n_eff))
+                    errors[c] = z.size
+                    last = c
+        shape_month[c] = last
+    for p in pools:
+        p.shape, p.shape_month, p.shape_errors = shape, shape_month, errors
+        p.calibrated = p.sigma_ok & (shape_month >= 0)
+
+
+def effective_size(z: np.ndarray, cluster: np.ndarray) -> float:
+    """How many independent errors `z` are worth, errors of one cluster (a pool's month) moving together:
+    n / (1 + (m - 1) rho), the survey design effect, with m the mean cluster size and rho the share of
+    the variance that lies between clusters."""
+    n = z.size
+    if n < 2:
+        return float(n)
+    _, inverse_idx, sizes = np.unique(cluster, return_inverse=True, return_counts=True)
+    k = len(sizes)
+    if k < 2 or k == n:
+        return float(n if k == n else 1)
+    means = np.bincount(inverse_idx, weights=z) / sizes
+    msb = float(np.sum(sizes * (means - z.mean()) ** 2) / (k - 1))
+    msw = float(np.sum((z - means[inverse_idx]) ** 2) / (n - k))
+    m = n / k
+    rho = (msb - msw) / (msb + (m - 1) * msw) if msb + (m - 1) * msw > 0 else 1.0
+    rho = min(max(rho, 0.0), 1.0)  # the one-way ANOVA estimate of the intra-cluster correlation
+    return n / (1 + (m - 1) * rho)
+
+
+def _forget(values: np.ndarray) -> np.ndarray:
+    """Running sums over the last axis (months) in which older months count less: halved every
+    HALF_LIFE_MONTHS, so that a calibration follows the data's present, not its whole past."""
+    steps = np.arange(values.shape[-1]) / HALF_LIFE_MONTHS
+    # sum_j x_j 2^-(c - j)/H = 2^-c/H * cumsum(x_j 2^j/H): exact, and within range for decades of months
+    return np.cumsum(values * 2.0 ** steps, axis=-1) * 2.0 ** -steps
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Quantiles of weighted values (the weights' cumulative share, midpoints, interpolated)."""
+    order = np.argsort(values, kind="stable")
+    v, w = values[order], weights[order]
+    cum = (np.cumsum(w) - 0.5 * w) / w.sum()
+    return np.interp(levels, cum, v)
+
+
+def conformal_levels(p: np.ndarray, n: float) -> np.ndarray:
+    """The empirical quantile levels that give intervals at levels `p` from `n` independent errors.
+
+    Split-conformal's finite-sample correction (a central interval of mass 1 - 2t needs the scores'
+    quantile at (1 - t)(1 + 1/n)), tapered to nothing at the median so the levels stay one distribution,
+    with n the effective number of errors (`effective_size`).
+    """
+    p = np.asarray(p, dtype=float)
+    tail = np.minimum(p, 1 - p)
+    # (1 - 2t) keeps the median where it is and the map monotone; in the tails it is the conformal term
+    adjusted = np.maximum(tail - (1 - tail) * (1 - 2 * tail) / n, 0.0)
+    return np.where(p < 0.5, adjusted, 1 - adjusted)
+
+
+def interp_rows(p: float, rows: np.ndarray) -> np.ndarray:
+    """Quantile p read off each row of grid quantiles (linear between grid points)."""
+    j = int(np.searchsorted(GRID, p))
+    if j <= 0:
+        return rows[..., 0]
+    if j >= len(GRID):
+        return rows[..., -1]
+    w = (p - GRID[j - 1]) / (GRID[j] - GRID[j - 1])
+    return rows[..., j - 1] * (1 - w) + rows[..., j] * w
+
+
+# ------------------------------------------------------------------------------------------ one series
+QUANTILES = {"q025": 0.025, "q10": 0.10, "q50": 0.50, "q90": 0.90, "q975": 0.975}
+
+
+@dataclass(frozen=True)
+class OneForecast:
+    """The next periods of a single series, calibrated on its own rolling-origin errors."""
+
+    model: str
+    reason: str
+    mase: float
+    mase_naive: float
+    fan: np.ndarray
+    """(horizon, 5) natural-unit quantiles, columns as QUANTILES."""
+
+
+def forecast_one(values: np.ndarray, grain: str, horizon: int, season: int = 1, kind: str = "log"
+                 ) -> OneForecast | None:
+    """Forecast one regular series `horizon` periods ahead (the sector page's monthly counts): a pool of
+    one, so its own errors are all its calibration. None when it is too short to calibrate."""
+    values = np.asarray(values, dtype=float)
+    if len(values) < MIN_OBS[grain] or not np.isfinite(values).all():
+        return None
+    step = {"month": 1, "quarter": 3, "year": 12}[grain]
+    months = pd.date_range("2000-01-01", periods=len(values) * step, freq="MS")
+    fit = PoolFit(forward(kind, values)[None, :], np.arange(len(values)) * step + step - 1, months, grain, season,
+                  min_errors=SINGLE_MIN_ERRORS)
+    calibrate_shapes([fit], min_errors=2 * SINGLE_MIN_ERRORS)
+    last = len(months) - 1
+    if not fit.calibrated[last]:
+        return None
+    o, h = len(values) - 1, np.arange(1, horizon + 1)
+    fan = np.stack([inverse(kind, fit.quantile(0, o, h, last, p)) for p in QUANTILES.values()], axis=-1)
+    mae = {m: float(np.nanmean(np.abs(fit.u[m]))) for m in fit.models}
+    model = fit.models[fit.model_at[last]]
+    constant = np.ptp(values) == 0
+    reason = "constant" if constant else "beats_naive" if model != fit.models[0] else "no_better_than_naive"
+    return OneForecast(model, reason, mae[model], mae[fit.models[0]], fan)

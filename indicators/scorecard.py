@@ -2,8 +2,9 @@
 
 One query (`kpi_frames` with the chosen grain, years and year-to-date) feeds every row: the current
 value, the change on the previous period and on the same period a year earlier, a sparkline, the
-2030 target and the status from `indicators.status`, the data status and source, and for yearly counts
-the plan completion ("lũy kế, đạt X% kế hoạch năm").
+2030 target, the data status and source, and for yearly counts the plan completion ("lũy kế, đạt X%
+kế hoạch năm"). The verdict is looked up, never computed here: the one stored with the version for the
+area and the month (`indicators.verdicts`, rule in `indicators.status`).
 """
 from __future__ import annotations
 
@@ -13,10 +14,11 @@ import pandas as pd
 
 from store.catalogue import Indicator
 from indicators.queries import Scope, kpi_frames
-from indicators.forecast_store import forecast_index
+from indicators.series import GROUPS
 from indicators.suppression import small_people_rule
-from indicators.status import Assessment, assess_level, assess_yearly_count, combine
+from indicators.status import NO_DATA, Assessment
 from indicators.targets import CITY, Target, annual_plan, target_2030
+from indicators.verdicts import Verdict, verdicts_for
 from indicators.warehouse import Warehouse
 
 SPARK_PERIODS = {"month": 24, "quarter": 12, "year": 7, "ytd": 24}
@@ -38,6 +40,10 @@ class ScoreRow:
     spark: list[float] = field(default_factory=list)
     target: Target | None = None
     assessment: Assessment = field(default_factory=lambda: Assessment("not_enough_data"))
+    """The verdict in the five states today's pages know (`verdict.legacy()`, plus the last-12-months share
+    of a yearly count target as a description)."""
+    verdict: Verdict | None = None
+    """The stored verdict of the KPI for the area and month (all states, with its probability)."""
     data_status: str | None = None
     source: str | None = None
     vintage: pd.Timestamp | None = None
@@ -46,6 +52,7 @@ class ScoreRow:
     plan: Target | None = None
     ytd: float | None = None
     sector_filtered: bool | None = None  # None: no sector chosen; False: chosen but no breakdown
+    last_12: float | None = None  # a yearly count's last 12 months (described, not judged)
     suppressed: bool = False  # hidden: a count of, or a rate over, fewer than THRESHOLD people
 
     @property
@@ -97,16 +104,10 @@ def _row_for(ind: Indicator, by_grain: dict[str, list[dict]], grain: str, geo: s
         dec_last = _pick(ytd, "last_month", pd.Timestamp(month.year - 1, 12, 1))
         same_last = _pick(ytd, "last_month", month - pd.DateOffset(years=1))
         if month.month == 12:
-            last_12 = now
+            row.last_12 = now
         elif None not in (now, dec_last, same_last):
-            last_12 = now + dec_last - same_last
-        else:
-            last_12 = None
-        row.assessment = assess_yearly_count(last_12, row.target)
+            row.last_12 = now + dec_last - same_last
         row.plan = annual_plan(wh, ind, month.year, geo)
-    else:
-        years = [r for r in by_grain.get("year", []) if r["n_months"] == 12]
-        row.assessment = assess_level([r["period"].year for r in years], [_f(r["value"]) for r in years], row.target)
     return row
 
 
@@ -138,13 +139,17 @@ def assemble_scorecard(wh: Warehouse, records: list[dict], scope: Scope, grain: 
     grouped: dict[str, dict[str, list[dict]]] = {}
     for rec in records:
         grouped.setdefault(rec["indicator"], {}).setdefault(rec["grain"], []).append(rec)
-    forecasts = forecast_index(wh.version) if _whole_area(scope, geo) else {}
+    area = verdict_area(scope)
+    verdicts = verdicts_for(wh.version, area, until, scope.sectors) if area else {}
     out = []
     for ind in wh.catalogue.indicators:
         row = _row_for(ind, grouped.get(ind.code, {}), grain, geo, wh)
         if scope.sectors:
             row.sector_filtered = wh.catalogue.has_sector_breakdown(ind.code)
-        row.assessment = _with_forecast(row, forecasts.get((ind.code, geo)), until)
+        row.verdict = verdicts.get(ind.code) or Verdict(ind.code, area or "", pd.Timestamp(until), NO_DATA)
+        legacy = row.verdict.legacy()
+        share = row.last_12 / row.target.low if row.last_12 is not None and row.target and row.target.low else None
+        row.assessment = Assessment(legacy.status, legacy.projected_2030, share, legacy.probability)
         out.append(row)
     return out
 
@@ -158,18 +163,11 @@ def build_scorecard(
     return assemble_scorecard(wh, records, scope, grain, until, geo)
 
 
-# --- status from the 2030 forecast (issue 4): the rule is indicators/status.py ---
-def _whole_area(scope: Scope, geo: str) -> bool:
-    """Forecasts are made for the whole city or a whole commune, all sectors together."""
+def verdict_area(scope: Scope) -> str | None:
+    """The area whose verdicts a scope shows: the city, a commune group or one commune (None: another
+    selection, which has no verdict of its own)."""
     if scope.commune_type is not None:
-        return False
-    return scope.communes is None if geo == CITY else scope.communes == (geo,)
-
-
-def _with_forecast(row: ScoreRow, forecast: dict | None, until: pd.Timestamp) -> Assessment:
-    """The forecast's status when it applies to this row (same area, all sectors, data up to the forecast's)."""
-    usable = (forecast is not None and row.sector_filtered is not True
-              and until >= pd.Timestamp(forecast["data_until"]))
-    if not usable:
-        return row.assessment
-    return combine(row.assessment, forecast["probability"], True, forecast["value_2030"])
+        return scope.commune_type if scope.communes is None and scope.commune_type in GROUPS else None
+    if scope.communes is None:
+        return CITY
+    return scope.communes[0] if len(scope.communes) == 1 else None

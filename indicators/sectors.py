@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+import numpy as np
 import pandas as pd
 
 from indicators import forecast as kpi_forecast
@@ -384,31 +385,36 @@ class MonthlyForecast:
         return self.frame[self.frame["kind"] == "forecast"].reset_index(drop=True)
 
 
+def trailing_run(series: pd.Series) -> pd.Series:
+    """The months after the last gap (a monthly count with a missing month restarts after it)."""
+    series = series.dropna().sort_index()
+    if series.empty:
+        return series
+    expected = pd.date_range(series.index[0], series.index[-1], freq="MS")
+    full = series.reindex(expected)
+    gaps = np.flatnonzero(full.isna().to_numpy())
+    return full.iloc[gaps[-1] + 1:] if gaps.size else full
+
+
 def forecast_monthly_counts(series: pd.Series, name: str, geo: str, months: int = FORECAST_MONTHS
                             ) -> MonthlyForecast | None:
-    """Adapter onto `indicators.forecast.forecast_series` for a monthly count, cut to `months` ahead.
+    """The next `months` of a monthly count from the KPIs' forecasting engine (`forecast_one`).
 
-    Why an adapter: the shared module forecasts KPIs to December 2030 and has no "h steps" call; this one
-    describes a monthly flow (seasonal, never negative, judged by its level) in its `SeriesSpec`, lets the
-    shared backtest choose among naive / ETS / ARIMA / Theta, and keeps the first `months` periods of the
-    simulated fan (80% = q10–q90, 95% = q025–q975). The shared module forecasts no further than December
-    2030, so from 2030 on there are fewer than `months` periods; None when it declines (fewer than 24
-    unbroken months, or nothing left to forecast before the end of 2030).
+    A monthly count with a season (job fairs and hiring follow the calendar), forecast on the log scale
+    with the seasonal naive or the seasonal naive with last year's drift, whichever erred less on its
+    own past; the fan (80% = q10-q90, 95% = q025-q975) is calibrated on the same rolling-origin errors.
+    None when there are fewer than 24 unbroken months (the part after the last gap is used).
     """
-    spec = kpi_forecast.SeriesSpec(indicator=name, geo=geo, grain="month", season=12, basis="level",
-                                   lower=0.0, upper=None)
-    months_frame = pd.DataFrame({"period": series.index, "value": series.to_numpy(dtype=float), "n_months": 1})
-    series = kpi_forecast.complete_series(months_frame, "month")  # the trailing unbroken run, as for KPIs
-    result = kpi_forecast.forecast_series(series, spec)
+    series = trailing_run(series)
+    result = kpi_forecast.forecast_one(series.to_numpy(dtype=float), "month", months, season=12, kind="log")
     if result is None:
         return None
-    frame = result.path_frame().drop(columns=["indicator", "geo"])
-    history = frame[frame["kind"] == "history"]
-    future = frame[frame["kind"] == "forecast"].head(months)
-    chosen, base = result.scores.get(result.model), result.scores.get(kpi_forecast.BASELINE)
-    return MonthlyForecast(name=name, model=result.model, reason=result.reason,
-                           mase=chosen.mase if chosen else None, mase_naive=base.mase if base else None,
-                           frame=pd.concat([history, future], ignore_index=True))
+    history = pd.DataFrame({"period": series.index, "kind": "history", "value": series.to_numpy(dtype=float)})
+    future = pd.DataFrame({"period": pd.date_range(series.index[-1], periods=months + 1, freq="MS")[1:],
+                           "kind": "forecast", "value": result.fan[:, 2],
+                           **{name_: result.fan[:, i] for i, name_ in enumerate(kpi_forecast.QUANTILES)}})
+    return MonthlyForecast(name=name, model=result.model, reason=result.reason, mase=result.mase,
+                           mase_naive=result.mase_naive, frame=pd.concat([history, future], ignore_index=True))
 
 
 def demand_supply_forecast(wh: Warehouse, scope: Scope, until: pd.Timestamp, months: int = FORECAST_MONTHS

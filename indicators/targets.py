@@ -34,6 +34,9 @@ class Target:
     status: str
     source: str
     inherited: bool = False
+    judged: str = "end_2030"
+    """How a 2030 target is read, as the plan writes it: 'end_2030' (the value reached by 2030) or
+    'mean_2026_2030' ("bình quân mỗi năm": the mean of the yearly values 2026-2030)."""
 
     def meets(self, value: float | None) -> bool | None:
         """Whether a value reaches the target (None when there is no value)."""
@@ -71,6 +74,7 @@ def _to_target(row: dict, ind: Indicator, inherited: bool = False) -> Target:
         indicator=ind.code, geo=str(row["geo"]), year=int(row["year"]), kind=str(row["kind"]),
         low=_num(row["low"]), high=_num(row["high"]), direction=ind.direction, status=str(row["status"]),
         source=str(row["source"]), inherited=inherited,
+        judged=str(row.get("judged")) if isinstance(row.get("judged"), str) and row.get("judged") else "end_2030",
     )
 
 

@@ -80,6 +80,10 @@ with tab_sources:
                 t("dp_rows_quarantined", lang): log["quarantined"].map(lambda n: fmt_number(n, lang)),
                 t("dp_col_message", lang): log[f"message_{lang}"],
             })
+            if "outliers_confirmed" in log.columns:  # outliers accepted on an explicit confirmation, with its reason
+                files[t("dp_col_confirmed", lang)] = log["outliers_confirmed"].map(
+                    lambda n: fmt_number(n, lang) if n == n and n else "–")
+                files[t("dp_col_confirmation", lang)] = log["confirmation_reason"].fillna("").replace("", "–")
             st.dataframe(files, hide_index=True, width="stretch")
     st.subheader(t("dp_reconcile_title", lang))
     rec = data.reconciliation_city()
@@ -190,5 +194,5 @@ if admin:  # the commune boundaries: an administrator's upload, validated before
         render_boundary_upload(
             lang, on_upload=lambda r: boundaries.upload_boundaries(caller, r.data, r.file_name, name=r.name, crs=r.crs,
                                                                    code_property=r.code_property, serve=r.serve),
-            sets=boundaries.boundary_sets(caller), on_switch=lambda set_id: boundaries.switch_boundaries(caller, set_id),
+            sets=lambda: boundaries.boundary_sets(caller), on_switch=lambda set_id: boundaries.switch_boundaries(caller, set_id),
             on_rollback=lambda: boundaries.rollback_boundaries(caller), serving=map_boundaries().provenance(lang))

@@ -2,15 +2,16 @@
 probability of reaching it and the status it implies (the same status as the Overview, from
 `indicators.status`), a plain-words model card, and sortable tables of every KPI and every commune.
 
-Forecasts are computed in batch when data is published (`python -m cli forecast`); this page only
-reads them. Page control, mirrored in the URL: `chi_tieu` (the KPI shown in the fan chart).
+Forecasts and verdicts are derived when the data is published and stored with the version
+(`indicators.verdicts`); this page only reads them, so every status here is the one every other surface
+shows for the same KPI, area and month (the last month of data). Page control, mirrored in the URL: `chi_tieu` (the KPI shown in the fan chart).
 """
 import pandas as pd
 import streamlit as st
 
 from i18n.formats import target_text, value_text
 from service import Period
-from service.metadata import BACKTEST_HORIZON, MODELS, RULE_TEXT, assess_forecast
+from service.metadata import BACKTEST_HORIZON, MODELS, RULE_TEXT, shown_state
 from ui import data
 from ui.audit import download_links
 from ui.charts import fan_figure
@@ -158,8 +159,7 @@ if not spread.empty:
         t("pl_col_commune", lang): [commune_label(c, lang) for c in spread["geo"]],
         t("fc_col_probability", lang): [None if pd.isna(p) else round(float(p) * 100) for p in spread["probability"]],
         t("fc_col_expected", lang): [value_text(ind, v, lang) for v in spread["value_2030"]],
-        t("col_status", lang): [t("status_" + assess_forecast(None if pd.isna(p) else float(p)).status, lang)
-                                for p in spread["probability"]],
+        t("col_status", lang): [t("status_" + shown_state(v), lang) for v in spread["verdict"]],  # stored
         t("fc_col_model", lang): [model_name(m, short=True) for m in spread["model"]],
     }).sort_values(t("fc_col_probability", lang), na_position="last")
     st.dataframe(ranking, hide_index=True, width="stretch", height=320, column_config={

@@ -21,10 +21,22 @@ def last_complete_month(today: pd.Timestamp | None = None) -> pd.Timestamp:
 
 
 def yearly_path(years: list[int], values: list[float], months: pd.DatetimeIndex) -> np.ndarray:
-    """Monthly values that pass through each yearly value at mid-year, linear in between, flat outside."""
+    """Monthly values that pass through each yearly value at mid-year, linear in between.
+
+    Before the first and after the last mid-year point the nearest year's slope carries on (never a flat
+    line: a flat tail would tell every forecast that progress has stopped).
+    """
     x_years = np.array(years, dtype=float) + 5.5 / 12
+    y_years = np.array(values, dtype=float)
     x_months = months.year.to_numpy() + (months.month.to_numpy() - 1) / 12
-    return np.interp(x_months, x_years, np.array(values, dtype=float))
+    path = np.interp(x_months, x_years, y_years)
+    if len(years) >= 2:
+        head, tail = x_months < x_years[0], x_months > x_years[-1]
+        first = (y_years[1] - y_years[0]) / (x_years[1] - x_years[0])
+        last = (y_years[-1] - y_years[-2]) / (x_years[-1] - x_years[-2])
+        path[head] = y_years[0] + first * (x_months[head] - x_years[0])
+        path[tail] = y_years[-1] + last * (x_months[tail] - x_years[-1])
+    return path
 
 
 def allocate_integers(totals: np.ndarray, weights: np.ndarray) -> np.ndarray:

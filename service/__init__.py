@@ -14,7 +14,7 @@ from service.audit_trail import audit_events
 from service.audit import Caller
 from service.completeness import completeness, missing_reports
 from service.core import QUESTIONS
-from service.forecasts import forecast_communes, forecast_paths, forecasts
+from service.forecasts import forecast_communes, forecast_paths, forecasts, official_forecasts
 from service.maps import commune_ranks, map_values, peers
 from service.profiles import Profile, profile
 from service.plans import commune_completion, plan_line, plan_overview, plan_progress, target
@@ -33,7 +33,7 @@ __all__ = [
     "QUESTIONS", "AccessDenied", "audit_events", "Area", "BadRequest", "Caller", "KpiValue", "NotSignedIn", "Period", "Principal",
     "commune_completion", "commune_facts", "commune_ranks", "completeness", "missing_reports", "downloadable_tables", "forecast_communes",
     "forecast_paths", "forecasts", "freshness", "indicators", "ingest_summary", "map_values", "methodology",
-    "peers", "Profile", "profile", "plan_line", "plan_overview", "plan_progress", "published_figures", "reconciliation_city",
+    "official_forecasts", "peers", "Profile", "profile", "plan_line", "plan_overview", "plan_progress", "published_figures", "reconciliation_city",
     "scorecard", "sector_demand", "sector_figures", "sector_forecast", "sector_matrix", "sector_status",
     "series", "series_by_commune", "table_years", "target", "template_form", "template_guide", "templates",
     "value", "version_info", "version_table",

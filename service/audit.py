@@ -95,3 +95,9 @@ def record_read(caller: Caller, question: str, params: dict, rows: int, version:
 def record_denied(caller: Caller, question: str, params: dict, reason: str) -> None:
     """A refused question, with the reason in English (the user saw it in their language)."""
     record(caller, "denied", {"read": question, **params, "reason": reason})
+
+
+def flush_counts() -> int:
+    """Write the counts of page views and refusals not yet reported (the server calls it when it stops,
+    so a flood that ended with the process is still counted in the trail)."""
+    return default_log().flush_rate_limited()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.area import Area
-from indicators.forecast_store import load_forecasts, load_paths
+from indicators.forecast_store import load_forecasts, load_official, load_paths
 from indicators.suppression import THRESHOLD, person_count_indicators
 from service.core import Protection, question
 from service.policies import area_detail, mask, signed_in
@@ -45,3 +45,10 @@ def forecast_communes(version: str, indicator: str) -> pd.DataFrame:
 def forecast_paths(version: str, indicator: str, area: Area) -> pd.DataFrame:
     """History and fan quantiles of one forecast series."""
     return load_paths(version, indicator, area.key)
+
+
+@question("official_forecasts", authorize=(signed_in,), protect=FORECAST_SUMMARY)
+def official_forecasts(version: str) -> pd.DataFrame:
+    """The city's real published yearly series (`indicators.forecast_store` documents the columns): the
+    years that exist, their gaps, and a forecast only with at least five of them."""
+    return load_official(version).reset_index(drop=True)

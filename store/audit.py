@@ -12,7 +12,12 @@ download record out of a single size-rotated log in 16 seconds. Now the action d
 No single event is large: parameter values are cut and hashed (store/bounded_json.py) and the record
 says `"cut": true`. Page-view-type events (`RATE_LIMITED`) pass a per-session token bucket
 (store/ratelimit.py); the excess is dropped and counted in one `rate_limited` event per window.
-Security events are never rate-limited.
+Refusals of requests from a network address (`denied` with a `client`) pass a per-address bucket of
+their own (`HANOI_AUDIT_DENIED_PER_MINUTE`, `HANOI_AUDIT_DENIED_BURST`): beyond it a flood of refused
+requests is written as one `denied_counted` record per address and window, in the security stream, with
+the count, the first time and the last refusal's parameters, so a denial flood cannot fill the disk that
+keeps five years of the trail, and no refusal goes uncounted. Every other security event is always
+written one by one.
 
 Durability: each event is one line written with O_APPEND, then fsync'ed before the call returns, so an
 event the app acted on is on disk; a line torn by a crash is closed off before the next append, and
@@ -60,6 +65,7 @@ ACTION_STREAMS: dict[str, str] = {
     "filter": ACTIVITY,         # the same page with other parameters
     "query": ACTIVITY,          # a data read, with its row count
     "api_read": ACTIVITY,       # a data read through the HTTP API
+    "denied_counted": SECURITY,  # written by the log: refusals of one address over the limit, counted
     "rate_limited": ACTIVITY,   # written by the log: page views of a session dropped over the limit
     "rotation": ACTIVITY,       # written by the log: an activity file rotated out by size
 }
@@ -77,6 +83,8 @@ DEFAULT_KEEP = 10
 DEFAULT_RETENTION_DAYS = 1826  # 5 years
 DEFAULT_RATE_PER_MINUTE = 60
 DEFAULT_RATE_BURST = 20
+DEFAULT_DENIED_PER_MINUTE = 120
+DEFAULT_DENIED_BURST = 120
 _MONTH_FILE = re.compile(r"security-(\d{4})-(\d{2})\.jsonl\Z")
 _ROTATED = re.compile(r"\.(\d+)\Z")
 _TAIL_BLOCK = 16 * 1024
@@ -159,7 +167,8 @@ class AuditLog:
 
     def __init__(self, directory: Path | str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                  keep: int = DEFAULT_KEEP, retention_days: int = DEFAULT_RETENTION_DAYS,
-                 limiter: SessionRateLimiter | None = None, clock: Callable[[], datetime] = _utcnow) -> None:
+                 limiter: SessionRateLimiter | None = None, clock: Callable[[], datetime] = _utcnow,
+                 denial_limiter: SessionRateLimiter | None = None) -> None:
         if max_bytes <= 0 or keep < 1 or retention_days < 1:
             raise ValueError("max_bytes and retention_days must be positive and keep at least 1")
         self.directory = Path(directory) if directory is not None else audit_dir()
@@ -168,6 +177,8 @@ class AuditLog:
         self.retention_days = retention_days
         self.limiter = limiter if limiter is not None else SessionRateLimiter(DEFAULT_RATE_PER_MINUTE,
                                                                               DEFAULT_RATE_BURST)
+        self.denial_limiter = denial_limiter if denial_limiter is not None else SessionRateLimiter(
+            DEFAULT_DENIED_PER_MINUTE, DEFAULT_DENIED_BURST)
         self.clock = clock
 
     # ---- files ----
@@ -196,27 +207,31 @@ class AuditLog:
     # ---- writing ----
     def append(self, event: AuditEvent) -> dict | None:
         """Write one event durably (fsync before returning); the record written, None if rate-limited."""
-        verdict = None
+        verdict, counted = None, self._dropped_body
         if event.action in RATE_LIMITED:
             verdict = self.limiter.check(event.session, meta=event)
-            if not verdict.allowed and not verdict.reports:
-                return None
+        elif event.action == "denied" and event.client:  # a refused network request: counted per address
+            verdict, counted = self.denial_limiter.check(event.client, meta=event), self._denied_body
+        if verdict is not None and not verdict.allowed and not verdict.reports:
+            return None
         body = event.body()
         with self._locked():
             if verdict is not None:
                 for dropped in verdict.reports:
-                    self._write(ACTIVITY, self._dropped_body(dropped))
+                    report = counted(dropped)
+                    self._write(report["stream"], report)
                 if not verdict.allowed:
                     return None
             return self._write(event.stream, body)
 
     def flush_rate_limited(self) -> int:
         """Write the drop counts not yet reported (at shutdown, or before reading); how many events written."""
-        drained = self.limiter.drain()
+        drained = [self._dropped_body(d) for d in self.limiter.drain()]
+        drained += [self._denied_body(d) for d in self.denial_limiter.drain()]
         if drained:
             with self._locked():
-                for dropped in drained:
-                    self._write(ACTIVITY, self._dropped_body(dropped))
+                for report in drained:
+                    self._write(report["stream"], report)
         return len(drained)
 
     def _dropped_body(self, dropped: Dropped) -> dict:
@@ -229,6 +244,18 @@ class AuditLog:
                            params={"dropped": dropped.count, "since": _stamp(since),
                                    "actions": sorted(RATE_LIMITED), "per_minute": self.limiter.per_minute,
                                    "burst": self.limiter.burst})
+        return event.body()
+
+    def _denied_body(self, dropped: Dropped) -> dict:
+        """One security record for the refusals of an address not written one by one."""
+        seen: AuditEvent | None = dropped.meta if isinstance(dropped.meta, AuditEvent) else None
+        since = datetime.fromtimestamp(dropped.since, timezone.utc)
+        event = AuditEvent(action="denied_counted", user=seen.user if seen else "", role=seen.role if seen else "",
+                           page=seen.page if seen else "", session=seen.session if seen else "",
+                           client=dropped.session, channel=seen.channel if seen else "", rows=dropped.count,
+                           params={"refused": dropped.count, "since": _stamp(since),
+                                   "last": seen.params if seen else {},
+                                   "per_minute": self.denial_limiter.per_minute, "burst": self.denial_limiter.burst})
         return event.body()
 
     def _locked(self):
@@ -538,18 +565,23 @@ def _env_int(name: str, default: int, minimum: int) -> int:
     return value
 
 
-_shared_limiters: dict[tuple[int, int], SessionRateLimiter] = {}
+_shared_limiters: dict[tuple[str, int, int], SessionRateLimiter] = {}
 
 
 def default_log() -> AuditLog:
     """The app's log at `audit_dir()`, settings from the environment (read each time, so tests can move it).
 
-    The rate limiter is shared by every `default_log()` of the process (one bucket per session).
+    The rate limiters are shared by every `default_log()` of the process (one bucket per session for
+    page views, one per network address for refusals).
     """
     rate = (_env_int("HANOI_AUDIT_RATE_PER_MINUTE", DEFAULT_RATE_PER_MINUTE, 1),
             _env_int("HANOI_AUDIT_RATE_BURST", DEFAULT_RATE_BURST, 1))
+    denied = (_env_int("HANOI_AUDIT_DENIED_PER_MINUTE", DEFAULT_DENIED_PER_MINUTE, 1),
+              _env_int("HANOI_AUDIT_DENIED_BURST", DEFAULT_DENIED_BURST, 1))
     with _thread_lock:
-        limiter = _shared_limiters.setdefault(rate, SessionRateLimiter(*rate))
+        limiter = _shared_limiters.setdefault(("views", *rate), SessionRateLimiter(*rate))
+        denial_limiter = _shared_limiters.setdefault(("denied", *denied), SessionRateLimiter(*denied))
     return AuditLog(audit_dir(), _env_int("HANOI_AUDIT_MAX_BYTES", DEFAULT_MAX_BYTES, 1),
                     _env_int("HANOI_AUDIT_KEEP", DEFAULT_KEEP, 1),
-                    _env_int("HANOI_AUDIT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1), limiter)
+                    _env_int("HANOI_AUDIT_RETENTION_DAYS", DEFAULT_RETENTION_DAYS, 1), limiter,
+                    denial_limiter=denial_limiter)

@@ -10,7 +10,7 @@ import pandas as pd
 
 from store.paths import REFERENCE_DIR
 
-STATUS_MAP = {"actual": "official", "estimate": "estimate", "derived": "estimate"}
+STATUS_MAP = {"actual": "official", "preliminary": "preliminary", "estimate": "estimate", "derived": "estimate"}
 
 
 def _parse_period(period: str, cumulative: bool) -> tuple[str, pd.Timestamp, pd.Timestamp] | None:
@@ -30,7 +30,7 @@ def load_published(reference_dir=REFERENCE_DIR) -> pd.DataFrame:
     """Hanoi's published figures mapped to catalogue codes.
 
     Columns: published_indicator, target, target_kind ('indicator' | 'measure'), basis ('year' | 'month' |
-    'ytd'), start, end (first and last month, Timestamps), value, unit, status (official | estimate),
+    'ytd'), start, end (first and last month, Timestamps), value, unit, status (official | preliminary | estimate),
     source_url, note. Targets and other geographies are left out: they are not observations of Hanoi.
     """
     raw = pd.read_csv(reference_dir / "published_figures.csv", dtype=str)

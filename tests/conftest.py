@@ -22,7 +22,7 @@ def demo_version(tmp_path_factory: pytest.TempPathFactory) -> str:
     # Pages under AppTest run as the development account unless a test configures identity itself (the
     # security tests start servers without it, and with the proxy or tokens).
     os.environ.setdefault("HANOI_DEV_MODE", "1")
-    from pipeline.publish import publish_demo
+    from service.publishing import publish_demo  # with its verdicts, as every entry point publishes
 
     return publish_demo(end=TEST_END_MONTH)
 

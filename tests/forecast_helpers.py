@@ -1,8 +1,10 @@
-"""A forecast-bearing copy of the session's demo warehouse, for the forecast, status and page tests.
+"""The session's demo version with its stored forecasts and verdicts, and a copy published without them.
 
-The batch runs once per test session on the city and a few communes, and publishes into a separate
-data folder, so the other tests keep serving the session's plain demo version. A test switches to it
-with the `forecast_env` fixture of its module (which restores `HANOI_DATA_DIR` afterwards).
+The session's warehouse is published as every entry point publishes (`service.publishing`: the derive
+hook adds the forecasts and verdicts of its own data). `plain_version` is the other case readers must
+handle: a version published without the hook, which carries the previous version's tables (stamped with
+that version's name) and so gets its own derived by readers with the same code; it lives in a separate
+data folder, and a test switches to it with `data_dir`.
 """
 from __future__ import annotations
 
@@ -33,15 +35,23 @@ def data_dir(root: Path):
             os.environ["HANOI_DATA_DIR"] = before
 
 
-@lru_cache(maxsize=1)
 def forecast_version(demo_version: str) -> tuple[Path, str, dict]:
-    """(data folder, forecast version, batch stats): the demo version plus forecasts, built once."""
-    from service.forecast_batch import publish_forecasts
+    """(data folder, version with stored derived tables, the tables): the session's own version."""
+    from indicators.verdicts import stored, version_tables
 
-    root = Path(tempfile.mkdtemp(prefix="hanoi-forecast-"))
+    assert stored(demo_version), "the session's demo is published with its verdicts (tests/conftest.py)"
+    return version_path(demo_version).parent.parent, demo_version, version_tables(demo_version)
+
+
+@lru_cache(maxsize=1)
+def plain_version(demo_version: str) -> tuple[Path, str]:
+    """(data folder, a version published from the session's data without the derive hook): built once."""
+    from pipeline.publish import publish_update
+
+    root = Path(tempfile.mkdtemp(prefix="hanoi-plain-"))
     (root / "versions").mkdir()
     shutil.copytree(version_path(demo_version), root / "versions" / demo_version)
     (root / "CURRENT").write_text(demo_version, encoding="utf-8")
     with data_dir(root):
-        version, stats = publish_forecasts(demo_version, communes=FORECAST_COMMUNES, workers=2, progress=None)
-    return root, version, stats
+        version = publish_update({}, "demo-plain")  # carries demo_version's tables, made for another version
+    return root, version

@@ -42,8 +42,15 @@ def test_flow_hits_yearly_totals_and_knots(total, knots):
 def test_yearly_path_passes_through_mid_year_values():
     months = months_between(pd.Timestamp("2020-01-01"), pd.Timestamp("2022-12-01"))
     path = yearly_path([2020, 2021, 2022], [1.0, 2.0, 4.0], months)
-    assert path[0] == 1.0 and path[-1] == 4.0
-    assert np.all(np.diff(path) >= 0)
+    mid_year = [list(months).index(pd.Timestamp(y, 6, 1)) for y in (2020, 2021, 2022)]
+    np.testing.assert_allclose(path[mid_year], [1.0 - 0.5 / 12, 2.0 - 0.5 / 12, 4.0 - 1.0 / 12])  # June 1st, half a month early
+    assert np.all(np.diff(path) > 0)
+
+
+def test_yearly_path_carries_the_last_slope_on_instead_of_going_flat():
+    months = months_between(pd.Timestamp("2020-01-01"), pd.Timestamp("2021-12-01"))
+    path = yearly_path([2020, 2021], [10.0, 22.0], months)
+    np.testing.assert_allclose(np.diff(path), 1.0)  # 12 a year, a month at a time, to the very end
 
 
 def test_last_complete_month():

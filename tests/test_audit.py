@@ -20,7 +20,7 @@ from store.ratelimit import SessionRateLimiter
 from store.catalogue import load_catalogue
 
 SECURITY_ACTIONS = {"session_start", "download", "export", "denied", "admin_view",
-                    "admin_action", "incident", "retention"}
+                    "admin_action", "incident", "retention", "denied_counted"}
 
 
 def _event(i: int = 0, action: str = "query", **extra) -> AuditEvent:
@@ -352,3 +352,26 @@ def test_the_audit_page_shows_the_trail_to_an_administrator(trail, monkeypatch):
     assert len(table) >= 1 and set(table["Thao tác"]) == {"Xem trang"}
     assert "dev.analyst" in set(table["Người dùng"])
     assert any(m.label == "Số sự kiện" for m in at.metric)
+
+
+def test_a_denial_flood_from_one_address_is_counted_not_written_one_by_one(tmp_path):
+    now = [1_000_000.0]
+    denials = SessionRateLimiter(per_minute=60, burst=5, window_seconds=60, clock=lambda: now[0])
+    log = AuditLog(tmp_path, limiter=_unlimited(), denial_limiter=denials)
+    flood = [AuditEvent(action="denied", user="anonymous", role="viewer", client="203.0.113.9", channel="api",
+                        params={"read": "scorecard", "try": i}) for i in range(1000)]
+    written = [log.append(e) for e in flood]
+    other = log.append(AuditEvent(action="denied", user="x", role="viewer", client="198.51.100.1", channel="api"))
+    internal = [log.append(AuditEvent(action="denied", user="cli", role="viewer", channel="cli")) for _ in range(20)]
+    downloads = [log.append(_event(i, action="download", session="s1")) for i in range(20)]
+    assert sum(r is not None for r in written) == 5  # the burst; the rest counted
+    assert other is not None and all(internal) and all(downloads)  # other addresses and non-network refusals
+    log.flush_rate_limited()
+    events = log.read().events
+    counted = [e for e in events if e["action"] == "denied_counted"]
+    refused_one_by_one = sum(e["action"] == "denied" and e["client"] == "203.0.113.9" for e in events)
+    assert refused_one_by_one + sum(e["params"]["refused"] for e in counted) == 1000  # none uncounted
+    assert all(e["stream"] == SECURITY and e["client"] == "203.0.113.9" for e in counted)
+    assert counted[-1]["params"]["last"] == {"read": "scorecard", "try": 999}
+    assert sum(len(json.dumps(e)) for e in events) < 30_000  # a thousand refusals, a few KB of trail
+    assert log.verify().ok

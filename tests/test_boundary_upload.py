@@ -41,13 +41,32 @@ def test_a_refused_file_says_why_in_the_current_language(lang):
     at.session_state["lang"] = lang
     at.run(timeout=60)
     assert not at.exception
-    error = at.error[0].value
+    error = at.error[0].value + "\n" + at.text[0].value  # the reasons quote the file: plain text, not Markdown
     if lang == "vi":
         assert "bộ ranh giới đang dùng được giữ nguyên" in error and "thiếu 1/126 mã" in error
         assert "codes missing" not in error
     else:
         assert "the boundaries in use stay" in error and "1/126 codes missing" in error
         assert "thiếu" not in error
+
+
+def _hostile_script():
+    import streamlit as st
+
+    from indicators.boundaries import upload_boundary_file
+    from ui.boundary_upload import render_outcome
+
+    render_outcome(upload_boundary_file(b'{"type": "FeatureCollection", "features": []}',
+                                        "[bấm vào đây](https:__evil.example).geojson"), "vi")
+
+
+def test_a_hostile_file_name_is_shown_as_literal_text():
+    at = AppTest.from_function(_hostile_script)
+    at.run(timeout=60)
+    assert not at.exception
+    error = at.error[0].value
+    assert "`_bấm vào đây__https___evil.example_.geojson`" in error  # sanitised, and in a code span: never a link
+    assert not any("](" in m.value for m in at.markdown)
 
 
 def test_a_stored_file_is_confirmed_with_what_was_done():

@@ -10,7 +10,7 @@ from apphelpers import run_app
 from briefing.document import (
     BriefingPeriod, available_periods, build_briefing, chromium_path, data_freshness, render_pdf,
 )
-from i18n.formats import fmt_value
+from i18n.formats import fmt_percent_of, fmt_value
 from indicators.boundaries import load_boundaries
 from indicators.mapclass import NO_DATA
 from indicators.queries import Scope
@@ -81,23 +81,24 @@ def test_html_is_self_contained_and_shows_the_scorecard_figures(warehouse, geojs
     assert len(coloured) > 100, "an analyst's city map colours (nearly) every commune"
 
 
-def test_forecasts_are_listed_from_the_version(warehouse, geojson, monkeypatch):
-    import importlib
+def test_the_forecasts_are_those_of_the_verdicts_beside_them(warehouse, geojson):
+    """Section 5 shows, for each KPI, the forecast its verdict was decided on (as of the period's last
+    month): the probability beside a status always implies that status (issue 14: BHTN "at risk" beside
+    its own 0.0%)."""
+    from indicators.status import status_from_probability
 
-    forecasts = importlib.import_module("service.forecasts")  # the module (service.forecasts is a function)
-
-    rows = build_scorecard(warehouse, Scope(), H1_2026.grain, H1_2026.until)
-    ind = next(r.indicator for r in rows if r.indicator.code == "unemployment_rate")
-    assert "has no forecasts yet" in _make(warehouse, ANALYST, "city", H1_2026, "en", geojson).html
-    fake = pd.DataFrame([{"indicator": "unemployment_rate", "geo": "city", "value_2030": 1.87, "lo80": 1.5,
-                          "hi80": 2.3, "probability": 0.81}])
-    monkeypatch.setattr(forecasts, "load_forecasts", lambda version: fake)
-    from service.core import clear_caches
-
-    clear_caches()
     doc = _make(warehouse, ANALYST, "city", H1_2026, "en", geojson).html
-    clear_caches()
-    assert "1.87%" in doc and "1.50% – 2.30%" in doc and "81.0%" in doc and ind.name_en in doc
+    section = doc.split("5. ")[1].split("6. ")[0]
+    rows = {r.indicator.code: r for r in build_scorecard(warehouse, Scope(), H1_2026.grain, H1_2026.until)}
+    listed = re.findall(r"<tr data-kpi='([^']+)'>(.*?)</tr>", section)
+    assert len(listed) > 10
+    for code, cells in listed:
+        verdict = rows[code].verdict
+        assert verdict.as_of == H1_2026.until and verdict.expected is not None
+        if verdict.probability is not None:
+            assert fmt_percent_of(verdict.probability, "en") in cells, code
+            label = {"on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+            assert label[status_from_probability(verdict.probability)] in cells, code
 
 
 def test_a_commune_official_gets_their_commune_and_a_map_without_other_communes(warehouse, geojson):

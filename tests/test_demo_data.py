@@ -67,7 +67,34 @@ def test_city_matches_every_published_figure_within_one_percent(warehouse):
         )
         assert rows["v"].iloc[0] == pytest.approx(rec.value, rel=0.01), f"{rec.published_indicator} {rec.start:%Y-%m}"
         checked += 1
-    assert checked == 39  # every Hanoi figure of 2020-01..2026-10 in published_figures.csv
+    assert checked == 62  # every Hanoi figure of 2020-01..2026-10 in published_figures.csv, 2025 included
+
+
+def test_the_2025_figures_are_met_not_by_a_spike(warehouse):
+    """Each published 2025 month figure sits on a smooth path: the months around it are within a few
+    tenths of a point (the calibration is a small correction, not a bump to the figure and back)."""
+    codes = ["bhxh_compulsory_share", "bhxh_voluntary_share", "bhtn_share", "bhyt_coverage"]
+    monthly = kpi_frames(warehouse, codes, CITY, ("month",)).pivot(index="period", columns="indicator", values="value")
+    for code in codes:
+        second = monthly[code].diff().diff().abs()
+        assert second.loc["2024-07-01":"2026-10-01"].max() < 0.25, code
+
+
+def test_no_series_goes_flat_at_the_end(warehouse):
+    """Every yearly assumption reaches past the last month, so no city rate stops moving (issue 14)."""
+    codes = [c for c in warehouse.catalogue.codes if warehouse.catalogue.get(c).kind == "ratio"]
+    monthly = kpi_frames(warehouse, codes, CITY, ("month",)).pivot(index="period", columns="indicator", values="value")
+    last_half_year = monthly.loc["2026-05-01":"2026-10-01"]
+    for code in codes:
+        assert last_half_year[code].diff().abs().min() > 0, code
+
+
+def test_the_generator_refuses_to_run_past_its_assumptions():
+    from pipeline.demo_data import load_assumptions
+
+    years = max(load_assumptions()["years"])
+    with pytest.raises(ValueError, match="demo_assumptions.yaml"):
+        generate(end=pd.Timestamp(years + 1, 1, 1))
 
 
 def test_tet_dip_in_job_creation(warehouse):

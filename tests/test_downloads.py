@@ -6,6 +6,7 @@ import csv
 import io
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from apphelpers import run_app
@@ -111,3 +112,45 @@ def test_every_parameter_an_export_reads_is_accepted_by_the_download_route():
 
     accepted = {p.name for p in DOWNLOAD_PARAMS}
     assert {name: set(e.params) - accepted for name, e in EXPORTS.items() if set(e.params) - accepted} == {}
+
+
+PAYLOAD = '=HYPERLINK("evil.example","bấm")'  # a file name cannot hold a slash
+
+
+def test_formula_payloads_from_a_file_come_out_neutralised(tmp_path, demo_version):
+    """The attack of issue 12: a file whose name and cells are formulas is ingested and published; its
+    ingest-log and quarantine-reason downloads, fetched from a real server, hold the text, never a formula."""
+    from pipeline.ingest import ingest_file
+    from pipeline.publish import publish_staged
+    from store.paths import SAMPLES_DIR
+    from warehouse_copy import demo_copy
+
+    (tmp_path / "access.toml").write_text(ACCESS, encoding="utf-8")
+    with demo_copy(demo_version, tmp_path / "curated") as root:
+        hostile = tmp_path / f"{PAYLOAD}.csv"
+        lines = (SAMPLES_DIR / "bao_cao_xa_2026-09.csv").read_text(encoding="utf-8-sig").splitlines()[:4]
+        first = lines[1].split(";")
+        first[2] = "@SUM(1+1)*cmd|' /C calc'!A0"  # the period cell of one row: quarantined with its text
+        hostile.write_text("\n".join([lines[0], ";".join(first), *lines[2:]]) + "\n", encoding="utf-8")
+        report = ingest_file(hostile, as_of=pd.Timestamp("2026-10-01"))
+        assert report.quarantined >= 1
+        publish_staged()
+        url, proc = start_server({"HANOI_DEV_MODE": None, "HANOI_ACCESS_FILE": str(tmp_path / "access.toml"),
+                                  "HANOI_AUDIT_DIR": str(tmp_path / "audit"), "HANOI_DATA_DIR": str(root)})
+    try:
+        bearer = {"Authorization": f"Bearer {TOKEN}"}
+        seen = []
+        for table in ("ingest_log", "quarantine_reasons"):
+            status, _, body = get(url + f"/api/v1/downloads/bang.csv?table={table}", bearer, timeout=120)
+            assert status == 200, body[:300]
+            _no_live_formula_csv(body)
+            seen.append(body.decode("utf-8-sig"))
+            status, _, body = get(url + f"/api/v1/downloads/bang.xlsx?table={table}", bearer, timeout=120)
+            assert status == 200
+            _no_live_formula_xlsx(body)
+            cells = [c.value for s in openpyxl.load_workbook(io.BytesIO(body)).worksheets for r in s.iter_rows()
+                     for c in r]
+            assert any(isinstance(v, str) and PAYLOAD in v for v in cells) or table != "ingest_log"
+    finally:
+        stop_server(proc)
+    assert f"'{PAYLOAD}.csv" in seen[0].replace('""', '"')  # the file name kept, as text

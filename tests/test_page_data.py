@@ -153,3 +153,23 @@ def test_the_reports_view_lists_who_has_not_reported_and_a_commune_official_sees
     assert not own.exception
     mine = next(d.value for d in own.dataframe if "Tình trạng" in d.value.columns)
     assert len(mine) > 0 and set(mine["Mã"]) == {"10417"}
+
+
+def test_the_file_log_shows_an_outlier_confirmed_and_its_reason(demo_version, tmp_path, monkeypatch):
+    """An outlier accepted on an explicit confirmation is visible to the analyst with the reason given."""
+    from pipeline.ingest import ingest_file
+    from pipeline.publish import publish_staged
+    from test_plausibility import AS_OF, jobs, write
+    from warehouse_copy import demo_copy
+
+    with demo_copy(demo_version, tmp_path / "curated"):
+        reason = "Ngày hội việc làm lớn tháng 9, đã gọi xác minh với UBND phường"
+        report = ingest_file(write(tmp_path / "jump.csv", [jobs(code="00070", fairs=3000)]), as_of=AS_OF,
+                             confirm_outliers=reason)
+        assert report.accepted == 1
+        publish_staged()
+        at = run_app("data")
+        assert not at.exception
+        files = next(d.value for d in at.dataframe if "Lý do xác nhận" in d.value.columns)
+        row = files[files["Tệp"] == "jump.csv"].iloc[0]
+        assert row["Giá trị bất thường đã xác nhận"] == "1" and row["Lý do xác nhận"] == reason

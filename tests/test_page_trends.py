@@ -49,7 +49,7 @@ def test_survey_bands_provisional_points_and_published_figures():
     assert any(n == "Số liệu tạm tính" for fig in charts for n in names(fig))
     compulsory = next(f for f in charts if any(n.startswith("Mục tiêu 2030: ≥ 60") for n in names(f)))
     published = next(tr for tr in compulsory["data"] if tr.get("name") == "Số liệu công bố (thực)")
-    assert len(published["customdata"]) == 3 and published["marker"]["symbol"] == "diamond"
+    assert len(published["customdata"]) == 5 and published["marker"]["symbol"] == "diamond"  # 2020, 2021-10, 2022, 2025-06, 2025-08
     assert any("nhandan.com.vn" in row[0] for row in published["customdata"])
     tables = [df for df in (d.value for d in at.dataframe) if "Nguồn" in df.columns]
     assert any(df["Nguồn"].str.startswith("https://").all() and len(df) >= 3 for df in tables)
@@ -142,5 +142,5 @@ def test_plan_of_a_commune():
     assert not at.exception
     assert at.multiselect(key="so_sanh").value == ["10417"]  # the sidebar commune seeds the comparison
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Kế hoạch năm 2026"] == "660 người"  # the commune's (demo) plan
+    assert metrics["Kế hoạch năm 2026"] == "520 người"  # the commune's (demo) plan: 171,000 split by 2025 results
     assert any("minh họa (demo)" in c.value or "Minh họa" in c.value for c in at.caption)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -105,7 +106,9 @@ def test_an_outlier_is_quarantined_with_its_bound_and_usual_range(served, tmp_pa
                          as_of=AS_OF)
     assert (report.accepted, report.quarantined) == (1, 1) and report.reasons == {"outlier_jump": 1}
     vi, en = quarantine(report)[["ly_do (vi)", "reason (en)"]].iloc[0]
-    assert "so với tháng trước (22)" in vi and "vượt ngưỡng ±80" in vi and "khoảng thường thấy" in vi
+    before = re.search(r"so với tháng trước \((\d+)\)", vi)  # the demo's August figure for the ward
+    assert before and int(before.group(1)) == _demo_value("jobs_fairs", "00004", "2026-08-01")
+    assert "vượt ngưỡng ±80" in vi and "khoảng thường thấy" in vi
     assert "--confirm-outliers" in vi and "usual range over the previous" in en and "beyond ±80" in en
     assert "--confirm-outliers" in report.message_vi and "--confirm-outliers" in report.message_en
 
@@ -217,3 +220,11 @@ def test_rows_in_equal_accepted_plus_quarantined_and_accepted_values_are_in_boun
         assert (staged["jobs_other"] <= 21_000).all() and (staged["jobs_fairs"] < 1000).all()  # no outlier, nothing above LF
         lf = staged["period"].isin([pd.Timestamp("2026-08-01"), pd.Timestamp("2026-09-01")])
         assert lf.all()
+
+
+def _demo_value(measure: str, commune: str, month: str) -> int:
+    from indicators.warehouse import open_warehouse
+
+    rows = open_warehouse().query("SELECT sum(value) AS v FROM facts WHERE measure = ? AND commune_code = ? AND period = ?",
+                                  [measure, commune, pd.Timestamp(month).to_pydatetime()])
+    return int(rows["v"].iloc[0])

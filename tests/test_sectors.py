@@ -175,18 +175,18 @@ def test_monthly_demand_and_supply_match_the_table(warehouse):
 # ---------------------------------------------------------------------------------------- forecast
 def test_forecast_goes_through_the_kpi_forecasting_module(warehouse, monkeypatch):
     calls = []
-    shared = kpi_forecast.forecast_series
+    shared = kpi_forecast.forecast_one
 
-    def spy(series, spec, *args, **kwargs):
-        calls.append(spec)
-        return shared(series, spec, *args, **kwargs)
+    def spy(values, grain, horizon, season=1, kind="log"):
+        calls.append((grain, season, kind))
+        return shared(values, grain, horizon, season, kind)
 
-    monkeypatch.setattr(kpi_forecast, "forecast_series", spy)
+    monkeypatch.setattr(kpi_forecast, "forecast_one", spy)
     until = pd.Timestamp("2025-06-01")
     result = S.demand_supply_forecast(warehouse, Scope(sectors=S.priority_sectors()), until)
-    assert [c.grain for c in calls] == ["month", "month"] and all(c.season == 12 for c in calls)
+    assert calls == [("month", 12, "log"), ("month", 12, "log")]
     for measure, fc in result.items():
-        assert fc is not None and fc.model in kpi_forecast.MODELS
+        assert fc is not None and fc.model in kpi_forecast.SEASONAL_MODELS
         future = fc.future
         assert len(future) == S.FORECAST_MONTHS
         assert future["period"].iloc[0] == pd.Timestamp("2025-07-01")
@@ -214,8 +214,8 @@ def test_too_short_a_series_gets_no_forecast():
 
 
 def test_forecast_uses_the_trailing_unbroken_run():
-    index = pd.date_range("2020-01-01", periods=60, freq="MS")
-    values = pd.Series(100 + 10 * np.sin(np.arange(60) / 12 * 2 * np.pi), index=index)
+    index = pd.date_range("2018-01-01", periods=100, freq="MS")
+    values = pd.Series(100 + 10 * np.sin(np.arange(100) / 12 * 2 * np.pi), index=index)
     broken = values.drop(index[30])
     fc = S.forecast_monthly_counts(broken, "vacancies:test", "city")
     history = fc.frame[fc.frame["kind"] == "history"]

@@ -48,6 +48,29 @@ def test_with_no_configuration_nobody_gets_any_figure(unconfigured):
     assert "metric" not in run.kinds and "arrow_data_frame" not in run.kinds
 
 
+def test_a_flood_of_refused_requests_is_counted_without_filling_the_security_stream(tmp_path, demo_version):
+    """600 unauthenticated API calls from one address: each is refused (401) and counted, but the security
+    stream (kept five years) holds the first ones and a few count records, not 600 lines; the counts not
+    yet written when the server stops are written as it stops."""
+    from store.audit import AuditLog
+
+    audit = tmp_path / "audit"
+    url, proc = start_server({"HANOI_DEV_MODE": None, "HANOI_TRUST_PROXY_HEADER": None, "HANOI_AUDIT_DIR": str(audit)})
+    try:
+        codes = [get(url + f"/api/v1/scorecard?area=city&try={i}")[0] for i in range(600)]
+    finally:
+        stop_server(proc)
+    assert set(codes) == {401}
+    log = AuditLog(audit)
+    events = [e for e in log.read().events if e["client"] == "127.0.0.1"]
+    one_by_one = sum(e["action"] == "denied" for e in events)
+    counted = sum(e["params"]["refused"] for e in events if e["action"] == "denied_counted")
+    assert 100 <= one_by_one <= 300 and one_by_one + counted == 600, (one_by_one, counted)
+    size = sum(p.stat().st_size for p in audit.glob("security-*.jsonl"))
+    assert size < 400_000, size
+    assert log.verify().ok
+
+
 def test_development_mode_is_refused_on_a_network_address(demo_version):
     url, proc = start_server({"HANOI_DEV_MODE": "1"}, address="0.0.0.0", wait=False)
     try:

@@ -42,6 +42,7 @@ EXAMPLES: dict[str, tuple[tuple, dict, set[str]]] = {
     "forecasts": ((Area.commune(OTHER),), {}, {"official", "viewer"}),
     "forecast_communes": (("unemployment_rate",), {}, set()),
     "forecast_paths": (("unemployment_rate", Area.commune(OTHER)), {}, {"official", "viewer"}),
+    "official_forecasts": ((), {}, set()),
     "plan_progress": (("new_jobs", 2026, Area.commune(OTHER)), {}, {"official", "viewer"}),
     "plan_overview": ((2026, 10, Area.commune(OTHER)), {}, {"official", "viewer"}),
     "plan_line": (("new_jobs", 2026, Area.commune(OTHER)), {}, {"official", "viewer"}),

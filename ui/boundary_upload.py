@@ -8,7 +8,8 @@ touches the store itself: it shows what the callbacks return.
 
 - ``on_upload(request: UploadRequest) -> UploadOutcome``: validate, store, maybe serve (the service
   authorizes, audits and calls ``indicators.boundaries.upload_boundary_file``);
-- ``sets``: the stored sets (``store.boundary_sets.list_boundary_sets()`` via the service);
+- ``sets``: the stored sets, or a function giving them, called after an upload so the new set is listed
+  (``store.boundary_sets.list_boundary_sets()`` via the service);
 - ``on_switch(set_id)`` and ``on_rollback()``: serve a stored set / the previous one (audited there);
 - ``serving``: what the map uses when no set is served (``BoundarySet.provenance(lang)``).
 """
@@ -23,6 +24,7 @@ import streamlit as st
 from i18n.formats import fmt_date
 from i18n.strings import t
 from indicators.boundary_crs import KNOWN_CRS
+from ui.safe import literal
 
 if TYPE_CHECKING:  # types only: the widget calls nothing below the service layer
     from indicators.boundaries import UploadOutcome
@@ -44,26 +46,28 @@ class UploadRequest:
 
 
 def _lines(items: list[str], lang: str) -> str:
-    """Bilingual "vi / en" messages shown in the current language only, as a list."""
+    """Bilingual "vi / en" messages in the current language only, one per line, for `st.text`: they quote
+    the uploaded file (names, codes, properties), so they are never rendered as Markdown."""
     part = 0 if lang == "vi" else 1
-    return "\n".join(f"- {m.split(' / ', 1)[part] if ' / ' in m else m}" for m in items)
+    return "\n".join(f"• {m.split(' / ', 1)[part] if ' / ' in m else m}" for m in items)
 
 
-def render_outcome(outcome: "UploadOutcome", lang: str) -> None:
-    """The result of an upload: refused with every reason, or stored (and served) with what was done."""
+def render_outcome(outcome: "UploadOutcome", lang: str, name: str = "") -> None:
+    """The result of an upload: refused with every reason, or stored (and served) with what was done;
+    `name` is the one the administrator gave the set (else the file's own title, else its name)."""
     prepared = outcome.prepared
     if outcome.set_id is None:
-        st.error(t("bnd_upload_rejected", lang, name=prepared.file_name) + "\n\n" + _lines(prepared.problems, lang),
-                 icon=":material/block:")
+        st.error(t("bnd_upload_rejected", lang, name=literal(prepared.file_name)), icon=":material/block:")
+        st.text(_lines(prepared.problems, lang))
     else:
-        name = prepared.title or prepared.file_name
-        message = t("bnd_upload_stored", lang, set_id=outcome.set_id, name=name)
+        message = t("bnd_upload_stored", lang, set_id=outcome.set_id,
+                    name=literal(name or prepared.title or prepared.file_name))
         st.success(message + (" " + t("bnd_upload_served", lang) if outcome.served else ""))
     for key, items in (("bnd_upload_warnings", prepared.warnings), ("bnd_upload_repairs", prepared.repairs),
                        ("bnd_upload_notes", prepared.notes)):
         if items:
             with st.expander(f"{t(key, lang)} ({len(items)})", expanded=key == "bnd_upload_warnings"):
-                st.markdown(_lines(items, lang))
+                st.text(_lines(items, lang))
 
 
 def sets_table(sets: list["BoundarySetInfo"], lang: str) -> pd.DataFrame:
@@ -77,7 +81,7 @@ def sets_table(sets: list["BoundarySetInfo"], lang: str) -> pd.DataFrame:
 
 
 def render_boundary_upload(lang: str, on_upload: Callable[[UploadRequest], "UploadOutcome"], *,
-                           sets: list["BoundarySetInfo"] | None = None,
+                           sets: "list[BoundarySetInfo] | Callable[[], list[BoundarySetInfo]] | None" = None,
                            on_switch: Callable[[str], None] | None = None,
                            on_rollback: Callable[[], object] | None = None, serving: str = "") -> None:
     """The upload form, the outcome of the last upload, and the stored sets (see module doc)."""
@@ -97,9 +101,10 @@ def render_boundary_upload(lang: str, on_upload: Callable[[UploadRequest], "Uplo
         request = UploadRequest(upload.getvalue(), upload.name, name.strip(), crs or None,
                                 code_property.strip() or None, serve)
         with st.spinner():
-            render_outcome(on_upload(request), lang)
+            render_outcome(on_upload(request), lang, request.name)
 
     st.subheader(t("bnd_sets_header", lang))
+    sets = sets() if callable(sets) else sets  # listed after the upload, so a new set shows at once
     if not sets:
         st.caption(t("bnd_sets_none", lang, what=serving or t("map_provenance_schematic", lang)))
         return
