@@ -26,6 +26,8 @@ DOWNLOAD_PARAMS = (
     Param("month", "a month number 1-12 (plan completion)", example="10"),
     Param("table", "a table of the data version (bang): facts, ingest_log, coverage, ...", example="ingest_log"),
     Param("measure", "a measure of the facts table (bang, table=facts)", example="bhxh_compulsory"),
+    Param("template", "a report form (bao-cao-chua-gui): commune_jobs, employment_services, ...", example="commune_jobs"),
+    Param("periods", "the latest N periods of every form, 1-60 (do-day-du)", example="12"),
     Param("days", "the last N days of the audit trail (nhat-ky, administrators only)", example="7"),
     Param("lang", "vi (default) or en: the language of an XLSX file's headers", example="vi"),
 )

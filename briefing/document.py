@@ -29,6 +29,7 @@ from indicators.status import MEAN_2026_2030, NO_VERDICT
 from service import Area, Caller, Period
 from service.access import Principal, place_name
 from service.metadata import RULE_TEXT, THRESHOLD, catalogue, commune_table, data_until
+from store.catalogue import SECTIONS
 
 MONTHLY_LAG_DAYS = 45
 """A month's figures are due this many days after the month ends (the registers' reporting cycle)."""
@@ -299,7 +300,7 @@ def _kpi_table(rows: list[ScoreRow], lang: str, fmt: Formatters, period: Briefin
     head = "".join(f'<th style="width:{w}">{_e(t(k, lang))}</th>' for k, w in zip(keys, widths))
     main_period = fmt.period(period.until, period.grain, lang, period.until, period.until.month)
     body = []
-    for section in ("A", "B", "P"):
+    for section in SECTIONS:
         group = [r for r in rows if r.indicator.section.startswith(section)]
         if not group:
             continue

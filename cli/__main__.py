@@ -18,6 +18,7 @@ EPILOG = """ví dụ / examples:
   python -m cli ingest bao_cao.xlsx --template commune_jobs --publish
   python -m cli validate data/samples/broken   chỉ kiểm tra, không ghi / check only, write nothing
   python -m cli ingest bao_cao.csv --confirm-outliers "Ngày hội việc làm lớn, đã xác minh với xã"
+  python -m cli ingest bao_cao_xa.csv --received-at 2026-10-18   báo cáo nhận qua thư ngày 18/10 / received by e-mail
   python -m cli publish                        công bố phiên bản mới / publish a new version
   python -m cli status                         phiên bản đang dùng / versions and staging
   python -m cli rollback                       quay lại phiên bản trước / serve the previous version
@@ -90,7 +91,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     from pipeline.ingest import ingest_files
 
     reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=False, progress=not args.quiet,
-                           confirm_outliers=args.confirm_outliers, period_format=args.period_format)
+                           confirm_outliers=args.confirm_outliers, period_format=args.period_format,
+                           received_at=args.received_at)
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2, default=str))
         code = 2 if any(r.reasons.get("missing_key") for r in reports) else (1 if any(not r.ok for r in reports) else 0)
@@ -108,7 +110,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from pipeline.ingest import ingest_files
 
     reports = ingest_files(args.paths, args.template, _as_of(args.as_of), dry_run=True, progress=not args.quiet,
-                           confirm_outliers=args.confirm_outliers, period_format=args.period_format)
+                           confirm_outliers=args.confirm_outliers, period_format=args.period_format,
+                           received_at=args.received_at)
     if args.json:
         print(json.dumps([r.to_json() for r in reports], ensure_ascii=False, indent=2, default=str))
         return 1 if any(not r.ok for r in reports) else 0
@@ -186,10 +189,11 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from pipeline.templates import TEMPLATES, get_template, xlsx_template
+    from pipeline.forms import xlsx_template
+    from store.templates import get_template, load_templates
 
     if args.code is None:
-        for t in TEMPLATES.values():
+        for t in load_templates().values():
             print(f"{t.code:<18} {t.name_vi} / {t.name_en}")
         return 0
     template = get_template(args.code)
@@ -330,6 +334,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="nhận các giá trị thay đổi bất thường, với lý do (ghi vào nhật ký nạp) / accept values "
                             "flagged as month-on-month outliers, with the reason (kept in the ingest log); hard "
                             "limits can never be confirmed")
+        p.add_argument("--received-at", metavar="YYYY-MM-DD",
+                       help="ngày (giờ Hà Nội) báo cáo đến, khi trước ngày nạp, ví dụ ngày của thư điện tử / when the "
+                            "report reached the city (Hanoi time) if before the ingest, e.g. the e-mail's date: "
+                            "completeness judges on-time reports by it")
 
     p = sub.add_parser("reference", help="rebuild data/reference/communes.csv and commune_lineage.csv from vietnamadminunits")
     p.set_defaults(func=cmd_reference)

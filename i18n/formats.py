@@ -86,6 +86,21 @@ def fmt_period(period: pd.Timestamp, grain: str, lang: str = "vi", last_month: p
     return f"{MONTHS_EN[0]}–{MONTHS_EN[end.month - 1]} {end.year} (year to date)"
 
 
+def fmt_report_period(period: pd.Timestamp, months: int, lang: str = "vi") -> str:
+    """The period a report covers, from its last month: 'Tháng 10/2026', '6 tháng đầu năm 2026', 'Q3 2026'."""
+    period = pd.Timestamp(period)
+    if months == 6:
+        first = period.month <= 6
+        if lang == "vi":
+            return f"6 tháng {'đầu' if first else 'cuối'} năm {period.year}"
+        return f"H{1 if first else 2} {period.year}"
+    if months == 12:
+        return f"Năm {period.year}" if lang == "vi" else f"{period.year}"
+    if months == 3:
+        return fmt_period(period, "quarter", lang)
+    return fmt_period(period, "month", lang)
+
+
 def fmt_date(value: pd.Timestamp | None, lang: str = "vi") -> str:
     if value is None or pd.isna(value):
         return "–"

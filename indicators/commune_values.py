@@ -15,6 +15,7 @@ from indicators.suppression import FLAG, hide_small_counts, person_count_indicat
 from indicators.warehouse import Warehouse
 from store.catalogue import Catalogue
 from store.reference import load_communes
+from store.templates import last_period_end, report_months
 
 
 def commune_grid(wh: Warehouse, codes: list[str], period: Period, sectors: tuple[str, ...] | None = None
@@ -24,7 +25,9 @@ def commune_grid(wh: Warehouse, codes: list[str], period: Period, sectors: tuple
     start, end = period.window()
     query_grain = "ytd" if period.grain in ("ytd", "year") else period.grain
     frame = kpi_frame(wh, codes, Scope(sectors=sectors or None), query_grain, start, end, by_commune=True)
-    frame = frame[frame["last_month"] == end] if query_grain == "ytd" else frame
+    if query_grain == "ytd":  # the year to `end`; a KPI of half-yearly reports to its last half ending by then
+        through = {c: last_period_end(end, report_months(wh.catalogue.get(c).measures)) for c in codes}
+        frame = frame[frame["last_month"] == frame["indicator"].map(through)]
     communes = load_communes()[["code", "name_vi", "name_en", "type", "area_km2"]]
     grid = pd.MultiIndex.from_product([codes, communes["code"]], names=["indicator", "code"]).to_frame(index=False)
     out = grid.merge(communes, on="code").merge(

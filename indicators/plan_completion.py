@@ -4,7 +4,9 @@ Why: the city and every commune report job creation monthly as "lũy kế ... đ
 dashboard shows the same number, this year against last year, from the same counts as every other page.
 The plan line of a year is its yearly plan (`targets.annual_plan`: official city plans, demo commune
 plans); a year without one falls back to the per-year 2030 target (bình quân mỗi năm) for the city,
-labelled as such, and otherwise there is no plan line (never an invented one).
+labelled as such, and otherwise there is no plan line (never an invented one). Where the plan has a
+schedule by quarter (`targets.quarter_plans`, seed 003), each quarter's count is measured against its own
+plan and the pace to be above follows the schedule instead of an even twelfth a month.
 """
 from __future__ import annotations
 
@@ -15,11 +17,11 @@ import pandas as pd
 
 from indicators.queries import Scope, kpi_frame
 from indicators.suppression import hide_small_counts
-from indicators.targets import CITY, annual_plan, target_2030
+from indicators.targets import CITY, annual_plan, quarter_plans, target_2030
 from indicators.warehouse import Warehouse
 
 PLAN_INDICATORS: tuple[str, ...] = (
-    "new_jobs", "jobs_loans", "jobs_abroad", "job_fair_sessions", "rural_vocational_trainees",
+    "new_jobs", "jobs_loans", "jobs_abroad", "lex_departed", "job_fair_sessions", "rural_vocational_trainees",
     "priority_short_training", "priority_new_jobs",
 )
 """Flow counts with yearly plans or per-year targets (seed 003 plan tracking, seed 001 priority groups)."""
@@ -63,8 +65,9 @@ def progress_table(wh: Warehouse, frame: pd.DataFrame, code: str, year: int, geo
     """Month by month for `year` and the year before: the cumulative count, the plan and the share.
 
     Columns: month (1-12), ytd, ytd_last_year, plan, plan_last_year, share (ytd / plan), share_last_year,
-    pace (the plan spread evenly over the months, the line to be above), status and source of the counts.
-    Months without data are NaN.
+    pace (the line to be above: the quarterly schedule when the plan has one, else the plan spread evenly over
+    the months), quarter, quarter_value (the count of the quarter so far), quarter_plan and quarter_share (NaN
+    without a schedule), status and source of the counts. Months without data are NaN.
     """
     frame = frame[frame["indicator"] == code]
     frame = frame.assign(year=frame["last_month"].dt.year, month=frame["last_month"].dt.month)
@@ -80,9 +83,26 @@ def progress_table(wh: Warehouse, frame: pd.DataFrame, code: str, year: int, geo
     out["share"] = out["ytd"] / out["plan"]
     out["share_last_year"] = out["ytd_last_year"] / out["plan_last_year"]
     out["pace"] = out["plan"] * months.to_numpy() / 12
+    out = _with_schedule(out, quarter_plans(wh.catalogue.get(code), year, geo))
     out["status"] = this["status"].reindex(months) if "status" in this else None
     out["source"] = this["source"].reindex(months) if "source" in this else None
     return out.reset_index()
+
+
+def _with_schedule(out: pd.DataFrame, schedule: dict) -> pd.DataFrame:
+    """Quarter columns, and the pace following the schedule when all four quarters are planned."""
+    quarter = (out.index.to_numpy() - 1) // 3 + 1
+    out["quarter"] = quarter
+    ended = out["ytd"].reindex([3 * (q - 1) for q in quarter]).to_numpy()  # ytd at the end of the quarter before
+    out["quarter_value"] = out["ytd"].to_numpy() - (pd.Series(ended).fillna(0).to_numpy() * (quarter > 1))
+    plans = {q: target.low for q, target in schedule.items() if target.low}
+    out["quarter_plan"] = [plans.get(q, float("nan")) for q in quarter]
+    out["quarter_share"] = out["quarter_value"] / out["quarter_plan"]
+    if set(plans) == {1, 2, 3, 4}:
+        before = {q: sum(plans[k] for k in range(1, q)) for q in plans}
+        step = (out.index.to_numpy() - 1) % 3 + 1
+        out["pace"] = [before[q] + plans[q] * s / 3 for q, s in zip(quarter, step)]
+    return out
 
 
 def plan_progress(wh: Warehouse, code: str, year: int, geo: str = CITY) -> pd.DataFrame:
@@ -101,6 +121,8 @@ def overview_table(wh: Warehouse, frame: pd.DataFrame, year: int, month: int, ge
             "ytd_last_year": progress["ytd_last_year"], "share_last_year": progress["share_last_year"],
             "plan_kind": plan.kind if plan else None, "plan_source": plan.source if plan else None,
             "plan_status": plan.status if plan else None, "status": progress["status"], "source": progress["source"],
+            "quarter": int(progress["quarter"]), "quarter_value": progress["quarter_value"],
+            "quarter_plan": progress["quarter_plan"], "quarter_share": progress["quarter_share"],
         })
     return pd.DataFrame(rows)
 

@@ -293,10 +293,10 @@ def small_totals(frame: pd.DataFrame, value: str, lines: Sequence[Lines], thresh
 
 # ---- the warehouse's tables ---------------------------------------------------------------------------
 def person_measures() -> set[str]:
-    """Measures that count people (the ones that are suppressed)."""
+    """Measures that count people, or events about people (the ones that are suppressed)."""
     from store.catalogue import load_catalogue
 
-    return {code for code, m in load_catalogue().measures.items() if m.unit == "persons"}
+    return {code for code, m in load_catalogue().measures.items() if m.counts_people}
 
 
 def suppress_facts(facts: pd.DataFrame, threshold: float = THRESHOLD) -> pd.DataFrame:
@@ -364,7 +364,7 @@ def person_count_indicators(catalogue) -> set[str]:
     """KPIs whose value is a count of people (new jobs, trainees...): the ones a map or a scorecard must hide
     when small. Rates are not counts; sessions and enterprises do not describe people."""
     return {ind.code for ind in catalogue.indicators
-            if ind.kind == "count" and all(catalogue.measures[m].unit == "persons" for m in ind.numerator)}
+            if ind.kind == "count" and all(catalogue.measures[m].counts_people for m in ind.numerator)}
 
 
 def suppress_commune_values(frame: pd.DataFrame, people: pd.Series | bool, threshold: float = THRESHOLD) -> pd.DataFrame:
@@ -386,7 +386,7 @@ def suppress_commune_values(frame: pd.DataFrame, people: pd.Series | bool, thres
 def small_base_ratio_indicators(catalogue) -> set[str]:
     """Rates whose denominator counts people (the elderly seeking work who found it): 1 of 3 is a person."""
     return {ind.code for ind in catalogue.indicators
-            if ind.kind == "ratio" and ind.denominator and all(catalogue.measures[m].unit == "persons" for m in ind.denominator)}
+            if ind.kind == "ratio" and ind.denominator and all(catalogue.measures[m].counts_people for m in ind.denominator)}
 
 
 def _few(x, threshold: float):

@@ -2,7 +2,8 @@
 
 A commune's own plan (as seed 002 for xã Hòa Xá) wins; otherwise a rate inherits the city's 2030
 target, as the commune plans themselves say ("the other rates as the city"). A count target such as
-180,000 new jobs a year is the city's and is not applied to a commune.
+180,000 new jobs a year is the city's and is not applied to a commune. Where a yearly plan has a schedule
+by quarter (seed 003: "tiến độ thực hiện" per quarter), its rows are `quarter_plan` with the quarter.
 """
 from __future__ import annotations
 
@@ -98,3 +99,9 @@ def annual_plan(wh: Warehouse, ind: Indicator, year: int, geo: str = CITY) -> Ta
         return None
     rows.sort(key=lambda r: r["status"] != "official")
     return _to_target(rows[0], ind)
+
+
+def quarter_plans(ind: Indicator, year: int, geo: str = CITY) -> dict[int, Target]:
+    """The year's schedule by quarter (quarter -> the count planned for it), empty when there is none."""
+    rows = [r for r in _rows(ind.code, geo, "quarter_plan") if int(r["year"]) == year and not pd.isna(r.get("quarter"))]
+    return {int(r["quarter"]): _to_target(r, ind) for r in rows}

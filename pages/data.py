@@ -10,8 +10,10 @@ from ui import data
 from ui.audit import api_url, download_links
 from ui.auth import current_principal
 from ui.boundary_upload import render_boundary_upload
+from ui.completeness_view import render_completeness
 from ui.context import current_view
 from ui.map_view import boundaries as map_boundaries
+from ui.safe import content_text
 from i18n.formats import fmt_month, fmt_number, fmt_period, format_datetime
 from i18n.strings import STRINGS, t
 
@@ -37,10 +39,10 @@ fresh = data.freshness(today)
 TEMPLATES = data.templates()
 late = fresh[fresh["status"] == "late"]
 
-tabs = st.tabs([t("dp_tab_sources", lang), t("dp_tab_freshness", lang), t("dp_tab_methods", lang),
-                t("dp_tab_downloads", lang), t("dp_tab_templates", lang)]
+tabs = st.tabs([t("dp_tab_sources", lang), t("dp_tab_reports", lang), t("dp_tab_freshness", lang),
+                t("dp_tab_methods", lang), t("dp_tab_downloads", lang), t("dp_tab_templates", lang)]
                + ([t("dp_tab_boundaries", lang)] if admin else []))
-tab_sources, tab_fresh, tab_methods, tab_downloads, tab_templates = tabs[:5]
+tab_sources, tab_reports, tab_fresh, tab_methods, tab_downloads, tab_templates = tabs[:6]
 
 with tab_sources:
     st.caption(t("dp_rules", lang))
@@ -98,6 +100,9 @@ with tab_sources:
                                      "employers_flagged")):
             col.metric(t(key, lang), fmt_number(last[column], lang))
 
+with tab_reports:  # "đủ": who has sent this period's reports, who is late, who has not
+    render_completeness(view.area, lang, today)
+
 with tab_fresh:
     st.caption(t("dp_fresh_caption", lang, today=format_datetime(today, lang, "dd/MM/yyyy")))
     if late.empty:
@@ -138,7 +143,8 @@ with tab_methods:
         f"- **{t('dp_numerator', lang)}:** {card['numerator']}\n- **{t('dp_denominator', lang)}:** {card['denominator']}\n"
         f"- **{t('agency', lang)}:** {card['agency']} — {card['source']}\n- **{t('dp_frequency', lang)}:** {card['frequency']}; "
         f"{t('dp_lowest_geo', lang).lower()}: {card['lowest_geography']}\n- **{t('dp_caveats', lang)}:** {card['caveats']}\n"
-        f"- **{t('plan_ref', lang)}:** {card['plan_reference']}")
+        f"- **{t('plan_ref', lang)}:** {card['plan_reference']}\n"
+        f"- **{t('dp_templates_of', lang)}:** {content_text(card['templates'])}")
     st.table(methods[["section", "indicator", "numerator", "denominator", "agency", "frequency"]].rename(columns={
         "section": "#", "indicator": t("col_indicator", lang), "numerator": t("dp_numerator", lang),
         "denominator": t("dp_denominator", lang), "agency": t("agency", lang), "frequency": t("dp_frequency", lang)}),
@@ -166,11 +172,11 @@ with tab_downloads:
 
 with tab_templates:
     st.caption(t("dp_templates_caption", lang))
-    for tpl in TEMPLATES.values():
-        with st.expander(tpl.name(lang)):
+    for tpl in TEMPLATES.values():  # declarations are content (store/templates/): shown as written, never as Markdown
+        with st.expander(content_text(tpl.name(lang))):
             cadence = f"dp_freq_{tpl.cadence}"
-            st.markdown((tpl.description_en if lang == "en" else tpl.description_vi) + "  \n" + t(
-                "dp_template_meta", lang, agency=tpl.agency_en if lang == "en" else tpl.agency_vi,
+            st.markdown(content_text(tpl.description(lang)) + "  \n" + t(
+                "dp_template_meta", lang, agency=content_text(tpl.agency(lang)),
                 cadence=t(cadence, lang).lower(), days=tpl.due_days, code=tpl.code))
             if tpl.level == "person":
                 st.warning(t("dp_template_person", lang), icon=":material/shield_person:")
@@ -180,12 +186,12 @@ with tab_templates:
                 t("dp_col_required", lang): guide["required"], t("dp_col_note", lang): guide["note"],
                 t("dp_col_example", lang): guide["example"]}), hide_index=True, width="stretch")
             if rules:
-                st.markdown(f"**{t('dp_rules_of_template', lang)}:** " + "; ".join(rules))
+                st.markdown(f"**{t('dp_rules_of_template', lang)}:** " + "; ".join(content_text(r) for r in rules))
             st.link_button(t("dp_template_download", lang), api_url(f"templates/{tpl.code}.xlsx"),
                            icon=":material/download:")
 
 if admin:  # the commune boundaries: an administrator's upload, validated before use, versioned, audited
-    with tabs[5]:
+    with tabs[6]:
         caller = data.caller()
         render_boundary_upload(
             lang, on_upload=lambda r: boundaries.upload_boundaries(caller, r.data, r.file_name, name=r.name, crs=r.crs,

@@ -17,7 +17,7 @@ from ui.charts import (
     TrendLine, complete_periods, place_published, plan_figure, plan_share_figure, trend_figure, value_text,
 )
 from ui.context import commune_label, current_view
-from i18n.formats import fmt_delta, fmt_month, fmt_number, fmt_percent_of
+from i18n.formats import fmt_delta, fmt_month, fmt_number, fmt_percent_of, fmt_period
 from i18n.strings import t
 from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
@@ -192,12 +192,25 @@ with tab_plan:
         plan_label = None
         if plan is not None:
             plan_label = t("pl_plan_metric" if plan.kind == "annual_plan" else "pl_line_yearly_target", lang, year=year)
+        scheduled = progress["quarter_plan"].notna().all()
         one, two = st.columns(2)
-        one.plotly_chart(plan_figure(ind, progress, year, plan_label, lang, t("pl_chart_cumulative", lang)),
+        one.plotly_chart(plan_figure(ind, progress, year, plan_label, lang, t("pl_chart_cumulative", lang),
+                                     pace_label=t("ch_pace_quarters" if scheduled else "ch_pace", lang)),
                          width="stretch", key="plan-cumulative")
         if plan is not None:
             two.plotly_chart(plan_share_figure(progress, year, lang, t("pl_chart_share", lang)), width="stretch",
                              key="plan-share")
+
+        if scheduled:  # the plan's own schedule by quarter (seed 003): each quarter against its plan
+            quarters = known.groupby("quarter").tail(1)
+            st.markdown(f"**{t('pl_quarters', lang, year=year)}**")
+            st.table(pd.DataFrame({
+                t("pl_col_quarter", lang): [fmt_period(pd.Timestamp(year, 3 * q, 1), "quarter", lang)
+                                            for q in quarters["quarter"]],
+                t("pl_col_quarter_value", lang): [fmt_number(v, lang) for v in quarters["quarter_value"]],
+                t("pl_col_quarter_plan", lang): [fmt_number(v, lang) for v in quarters["quarter_plan"]],
+                t("pl_col_share", lang): [fmt_percent_of(v, lang) for v in quarters["quarter_share"]],
+            }), hide_index=True)
 
         st.markdown(f"**{t('pl_overview', lang, area=view.geo_name(), month=month_label)}**")
         overview = data.plan_overview(year, month, area)
@@ -208,6 +221,7 @@ with tab_plan:
             t("pl_col_share", lang): [fmt_percent_of(v, lang) for v in overview["share"]],
             t("pl_col_ytd_last", lang): [fmt_number(v, lang) for v in overview["ytd_last_year"]],
             t("pl_col_share_last", lang): [fmt_percent_of(v, lang) for v in overview["share_last_year"]],
+            t("pl_col_quarter_share", lang): [fmt_percent_of(v, lang) for v in overview["quarter_share"]],
             t("pl_col_basis", lang): [t("pl_plan_metric", lang, year=year) if k == "annual_plan" else
                                       t("pl_line_yearly_target", lang) if k == "yearly_target" else "–"
                                       for k in overview["plan_kind"]],

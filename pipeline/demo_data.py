@@ -9,7 +9,7 @@ has status = 'demo'.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -59,6 +59,7 @@ class DemoTables:
 
     facts: pd.DataFrame
     plans: pd.DataFrame
+    extra: dict[str, pd.DataFrame] = field(default_factory=dict)  # more tables of the version (completeness)
 
 
 def load_assumptions(path: Path = ASSUMPTIONS_FILE) -> dict:
@@ -505,5 +506,7 @@ class _Generator:
 
 def generate(end: pd.Timestamp | None = None, assumptions: dict | None = None) -> DemoTables:
     """All demo facts from January 2020 to `end` (default: the last complete month)."""
+    from pipeline.demo_reports import add_demo_reports
+
     end = last_complete_month() if end is None else pd.Timestamp(end)
-    return _Generator(end, assumptions or load_assumptions()).run()
+    return add_demo_reports(_Generator(end, assumptions or load_assumptions()).run(), end)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from store.catalogue import Catalogue
-from pipeline.templates import CADENCE_MONTHS, templates_for_measure
+from store.templates import CADENCE_MONTHS, templates_for_measure
 
 DEFAULT_DUE_DAYS = {"monthly": 30, "quarterly": 45, "annual": 90}
 

@@ -32,13 +32,14 @@ import pyarrow.parquet as pq
 from pipeline.crosswalk import BOUNDARY_CHANGE, default_new_unit, split_to_new
 from pipeline.privacy import MissingKeyError, PseudonymKey, load_key, pseudonymise
 from pipeline.readers import ReadError, open_raw, sniff_summary
-from pipeline.templates import TEMPLATES, Template, get_template
+from store.templates import Template, get_template, load_templates
 from pipeline.validate import PERIOD_FORMATS, Context, known_header, rank_templates, reason_label, validate_chunk
 from store.paths import curated_dir
 from store.spreadsheet import csv_bytes
 from store.versions import file_sha256
 
 LOG_NAME = "ingest_log.jsonl"
+HANOI = "Asia/Ho_Chi_Minh"
 MIN_CONFIRMATION = 10
 
 
@@ -79,6 +80,7 @@ class FileReport:
     period_max: str | None = None
     key_id: str | None = None
     ingested_at: str = ""
+    received_at: str = ""             # when the report reached the city (UTC): the ingest time unless given
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)  # read, parse, checks, quarantine, pseudonymise, write
     outliers_confirmed: dict | None = None  # {"reason", "rows", "values": [line, column, value, bound, ...]}
@@ -111,7 +113,7 @@ def _append_log(report: FileReport) -> None:
 
 def _pick_template(headers: list[str], wanted: str | None) -> tuple[Template | None, dict, list, tuple[str, str] | None]:
     """(template, header mapping, extra headers, rejection message) for a file's headers."""
-    ranked = rank_templates(headers, list(TEMPLATES.values()))
+    ranked = rank_templates(headers, list(load_templates().values()))
     best = ranked[0]
     if wanted is not None:
         template = get_template(wanted)
@@ -147,7 +149,8 @@ def _stage_aggregate(frame: pd.DataFrame, template: Template, batch: str) -> pd.
     out = split_to_new(out, "commune", "period", counts, decimals)
     out["status"] = out["status"].fillna(template.default_status) if "status" in out else template.default_status
     out["batch"] = batch
-    drop = [c for c in ("commune_name", "institution_name") if c in out.columns]
+    keep = set(template.key) | {template.reporting.name}  # the reporting unit's name: the list of who has not reported
+    drop = [f.key for f in template.fields if f.kind == "text" and f.key not in keep and f.key in out.columns]
     return out.drop(columns=drop)
 
 
@@ -206,7 +209,7 @@ class _Quarantine:
 def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timestamp | None = None,
                 dry_run: bool = False, progress: bool = False, chunk_rows: int | None = None,
                 key: PseudonymKey | None = None, confirm_outliers: str | None = None,
-                period_format: str | None = None) -> FileReport:
+                period_format: str | None = None, received_at: str | pd.Timestamp | None = None) -> FileReport:
     """Ingest one raw file into the staging area (or only check it when `dry_run`); never raises on bad data.
 
     `as_of` is the latest month a row may be for (default: this month). Person-level files need the
@@ -215,37 +218,46 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     outliers; the reason and every accepted outlier are kept in the ingest log. Absolute limits, counts
     above population or labour force and every other check cannot be confirmed away. `period_format`
     declares how the file writes dates (DD/MM/YYYY or MM/DD/YYYY) when the template's format leaves a
-    day/month order open.
+    day/month order open. `received_at` is when the report reached the city (a date or a time in Hanoi, e.g.
+    the e-mail's) when that was before the ingest: completeness judges "on time" by it; it is kept in the log
+    beside the ingest time and may be neither in the future nor before 2020.
     """
     started = time.perf_counter()
     path = Path(path)
     as_of = (pd.Timestamp.today() if as_of is None else pd.Timestamp(as_of)).to_period("M").to_timestamp()
     report = FileReport(file=path.name, status="rejected")
+    if received_at is not None:
+        when = received_time(received_at)
+        if when is None:
+            return _finish(_refused(
+                report, "bad_received_at",
+                f"Thời điểm nhận báo cáo “{str(received_at)[:40]}” không hợp lệ: ghi ngày YYYY-MM-DD (giờ Hà Nội), "
+                "không ở tương lai và không trước năm 2020",
+                f"The time the report was received “{str(received_at)[:40]}” is not valid: write a date YYYY-MM-DD "
+                "(Hanoi time), not in the future and not before 2020"), started, dry_run)
+        report.received_at = when
     if confirm_outliers is not None and len(confirm_outliers.strip()) < MIN_CONFIRMATION:
-        report.message_vi = (f"Lý do xác nhận giá trị bất thường quá ngắn (cần ít nhất {MIN_CONFIRMATION} ký tự, "
-                             "ví dụ: “Phiên giao dịch việc làm lớn tháng 9, đã kiểm tra với xã”)")
-        report.message_en = (f"The reason for confirming outliers is too short (at least {MIN_CONFIRMATION} characters, "
-                             "e.g. “Large job fair in September, checked with the commune”)")
-        report.reasons = {"confirmation_too_short": 1}
-        return _finish(report, started, dry_run)
+        return _finish(_refused(
+            report, "confirmation_too_short",
+            f"Lý do xác nhận giá trị bất thường quá ngắn (cần ít nhất {MIN_CONFIRMATION} ký tự, "
+            "ví dụ: “Phiên giao dịch việc làm lớn tháng 9, đã kiểm tra với xã”)",
+            f"The reason for confirming outliers is too short (at least {MIN_CONFIRMATION} characters, "
+            "e.g. “Large job fair in September, checked with the commune”)"), started, dry_run)
     if period_format is not None and period_format not in PERIOD_FORMATS:
-        report.message_vi = f"Định dạng ngày “{period_format}” không hợp lệ; dùng {' hoặc '.join(PERIOD_FORMATS)}"
-        report.message_en = f"Unknown date format “{period_format}”; use {' or '.join(PERIOD_FORMATS)}"
-        report.reasons = {"bad_period_format": 1}
-        return _finish(report, started, dry_run)
-    known = list(TEMPLATES.values())
+        return _finish(_refused(report, "bad_period_format",
+                                f"Định dạng ngày “{period_format}” không hợp lệ; dùng {' hoặc '.join(PERIOD_FORMATS)}",
+                                f"Unknown date format “{period_format}”; use {' or '.join(PERIOD_FORMATS)}"),
+                       started, dry_run)
+    known = list(load_templates().values())
     try:
         raw = open_raw(path, lambda h: known_header(h, known))
     except ReadError as err:
-        report.message_vi, report.message_en = err.message_vi, err.message_en
-        report.reasons = {err.code: 1}
-        return _finish(report, started, dry_run)
+        return _finish(_refused(report, err.code, err.message_vi, err.message_en), started, dry_run)
     report.read_as = sniff_summary(raw)
     chosen, mapping, extra, problem = _pick_template(raw.headers, template)
     if problem is not None:
-        report.message_vi, report.message_en = problem
-        report.reasons = {"wrong_template" if "không phải" in problem[0] else "missing_columns": 1}
-        return _finish(report, started, dry_run)
+        return _finish(_refused(report, "wrong_template" if "không phải" in problem[0] else "missing_columns", *problem),
+                       started, dry_run)
     assert chosen is not None
     report.template = chosen.code
     ignored = [h for h in extra if not h.startswith("(cột ")]
@@ -269,9 +281,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
         try:
             key = key or load_key()
         except MissingKeyError as err:
-            report.message_vi, report.message_en = err.message_vi, err.message_en
-            report.reasons = {"missing_key": 1}
-            return _finish(report, started, dry_run)
+            return _finish(_refused(report, "missing_key", err.message_vi, err.message_en), started, dry_run)
         report.key_id = key.key_id
     report.batch = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{report.sha256[:8]}"
     ctx = Context(chosen, mapping, as_of, period_format=period_format, confirm_outliers=confirm_outliers)
@@ -398,9 +408,34 @@ def _vi(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def received_time(value: str | pd.Timestamp) -> str | None:
+    """A reception time as UTC ISO text: a date or a time without zone is Hanoi's; None when it cannot be read,
+    is in the future or before 2020."""
+    try:
+        when = pd.Timestamp(value)
+    except (TypeError, ValueError):
+        return None
+    if pd.isna(when):
+        return None
+    if when.tzinfo is None:
+        when = when.tz_localize(HANOI)
+    when = when.tz_convert("UTC")
+    if when > pd.Timestamp.now(tz="UTC") + pd.Timedelta(hours=1) or when.year < 2020:
+        return None
+    return when.isoformat(timespec="seconds")
+
+
+def _refused(report: FileReport, reason: str, message_vi: str, message_en: str) -> FileReport:
+    """`report` refused as a whole file for one reason, said in both languages (nothing of it is staged)."""
+    report.message_vi, report.message_en = message_vi, message_en
+    report.reasons = {reason: 1}
+    return report
+
+
 def _finish(report: FileReport, started: float, dry_run: bool) -> FileReport:
     report.seconds = round(time.perf_counter() - started, 3)
     report.ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report.received_at = report.received_at or report.ingested_at
     if not dry_run:
         _append_log(report)
     return report

@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipeline.privacy import CCCD_PROVINCES
-from pipeline.templates import LABOUR_REGISTER, BHXH_PARTICIPANTS
+from store.templates import get_template
 from store.paths import PROJECT_ROOT
 
 DEFAULT_DIR = PROJECT_ROOT / "data" / "microdata"
@@ -226,7 +226,7 @@ def generate(out_dir: Path | str = DEFAULT_DIR, month: str = DEFAULT_MONTH, regi
     pq.write_table(bhxh, bhxh_path, row_group_size=1 << 20)
     seconds = round(time.perf_counter() - started, 2)
     meta = {"month": month, "seed": seed, "register_rows": register.num_rows, "bhxh_rows": total, "seconds": seconds,
-            "templates": [LABOUR_REGISTER.code, BHXH_PARTICIPANTS.code]}
+            "templates": ["labour_register", "bhxh_participants"]}
     (out_dir / "microdata.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     return Microdata(register_path, bhxh_path, register.num_rows, total, month, seconds)
 
@@ -285,7 +285,7 @@ def write_raw(micro: Microdata, out_dir: Path | str, rows: int | None = None, se
         female = np.concatenate([female, rng.random(len(extra)) < 0.5])
     ids = pa.table({"pid": pids, "cccd": _cccds(rng, birth, female)})
     month_text = lambda col: pc.strftime(col, format="%m/%Y")  # noqa: E731
-    t = LABOUR_REGISTER
+    t = get_template("labour_register")
     choice = lambda tpl, key: {c.code: c.label_vi for c in tpl.field(key).choices}  # noqa: E731
     cccd = ids.slice(0, register.num_rows)["cccd"]
     out = pa.table({
@@ -302,7 +302,7 @@ def write_raw(micro: Microdata, out_dir: Path | str, rows: int | None = None, se
     paths = {"labour_register": out_dir / "register_raw.csv"}
     pacsv.write_csv(out, paths["labour_register"])
     if extract is not None:
-        b = BHXH_PARTICIPANTS
+        b = get_template("bhxh_participants")
         joined = extract.join(ids, keys="pid", join_type="inner")
         out = pa.table({
             b.field("cccd").header_vi: joined["cccd"],

@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 
 from i18n.formats import fmt_number
 from pipeline.crosswalk import BOUNDARY_CHANGE
-from pipeline.templates import Template
+from store.templates import Template
 from store.plausibility import EXACT_DIGITS, Gate, Plausibility, load_plausibility
 from store.reference import load_lineage
 from store.versions import served_version, version_path

@@ -102,7 +102,7 @@ def publish_demo(end: str | None = None, derive: Derive | None = None, only_if_e
     def build(base: str | None) -> Draft:
         if only_if_empty and base is not None:
             raise _AlreadyPublished(base)
-        return staged_draft(tables.facts, {"plans": tables.plans}, {"kind": "demo"})
+        return staged_draft(tables.facts, {"plans": tables.plans, **tables.extra}, {"kind": "demo"})
 
     try:
         return publish_version(build, "demo", derive=derive, check=_check_facts)
@@ -132,22 +132,31 @@ def publish_staged(keep: int = KEEP_VERSIONS, derive: Derive | None = None) -> s
 
 
 def staged_draft(base_facts: pd.DataFrame, other: dict[str, pd.DataFrame], meta: dict) -> Draft:
-    """facts = base overlaid with staged real data; plus reconciliation and ingest tables.
+    """facts = base overlaid with staged real data; plus reconciliation, completeness and ingest tables.
 
     One snapshot of the staging area: the ingest log is read first, and only batches it lists are used,
     so a file being ingested meanwhile is either wholly in this version (facts and log) or wholly not.
+    Completeness likewise: the reports of every listed batch, real reports replacing the demo's for each
+    form and period they cover.
     """
+    from pipeline.completeness import expected_reports, overlay_completeness, staged_receipts
+    from pipeline.crosswalk import new_codes
     from pipeline.freshness import coverage
     from pipeline.ingest import read_log, staged_files
     from pipeline.reconcile import reconcile
+    from store.templates import load_templates
 
     log = read_log()
     batches = {r.get("batch") for r in log if r.get("status") in ("ingested", "partial") and r.get("batch")}
     real = staged_facts(batches)
     facts = overlay(base_facts, real)
-    derived = ("reconciliation", "ingest_log", "quarantine_reasons", "coverage")
+    derived = ("reconciliation", "ingest_log", "quarantine_reasons", "coverage", "completeness")
     tables = {"facts": facts, **{k: v for k, v in other.items() if k not in derived}}
     tables["coverage"] = coverage(facts)
+    templates = load_templates()
+    received = expected_reports(staged_receipts(log, templates, staged_files), templates, pd.Timestamp.now(), "real",
+                                new_codes())
+    tables["completeness"] = overlay_completeness(other.get("completeness"), received)
     register = [f for f in staged_files("labour_register") if f.stem in batches]
     bhxh = [f for f in staged_files("bhxh_participants") if f.stem in batches]
     if register and bhxh:
@@ -175,13 +184,13 @@ def staged_facts(batches: set[str] | None = None) -> pd.DataFrame:
     per key."""
     from pipeline.crosswalk import MAPPED_NOTE
     from pipeline.ingest import staged_files
-    from pipeline.templates import TEMPLATES
+    from store.templates import load_templates
 
     parts = []
     con = duckdb.connect(":memory:", config={"threads": 2})
     con.execute("SET enable_progress_bar = false")
     try:
-        for template in TEMPLATES.values():
+        for template in load_templates().values():
             files = [f for f in staged_files(template.code) if batches is None or f.stem in batches]
             if not files or template.code == "labour_register":
                 continue
@@ -194,6 +203,12 @@ def staged_facts(batches: set[str] | None = None) -> pd.DataFrame:
                     se = f"{col}_se" if any(f.se_of == col for f in template.fields) else "NULL"
                     selects.append(f"SELECT '{measure}' AS measure, commune, {sector} AS sector, period, {col} AS value, "
                                    f"{se} AS se, status, mapped, batch FROM latest WHERE {col} IS NOT NULL")
+                counted = template.reporting.count_as
+                if counted is not None:  # the reporting units of each commune and period (one row each)
+                    selects.append(f"SELECT '{counted.key}' AS measure, commune, '' AS sector, period, "
+                                   f"count(DISTINCT {template.reporting.unit})::DOUBLE AS value, NULL AS se, "
+                                   f"max(status) AS status, bool_or(mapped) AS mapped, max(batch) AS batch "
+                                   f"FROM latest GROUP BY commune, period")
                 sql = f"""
                 WITH latest AS (SELECT * FROM {src} QUALIFY batch = max(batch) OVER (PARTITION BY {key}))
                 SELECT measure, commune AS commune_code, sector, period, sum(value) AS value,

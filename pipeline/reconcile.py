@@ -26,12 +26,19 @@ from typing import Sequence
 import duckdb
 import pandas as pd
 
-from pipeline.templates import COMPULSORY_CONTRACTS
+from store.templates import RequiredWhen, get_template
 
 COLUMNS = ("period", "commune_code", "sector", "register_people", "should_insure", "insured_ok",
            "should_insure_not_insured", "bhxh_active", "insured_not_registered", "dropped_still_employed",
            "in_arrears", "employers_flagged")
 COUNT_COLUMNS = COLUMNS[3:]
+
+
+def compulsory_contracts() -> tuple[str, ...]:
+    """Contracts that make an employee subject to compulsory BHXH (Law 41/2024/QH15, art. 2: one month or
+    more): the labour register's form states it as "an employer is required for these contracts"."""
+    rules = get_template("labour_register").rules
+    return next(r.values for r in rules if isinstance(r, RequiredWhen) and (r.target, r.column) == ("employer", "contract"))
 
 
 class ReconcileError(ValueError):
@@ -63,7 +70,7 @@ def reconcile(register: Sequence[Path | str], bhxh: Sequence[Path | str], thread
         if len({k for (k,) in keys if k is not None}) > 1:
             raise ReconcileError("register and BHXH batches were pseudonymised with different keys "
                                  f"({sorted(k for (k,) in keys if k)}); re-ingest them with the same key")
-        contracts = ", ".join(f"'{c}'" for c in COMPULSORY_CONTRACTS)
+        contracts = ", ".join(f"'{c}'" for c in compulsory_contracts())
         sql = f"""
         WITH reg AS (
             SELECT pid, period::DATE AS period, commune, coalesce(sector, '') AS sector, employer, employment,

@@ -35,7 +35,7 @@ from pipeline.plausibility import Finding, check_rows, inexact_counts
 from store.plausibility import load_plausibility
 from pipeline.privacy import cccd_province_ok, mask_cccd
 from pipeline.readers import RawChunk
-from pipeline.templates import AtMost, Field, RateMatches, RequiredWhen, SumEquals, Template
+from store.templates import PERIOD_FORMATS, AtMost, Field, RateMatches, RequiredWhen, SumEquals, Template
 from store.reference import load_sectors
 
 FIRST_MONTH = pd.Timestamp(2020, 1, 1)
@@ -84,6 +84,10 @@ REASONS: dict[str, tuple[str, str]] = {
                        "{col}: the date can be read two ways (day/month or month/day)"),
     "old_unit": ("Cột {col}: mã của đơn vị cũ (trước 01/7/2025); hãy ghi mã đơn vị mới",
                  "{col}: the code of a former unit (before 1 July 2025); write the new unit's code"),
+    "not_period_end": ("Cột {col}: biểu mẫu này báo cáo theo kỳ nhiều tháng; ghi tháng cuối của kỳ (06/2026 hoặc "
+                       "12/2026 với báo cáo 6 tháng; 03, 06, 09, 12 với báo cáo quý)",
+                       "{col}: this form reports periods of several months; write the period's last month "
+                       "(06/2026 or 12/2026 for a half-yearly report; 03, 06, 09, 12 for a quarterly one)"),
 }
 
 
@@ -125,6 +129,7 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
     "formula_no_value": ("công thức chưa có giá trị", "formula without a value"),
     "ambiguous_date": ("ngày tháng nhập nhằng", "ambiguous date"),
     "old_unit": ("mã đơn vị cũ sau 07/2025", "former unit code after July 2025"),
+    "not_period_end": ("kỳ không phải tháng cuối của kỳ báo cáo", "period is not the last month of a reporting period"),
     "above_max": ("vượt giới hạn tuyệt đối", "above the absolute limit"),
     "above_reference": ("lớn hơn dân số / lực lượng lao động", "above population / labour force"),
     "outlier_jump": ("thay đổi bất thường so với tháng trước", "unusual change from the month before"),
@@ -138,6 +143,7 @@ REASON_LABELS: dict[str, tuple[str, str]] = {
     "missing_columns": ("thiếu cột bắt buộc", "missing columns"),
     "duplicate_file": ("tệp đã nạp trước đó", "file already ingested"),
     "missing_key": ("chưa có khóa mã hóa CCCD", "no pseudonymisation key"),
+    "bad_received_at": ("thời điểm nhận báo cáo không hợp lệ", "invalid reception time"),
 }
 
 
@@ -222,7 +228,7 @@ _STR = pd.StringDtype("pyarrow", na_value=np.nan)
 # Parse outcome of a cell, stored as a small integer per column (`_parse_<key>`); 0 = fine.
 PARSE_CODES = ("", "missing", "unreadable_number", "bad_period", "bad_commune", "ambiguous_commune", "bad_sector",
                "bad_choice", "bad_status", "bad_cccd_format", "bad_employer", "bad_year", "inexact_number",
-               "formula_no_value", "ambiguous_date", "old_unit")
+               "formula_no_value", "ambiguous_date", "old_unit", "not_period_end")
 _CODE = {c: i for i, c in enumerate(PARSE_CODES)}
 
 
@@ -326,11 +332,12 @@ _PERIOD_PATTERNS = (  # on the folded text: "09/2026" -> "09 2026", "Tháng 9/20
     (re.compile(r"^(\d{4})(\d{2})$"), ("y", "m")),
 )
 _FULL_DATE = re.compile(r"^(\d{1,2}) (\d{1,2}) (\d{4})(?: 00 00(?: 00)?)?$")
+_HALF_YEAR = (  # half-yearly forms only: "6 tháng đầu năm 2026", "H1/2026", "2026-H2" -> the half's last month
+    (re.compile(r"^(?:6 ?thang|6t|sau thang) (dau|cuoi) nam (\d{4})$"), lambda m: (int(m.group(2)), 6 if m.group(1) == "dau" else 12)),
+    (re.compile(r"^h ?([12]) (?:nam )?(\d{4})$"), lambda m: (int(m.group(2)), 6 * int(m.group(1)))),
+    (re.compile(r"^(\d{4}) h ?([12])$"), lambda m: (int(m.group(1)), 6 * int(m.group(2)))),
+)
 _EXCEL_SERIAL = re.compile(r"^(\d{5})(?:[.,]0+)?$")
-PERIOD_FORMATS = ("MM/YYYY", "DD/MM/YYYY", "MM/DD/YYYY")
-"""A template's period format (all are MM/YYYY) or a file's declared one (`--period-format`): for a full
-date, DD/MM/YYYY or MM/DD/YYYY say which number is the month; MM/YYYY leaves it to the values, and a date
-whose day and month could be swapped is refused."""
 EXCEL_EPOCH = pd.Timestamp(1899, 12, 30)
 AMBIGUOUS = "ambiguous"
 
@@ -339,10 +346,16 @@ def _month(year: int, month: int) -> pd.Timestamp | None:
     return pd.Timestamp(year, month, 1) if 1 <= month <= 12 and 1900 <= year <= 2200 else None
 
 
-def _one_period(value: str, fmt: str = "MM/YYYY") -> pd.Timestamp | str | None:
+def _one_period(value: str, fmt: str = "MM/YYYY", span: int = 1) -> pd.Timestamp | str | None:
     """The month a cell names, None, or AMBIGUOUS: 09/2026, 2026-09, 2026-09-01, Tháng 9/2026, T9/2026, 2026M09,
-    an Excel serial day number (46266 = 1 September 2026), or a full date read by `fmt`."""
+    an Excel serial day number (46266 = 1 September 2026), or a full date read by `fmt`; for a half-yearly
+    form (`span` 6) also "6 tháng đầu năm 2026" and "H1/2026" (its last month, June)."""
     text = fold(value)
+    if span == 6:
+        for pattern, month_of in _HALF_YEAR:
+            m = pattern.match(text)
+            if m:
+                return _month(*month_of(m))
     serial = _EXCEL_SERIAL.match(text.replace(" ", "."))
     if serial and 36526 <= int(serial.group(1)) <= 73050:  # 2000-01-01 .. 2099-12-31
         day = EXCEL_EPOCH + pd.Timedelta(days=int(serial.group(1)))
@@ -389,18 +402,21 @@ def _by_distinct(text: pd.Series, one) -> tuple[np.ndarray, list, np.ndarray]:
     return codes, mapped, blank_u[codes]
 
 
-def parse_periods(text: pd.Series, fmt: str = "MM/YYYY") -> tuple[pd.Series, pd.Series]:
+def parse_periods(text: pd.Series, fmt: str = "MM/YYYY", span: int = 1) -> tuple[pd.Series, pd.Series]:
     """(first day of the month, unreadable) — once per distinct value; ambiguous dates are unreadable too
     (`period_codes` tells them apart)."""
-    values, codes = period_codes(text, fmt)
+    values, codes = period_codes(text, fmt, span)
     return values, pd.Series(codes != 0, index=text.index)
 
 
-def period_codes(text: pd.Series, fmt: str = "MM/YYYY") -> tuple[pd.Series, np.ndarray]:
-    """(first day of the month, parse code per row: 0, bad_period or ambiguous_date)."""
+def period_codes(text: pd.Series, fmt: str = "MM/YYYY", span: int = 1) -> tuple[pd.Series, np.ndarray]:
+    """(first day of the month, parse code per row: 0, bad_period, ambiguous_date or not_period_end).
+
+    A form covering `span` months (a quarter, a half-year) writes each period as its last month: any
+    other month is `not_period_end`."""
     if fmt not in PERIOD_FORMATS:
         raise ValueError(f"unknown period format {fmt!r}; use one of {', '.join(PERIOD_FORMATS)}")
-    codes, mapped, blank = _by_distinct(text, lambda u: _one_period(u, fmt))
+    codes, mapped, blank = _by_distinct(text, lambda u: _one_period(u, fmt, span))
     months = np.array([np.datetime64(m, "us") if isinstance(m, pd.Timestamp) else np.datetime64("NaT", "us")
                        for m in mapped])
     ambiguous = np.array([m == AMBIGUOUS for m in mapped], dtype=bool)
@@ -408,6 +424,9 @@ def period_codes(text: pd.Series, fmt: str = "MM/YYYY") -> tuple[pd.Series, np.n
     out = np.zeros(len(text), dtype=np.int8)
     out[values.isna().to_numpy() & ~blank] = _CODE["bad_period"]
     out[ambiguous[codes]] = _CODE["ambiguous_date"]
+    if span > 1:
+        off = values.notna().to_numpy() & (values.dt.month.fillna(span).to_numpy() % span != 0)
+        out[off] = _CODE["not_period_end"]
     return values, out
 
 
@@ -578,7 +597,7 @@ def parse_chunk(chunk: RawChunk, ctx: Context) -> pd.DataFrame:
         native = native_of(f.key)
         code = np.zeros(n, dtype=np.int8)
         if f.kind == "period":
-            values, code = period_codes(s, ctx.period_format or t.period_format)
+            values, code = period_codes(s, ctx.period_format or t.period_format, t.months)
             period = values
         elif f.kind == "commune":
             resolved = resolve_communes(s, period, native)

@@ -12,6 +12,7 @@ from indicators.area import Area, BadRequest, Period
 from service.access import AccessDenied, NotSignedIn, Principal
 from service.audit_trail import audit_events
 from service.audit import Caller
+from service.completeness import completeness, missing_reports
 from service.core import QUESTIONS
 from service.forecasts import forecast_communes, forecast_paths, forecasts, official_forecasts
 from service.maps import commune_ranks, map_values, peers
@@ -30,7 +31,7 @@ from service.tables import (
 
 __all__ = [
     "QUESTIONS", "AccessDenied", "audit_events", "Area", "BadRequest", "Caller", "KpiValue", "NotSignedIn", "Period", "Principal",
-    "commune_completion", "commune_facts", "commune_ranks", "downloadable_tables", "forecast_communes",
+    "commune_completion", "commune_facts", "commune_ranks", "completeness", "missing_reports", "downloadable_tables", "forecast_communes",
     "forecast_paths", "forecasts", "freshness", "indicators", "ingest_summary", "map_values", "methodology",
     "official_forecasts", "peers", "Profile", "profile", "plan_line", "plan_overview", "plan_progress", "published_figures", "reconciliation_city",
     "scorecard", "sector_demand", "sector_figures", "sector_forecast", "sector_matrix", "sector_status",

@@ -264,6 +264,50 @@ def sector_table(figures, params: dict[str, Any], lang: str, principal: Principa
     return ExportTable("sectors", out, columns, f"nganh-{area.key}-{period.grain}-{period.slug}")
 
 
+STATE_LABELS = ("on_time", "late", "missing", "pending")
+
+
+def missing_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, principal: Principal) -> ExportTable:
+    """Who has not sent a form's report for a period, or sent it late (missing first): the reporting unit, its
+    commune, the due day and when the report arrived."""
+    shown = frame[frame["state"].isin(("missing", "late"))]
+    out = pd.DataFrame({
+        "template": shown["template"], "period": shown["period"], "commune_code": shown["commune_code"],
+        "commune": shown["commune_en" if lang == "en" else "commune_vi"], "unit": shown["unit"],
+        "unit_name": shown["unit_name"], "state": shown["state"],
+        "state_label": shown["state"].map(lambda s: t(f"cp_state_{s}", lang)),
+        "due_on": shown["due_on"], "received_on": shown["received_on"], "status": shown["data_status"],
+        "source": t("cp_source", lang)}).reset_index(drop=True)
+    columns = (
+        _text("template", "cp_col_template"), _text("period", "col_period_end", kind="month"),
+        _text("commune_code", "col_code"), _text("commune", "col_commune"), _text("unit", "cp_col_unit"),
+        _text("unit_name", "cp_col_unit_name"), _text("state", "cp_col_state_code"), _text("state_label", "cp_col_state"),
+        _text("due_on", "cp_col_due", kind="date"), _text("received_on", "cp_col_received", kind="date"),
+        _text("status", "col_data_status", description_vi="real | demo", description_en="real | demo"), SOURCE,
+    )
+    period = params.get("period")
+    stem = f"bao-cao-chua-gui-{params['template']}" + (f"-{pd.Timestamp(period):%Y-%m}" if period is not None else "")
+    return ExportTable("missing_reports", out, columns, stem)
+
+
+def completeness_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, principal: Principal) -> ExportTable:
+    """The completeness of every form per period for an area: reports expected, on time, late, missing, not due
+    yet, and the shares received by the due day and at all."""
+    area: Area = params["area"]
+    out = frame.assign(name=frame["name_en" if lang == "en" else "name_vi"], status=frame["data_status"],
+                       source=t("cp_source", lang))
+    count = dict(kind="int")
+    columns = (
+        _text("template", "cp_col_template"), _text("name", "cp_col_form"), _text("period", "col_period_end", kind="month"),
+        _text("due_on", "cp_col_due", kind="date"), _text("expected", "cp_col_expected", **count),
+        *(_text(s, f"cp_state_{s}", **count) for s in STATE_LABELS),
+        _text("share_on_time", "cp_col_share_on_time", kind="percent", decimals=1),
+        _text("share_received", "cp_col_share_received", kind="percent", decimals=1),
+        _text("status", "col_data_status", description_vi="real | demo", description_en="real | demo"), SOURCE,
+    )
+    return ExportTable("completeness", out.reset_index(drop=True), columns, f"do-day-du-bao-cao-{area.key}")
+
+
 def version_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, principal: Principal) -> ExportTable:
     """A table of the data version as stored (columns as stored, their names as keys)."""
     columns = tuple(Column(c, c, c, _kind(frame[c])) for c in frame.columns)
@@ -333,6 +377,14 @@ def _sectors(q: dict[str, str]) -> tuple[str, ...]:
     return tuple(s for s in (q.get("sectors") or "").split(",") if s)
 
 
+def _month(q: dict[str, str]) -> pd.Timestamp | None:
+    """`period` as YYYY-MM (None when not given: the form's latest period)."""
+    text = (q.get("period") or "").strip()
+    if not text:
+        return None
+    return Period.parse("month", text).end
+
+
 def _int(q: dict[str, str], name: str) -> int:
     try:
         return int(q.get(name, ""))
@@ -365,6 +417,13 @@ EXPORTS: dict[str, Export] = {e.name: e for e in (
                          "today": pd.Timestamp.today().normalize()}, version_table,
            ("table", "measure", "year")),
     Export("nhat-ky", "audit_events", lambda q, v: _days(q), audit_table, ("days",)),
+    Export("bao-cao-chua-gui", "missing_reports",
+           lambda q, v: {"template": q.get("template", "commune_jobs"), "today": pd.Timestamp.today().normalize(),
+                         "period": _month(q)}, missing_table, ("template", "period")),
+    Export("do-day-du", "completeness",
+           lambda q, v: {"today": pd.Timestamp.today().normalize(), "area": _area(q),
+                         "periods": _int(q, "periods") if q.get("periods") else 12}, completeness_table,
+           ("area", "periods")),
 )}
 
 

@@ -14,12 +14,14 @@ from service.policies import area_detail, signed_in
 from service.protection import NO_PEOPLE
 from store.published import load_published
 from store.reference import load_communes, load_lineage, load_targets
+from store.templates import templates_for_measure
 
 
 @question("indicators", authorize=(signed_in,), protect=NO_PEOPLE, maxsize=4)
 def indicators(version: str) -> list[dict]:
     """The catalogue: per KPI its code, section, names and definitions (vi, en), unit, direction,
-    frequency, lowest geography, agency, plan reference, sources and the city's 2030 target."""
+    frequency, lowest geography, agency, plan reference, sources, the report forms feeding it (template codes)
+    and the city's 2030 target."""
     catalogue = warehouse(version).catalogue
     out = []
     for ind in catalogue.indicators:
@@ -33,6 +35,7 @@ def indicators(version: str) -> list[dict]:
             "sources": [{"code": s, "name_vi": catalogue.sources[s].name_vi, "name_en": catalogue.sources[s].name_en}
                         for s in sources],
             "sector_breakdown": catalogue.has_sector_breakdown(ind.code),
+            "templates": list(dict.fromkeys(t.code for m in ind.measures for t in templates_for_measure(m))),
             "target_2030": None if target is None else {
                 "low": target.low, "high": target.high, "direction": target.direction, "status": target.status,
                 "source": target.source},
@@ -74,15 +77,15 @@ def published_figures(version: str) -> pd.DataFrame:
 @question("templates", authorize=(signed_in,), protect=NO_PEOPLE, maxsize=2)
 def templates(version: str) -> dict:
     """The raw-data templates (code -> definition), for the Data page's template documentation."""
-    from pipeline.templates import TEMPLATES
+    from store.templates import load_templates
 
-    return dict(TEMPLATES)
+    return dict(load_templates())
 
 
 @question("template_guide", authorize=(signed_in,), protect=NO_PEOPLE, maxsize=64)
 def template_guide(version: str, code: str, lang: str = "vi") -> tuple[pd.DataFrame, list[str]]:
     """A template's columns explained (header, required, guidance, example) and its cross-column rules."""
-    from pipeline.templates import get_template, rule_text, template_guide as guide
+    from store.templates import get_template, rule_text, template_guide as guide
 
     template = get_template(code)
     return guide(template, lang), [rule_text(template, r, lang) for r in template.rules]
@@ -91,6 +94,7 @@ def template_guide(version: str, code: str, lang: str = "vi") -> tuple[pd.DataFr
 @question("template_form", authorize=(signed_in,), protect=NO_PEOPLE, maxsize=32)
 def template_form(version: str, code: str) -> bytes:
     """The blank XLSX form of a raw-data template (no data in it)."""
-    from pipeline.templates import get_template, xlsx_template
+    from pipeline.forms import xlsx_template
+    from store.templates import get_template
 
     return xlsx_template(get_template(code))

@@ -14,8 +14,8 @@ from store.catalogue import load_catalogue
 from store.versions import read_manifest, version_path
 
 DERIVED_TABLES = ("methodology", "freshness")
-LIGHT_FIRST = ("methodology", "freshness", "coverage", "ingest_log", "quarantine_reasons", "reconciliation",
-               "plans", "facts")
+LIGHT_FIRST = ("methodology", "freshness", "coverage", "ingest_log", "quarantine_reasons", "completeness",
+               "reconciliation", "plans", "facts")
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,10 @@ def reconciliation_city(version: str) -> pd.DataFrame | None:
 
 
 def methodology_table(lang: str) -> pd.DataFrame:
-    """Every indicator's definition, numerator, denominator, source agency, frequency and caveats."""
+    """Every indicator's definition, numerator, denominator, source agency, the report forms its data comes
+    from (lineage, from the template declarations), frequency and caveats."""
     from i18n.strings import t
+    from store.templates import templates_for_measure
 
     cat = load_catalogue()
 
@@ -124,6 +126,8 @@ def methodology_table(lang: str) -> pd.DataFrame:
             "frequency": t(f"dp_freq_{ind.frequency}", lang), "lowest_geography": t(f"dp_geo_{ind.lowest_geography}", lang),
             "caveats": (ind.caveats_en if lang == "en" else ind.caveats_vi) or t("dp_no_caveats", lang),
             "plan_reference": ind.source_plan,
+            "templates": "; ".join(dict.fromkeys(tpl.name(lang) for m in ind.measures for tpl in templates_for_measure(m)))
+            or t("dp_no_template", lang),
         })
     return pd.DataFrame(rows)
 

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from store.paths import catalogue_file
 from store.yaml_files import read_yaml
-
 
 CATALOGUE_FILE = Path(__file__).with_name("catalogue.yaml")
 
@@ -24,6 +24,9 @@ KINDS = ("ratio", "count", "growth")
 DIRECTIONS = ("higher", "lower", "none")
 FREQUENCIES = ("monthly", "quarterly", "annual")
 GEOGRAPHIES = ("commune", "district", "province")
+SECTIONS: tuple[str, ...] = ("A", "B", "P", "S")
+"""Sections in the order every scorecard shows them (an indicator's `section` starts with one letter of these):
+A labour market, B priority groups, P job-creation plan tracking, S occupational safety."""
 MEASURE_FIELDS = ("name_vi", "name_en", "unit", "source", "sector", "stock")
 
 
@@ -42,6 +45,13 @@ class Measure:
     source: str
     sector: bool
     stock: bool
+    people: bool = False
+    """Counts events that happen to identifiable people (workplace accidents): protected like a count of people."""
+
+    @property
+    def counts_people(self) -> bool:
+        """Hidden when small (the small-count rule): counts of people and counts of events about people."""
+        return self.unit == "persons" or self.people
 
 
 @dataclass(frozen=True)
@@ -137,6 +147,8 @@ def _check_indicator(raw: dict, measures: dict[str, Measure]) -> list[str]:
         problems.append(f"{code}: direction must be one of {DIRECTIONS}")
     if raw.get("frequency") not in FREQUENCIES:
         problems.append(f"{code}: frequency must be one of {FREQUENCIES}")
+    if str(raw.get("section") or "")[:1] not in SECTIONS:
+        problems.append(f"{code}: section must start with one of {SECTIONS}")
     if raw.get("lowest_geography") not in GEOGRAPHIES:
         problems.append(f"{code}: lowest_geography must be one of {GEOGRAPHIES}")
     for m in list(raw.get("numerator") or []) + list(raw.get("denominator") or []):
@@ -161,7 +173,10 @@ def parse_catalogue(doc: dict) -> Catalogue:
             continue
         if raw["source"] not in sources:
             problems.append(f"measure {code}: unknown source {raw['source']}")
-        measures[code] = Measure(code=code, **{f: raw[f] for f in MEASURE_FIELDS})
+        unknown = set(raw) - set(MEASURE_FIELDS) - {"people"}
+        if unknown:
+            problems.append(f"measure {code}: unknown fields {sorted(unknown)}")
+        measures[code] = Measure(code=code, **{f: raw[f] for f in MEASURE_FIELDS}, people=bool(raw.get("people", False)))
     indicators = []
     seen: set[str] = set()
     for raw in doc["indicators"]:
@@ -182,7 +197,11 @@ def parse_catalogue(doc: dict) -> Catalogue:
     return Catalogue(indicators=tuple(indicators), measures=measures, sources=sources)
 
 
-@lru_cache(maxsize=1)
-def load_catalogue(path: Path = CATALOGUE_FILE) -> Catalogue:
-    """The project's catalogue (parsed once per process)."""
-    return parse_catalogue(read_yaml(path))
+@lru_cache(maxsize=4)
+def _load(path: str) -> Catalogue:
+    return parse_catalogue(read_yaml(Path(path)))
+
+
+def load_catalogue(path: Path | None = None) -> Catalogue:
+    """The project's catalogue (`store/paths.catalogue_file()` unless a path is given), parsed once per file."""
+    return _load(str(path or catalogue_file()))

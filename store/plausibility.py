@@ -1,4 +1,10 @@
-"""Typed access to `plausibility.yaml`: the bounds a value must respect before it is staged or published.
+"""Typed access to the plausibility gates: the bounds a value must respect before it is staged or published.
+
+Each bound is declared in one place. A measure a report form feeds, and a form's column that feeds no
+measure, has its bounds in the form's declaration (`bounds:` in store/templates/<code>.yaml, `derived:` for
+the measures counted from person-level rows). `plausibility.yaml` holds the rules for every value (count_max,
+rate, jump) and the bounds of the measures no form feeds (demonstration-only sources). `load_plausibility`
+merges both and refuses a measure declared twice.
 
 Kept in store/ so that the pipeline (ingest gates, the facts contract) and anything above it read the same
 declarations; the YAML is content, this module only gives it types and refuses a malformed entry.
@@ -10,7 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from store.yaml_files import read_yaml
-
 
 PLAUSIBILITY_FILE = Path(__file__).with_name("plausibility.yaml")
 REFERENCES = ("population", "labour_force")
@@ -88,9 +93,41 @@ def parse_plausibility(doc: dict, measures: set[str] | None = None) -> Plausibil
     return Plausibility(count_max, rate[0], rate[1], jump, gates, columns)
 
 
-@lru_cache(maxsize=1)
-def load_plausibility(path: Path = PLAUSIBILITY_FILE) -> Plausibility:
-    """The project's gates (parsed once per process), checked against the catalogue's measures."""
-    from store.catalogue import load_catalogue
+def with_template_gates(base: Plausibility, templates) -> Plausibility:
+    """`base` (plausibility.yaml) plus the bounds the templates declare; a measure bounded in both places, or
+    by two templates, is refused (one place per bound)."""
+    measures = dict(base.measures)
+    columns = dict(base.columns)
+    owner = {m: "store/plausibility.yaml" for m in measures}
+    for template in templates:
+        declared = [(f.measure, f.bounds) for f in template.fields if f.bounds is not None and f.measure]
+        declared += [(g.key, g) for g in template.derived if (g.max, g.at_most, g.jump) != (None, None, False)]
+        if template.reporting.count_as is not None:
+            declared.append((template.reporting.count_as.key, template.reporting.count_as))
+        for measure, gate in declared:
+            if measure in owner:
+                raise PlausibilityError(f"{measure}: bounds declared in {owner[measure]} and in {template.file}; "
+                                        "declare them in one place")
+            owner[measure] = template.file
+            measures[measure] = Gate(measure, gate.max, gate.at_most, gate.jump)
+        for f in template.fields:
+            if f.bounds is not None and not f.measure:
+                columns[f"{template.code}.{f.key}"] = f.bounds
+    return Plausibility(base.count_max, base.rate_min, base.rate_max, base.jump, measures, columns)
 
-    return parse_plausibility(read_yaml(path), set(load_catalogue().measures))
+
+@lru_cache(maxsize=4)
+def _load(path: str, templates_folder: str, catalogue: str) -> Plausibility:
+    from store.catalogue import load_catalogue
+    from store.templates import load_templates
+
+    base = parse_plausibility(read_yaml(Path(path)), set(load_catalogue().measures))
+    return with_template_gates(base, load_templates().values())
+
+
+def load_plausibility(path: Path = PLAUSIBILITY_FILE) -> Plausibility:
+    """The project's gates: plausibility.yaml merged with the templates' bounds (parsed once per set of files),
+    checked against the catalogue's measures."""
+    from store.paths import catalogue_file, templates_dir
+
+    return _load(str(path), str(templates_dir()), str(catalogue_file()))

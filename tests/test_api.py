@@ -12,7 +12,9 @@ import pytest
 from serverhelpers import get, get_json, start_server, stop_server
 from service.access import token_hash
 from store.audit import AuditLog
+from store.catalogue import load_catalogue
 
+KPIS = len(load_catalogue().indicators)
 OWN, OTHER = "10417", "00004"
 SECRET = "proxy-shared-secret-for-tests"
 TOKEN_LEADER = "hkpi_" + "1" * 40
@@ -91,7 +93,7 @@ def test_the_scorecard_answers_in_the_documented_schema_with_provenance(server, 
     status, body = get_json(url + f"/api/v1/scorecard?area={OWN}&grain=month&period=2026-10", bearer(TOKEN_LEADER))
     assert status == 200
     jsonschema.validate(body, _schema(openapi, "Scorecard"))
-    assert len(body["indicators"]) == 25 and body["area"]["name_vi"] == "Xã Hòa Xá (10417)"
+    assert len(body["indicators"]) == KPIS and body["area"]["name_vi"] == "Xã Hòa Xá (10417)"
     for kpi in body["indicators"]:
         assert {"status", "source", "vintage", "suppressed"} <= set(kpi)
         if kpi["value"] is not None:
@@ -199,7 +201,7 @@ def test_downloads_need_identity_and_are_one_event_each(server):
     assert text.splitlines()[0].startswith("indicator,name,value") and "demo" in text
     events = trail.read().events[before:]
     assert [e["action"] for e in events] == ["download"]
-    assert events[0]["rows"] == 25 and events[0]["params"]["area"] == OWN and events[0]["role"] == "commune_official"
+    assert events[0]["rows"] == KPIS and events[0]["params"]["area"] == OWN and events[0]["role"] == "commune_official"
     assert get(url + f"/api/v1/downloads/tong-quan.csv?area={OTHER}", bearer(TOKEN_OFFICIAL))[0] == 403
 
 

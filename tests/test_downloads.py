@@ -105,6 +105,15 @@ def _no_live_formula_xlsx(body: bytes) -> None:
                     assert not (cell.value.startswith(TRIGGERS) and not _is_number(cell.value)), cell.value
 
 
+def test_every_parameter_an_export_reads_is_accepted_by_the_download_route():
+    """A parameter the route does not list is refused with 400: an export reading one would never be served."""
+    from api.downloads import DOWNLOAD_PARAMS
+    from service.exports import EXPORTS
+
+    accepted = {p.name for p in DOWNLOAD_PARAMS}
+    assert {name: set(e.params) - accepted for name, e in EXPORTS.items() if set(e.params) - accepted} == {}
+
+
 PAYLOAD = '=HYPERLINK("evil.example","bấm")'  # a file name cannot hold a slash
 
 

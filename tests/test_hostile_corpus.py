@@ -14,9 +14,12 @@ import pandas as pd
 import pytest
 
 from pipeline.readers import encode_cp1258
-from pipeline.templates import COMMUNE_JOBS, LFS_ESTIMATES
+from store.templates import get_template
 from store.reference import load_communes, load_lineage
 from warehouse_copy import demo_copy
+
+COMMUNE_JOBS = get_template("commune_jobs")
+LFS_ESTIMATES = get_template("lfs_estimates")
 
 AS_OF = pd.Timestamp("2026-10-01")
 HEADER = [f.header_vi for f in COMMUNE_JOBS.fields]

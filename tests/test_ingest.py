@@ -20,8 +20,12 @@ from pyarrow import csv as pacsv
 
 from pipeline.ingest import ingest_file, read_log, staged_files
 from pipeline.readers import encode_cp1258
-from pipeline.templates import COMMUNE_JOBS, TRAINING, VACANCIES
+from store.templates import get_template
 from store.paths import PROJECT_ROOT, SAMPLES_DIR
+
+COMMUNE_JOBS = get_template("commune_jobs")
+TRAINING = get_template("training")
+VACANCIES = get_template("vacancies")
 
 AS_OF = pd.Timestamp("2026-10-01")
 BROKEN = SAMPLES_DIR / "broken"

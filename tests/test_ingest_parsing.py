@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 from pipeline.crosswalk import default_new_unit, resolve_communes, split_to_new
 from pipeline.ingest import ingest_file
 from pipeline.readers import detect_encoding, encode_cp1258
-from pipeline.templates import COMMUNE_JOBS
+from store.templates import get_template
 from pipeline.validate import parse_numbers, parse_periods
 from store.reference import load_communes, load_lineage
+
+COMMUNE_JOBS = get_template("commune_jobs")
 
 AS_OF = pd.Timestamp("2026-10-01")
 

@@ -1,6 +1,7 @@
 """AppTest of the commune profile (Hồ sơ xã/phường): stable URL per commune, peers, ranks, lineage."""
 import pandas as pd
 from apphelpers import run_app
+from store.catalogue import load_catalogue
 
 
 def test_profile_opens_straight_on_the_commune_in_the_url():
@@ -8,7 +9,7 @@ def test_profile_opens_straight_on_the_commune_in_the_url():
     assert not at.exception
     assert at.title[0].value == "Hồ sơ Phường Ba Đình"
     comparison = at.dataframe[0].value
-    assert len(comparison) == 25
+    assert len(comparison) == len(load_catalogue().indicators)
     ranks = comparison["Hạng /126"].tolist()
     assert all(pd.isna(r) or 1 <= int(r) <= 126 for r in ranks) and any(pd.notna(r) for r in ranks)
 

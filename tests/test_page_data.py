@@ -11,7 +11,7 @@ from apphelpers import run_app
 from service.access import Principal
 from store.catalogue import load_catalogue
 from indicators.suppression import FLAG, THRESHOLD
-from pipeline.templates import TEMPLATES
+from store.templates import load_templates
 from store.paths import SAMPLES_DIR
 
 
@@ -28,8 +28,8 @@ def test_the_page_describes_the_demo_version(demo_version):
     assert not at.metric  # nothing ingested is said in words, not with four zeros
     assert any(i.value == "Chưa có tệp nào được nạp vào phiên bản này." for i in at.info)
     assert any("python -m cli publish" in i.value for i in at.info)  # an administrator runs the pipeline
-    assert [t.label for t in at.tabs] == ["Nguồn & kiểm tra", "Độ mới số liệu", "Phương pháp tính", "Tải dữ liệu",
-                                          "Biểu mẫu nhập liệu", "Ranh giới xã/phường"]  # the dev analyst is admin
+    assert [t.label for t in at.tabs] == ["Nguồn & kiểm tra", "Báo cáo đã nhận (đủ)", "Độ mới số liệu", "Phương pháp tính",
+                                          "Tải dữ liệu", "Biểu mẫu nhập liệu", "Ranh giới xã/phường"]  # the dev analyst is admin
     tables = [t.value for t in at.table]
     freshness = next(t for t in tables if "Độ mới" in t.columns)
     assert len(freshness) == len(load_catalogue().indicators)
@@ -37,7 +37,7 @@ def test_the_page_describes_the_demo_version(demo_version):
     assert methods["Tử số"].str.len().gt(0).all()
     links = [(b.proto.label, b.proto.url) for b in at.get("link_button")]
     forms = [url for label, url in links if label == "Tải biểu mẫu XLSX"]
-    assert sorted(forms) == sorted(f"/api/v1/templates/{code}.xlsx" for code in TEMPLATES)
+    assert sorted(forms) == sorted(f"/api/v1/templates/{code}.xlsx" for code in load_templates())
     assert {"Tải CSV", "Tải Excel (XLSX)", "Tải Parquet"} <= {label for label, _ in links}
 
 
@@ -148,6 +148,23 @@ def test_freshness_flags_a_late_source():
     assert out.loc["trained_share", "status"] == "no_data"
     assert not out.loc["jobs_loans", "demo_only"]
     assert np.isnan(out.loc["trained_share", "periods_late"]) or out.loc["trained_share", "periods_late"] is None
+
+
+def test_the_reports_view_lists_who_has_not_reported_and_a_commune_official_sees_their_own(tmp_path, monkeypatch):
+    monkeypatch.setenv("HANOI_AUDIT_DIR", str(tmp_path / "audit"))
+    at = run_app("data")
+    assert not at.exception
+    forms = next(t.value for t in at.table if "Biểu mẫu" in t.value.columns and "Kỳ báo cáo" in t.value.columns)
+    assert "Báo cáo hoạt động của doanh nghiệp dịch vụ việc làm" in set(forms["Biểu mẫu"])
+    at.selectbox(key="cp_form").set_value("employment_services").run()
+    listed = next(d.value for d in at.dataframe if "Tình trạng" in d.value.columns)
+    assert set(listed["Tình trạng"]) <= {"Chưa gửi", "Muộn"} and len(listed) > 0
+    monkeypatch.setenv("HANOI_DEV_USER", "canbo.hoaxa@hanoi.gov.vn")
+    own = run_app("data")
+    own.selectbox(key="cp_form").set_value("occupational_safety").run()
+    assert not own.exception
+    mine = next(d.value for d in own.dataframe if "Tình trạng" in d.value.columns)
+    assert len(mine) > 0 and set(mine["Mã"]) == {"10417"}
 
 
 def test_the_file_log_shows_an_outlier_confirmed_and_its_reason(demo_version, tmp_path, monkeypatch):

@@ -67,3 +67,13 @@ def test_a_small_count_of_people_says_it_is_hidden_not_missing():
     values = {m.label: m.value for m in at.metric}
     assert values["Lao động đi làm việc ở nước ngoài"] == "ẩn (dưới 10 người)"
     assert values["Tốc độ tăng năng suất lao động"] == "Không có số liệu"
+
+
+def test_occupational_safety_has_its_own_section():
+    at = run(ky="year", den="2026-10")
+    assert not at.exception
+    headers = [h.value for h in at.subheader]
+    assert headers[-1] == "An toàn lao động"
+    labels = [m.label for m in at.metric]
+    safety = [i.name_vi for i in load_catalogue().indicators if i.section.startswith("S")]
+    assert labels[-len(safety):] == safety and len(safety) == 5

@@ -86,3 +86,13 @@ def test_views_rotate_with_the_clock(monkeypatch):
         seen.append(tuple(_tiles(at)))
     first, second = tuple(_codes(("A",))), tuple(_codes(("B", "P")))
     assert seen == [first, second, first, second]
+
+
+def test_the_wall_shows_the_completeness_of_the_latest_reports():
+    at = run_app("wall", xem="chi-tieu")
+    assert not at.exception
+    page = _html(at)
+    line = re.search(r'<div class="wall-reports" data-testid="wall-reports">(.*?)</div>', page)
+    assert line and line.group(1).startswith("Báo cáo kỳ gần nhất:")
+    assert "Báo cáo giải quyết việc làm hằng tháng của xã, phường" in line.group(1)
+    assert re.search(r"Tháng 10/2026: \d+/126 đúng hạn", line.group(1))

@@ -66,3 +66,23 @@ def test_every_commune_with_a_plan_is_listed_and_agrees_with_its_own_view(wareho
     assert row["ytd"] == pytest.approx(own["ytd"]) and row["plan"] == own["plan"]
     assert row["share_last_year"] == pytest.approx(own["share_last_year"])
     assert commune_completion(warehouse, "jobs_loans", 2026, 10).empty  # communes have no loan plans
+
+
+@pytest.mark.parametrize("code", ["jobs_abroad", "lex_departed"])
+def test_the_seed_003_quarterly_schedule_measures_each_quarter_and_sets_the_pace(warehouse, code):
+    """Seed 003: 500 / 1.000 / 1.300 / 1.200 workers abroad in the four quarters of 2023 (4.000 in the year)."""
+    progress = plan_progress(warehouse, code, 2023).set_index("month")
+    assert progress["quarter_plan"].tolist() == [500] * 3 + [1000] * 3 + [1300] * 3 + [1200] * 3
+    assert progress.loc[[3, 6, 9, 12], "pace"].tolist() == pytest.approx([500, 1500, 2800, 4000])
+    assert progress.loc[5, "pace"] == pytest.approx(500 + 1000 * 2 / 3)
+    months = kpi_frame(warehouse, [code], grain="month", start=pd.Timestamp(2023, 1, 1), end=pd.Timestamp(2023, 12, 1))
+    in_q3 = months[months["period"].dt.quarter == 3]["value"].sum()
+    assert progress.loc[9, "quarter_value"] == pytest.approx(in_q3)
+    assert progress.loc[9, "quarter_share"] == pytest.approx(in_q3 / 1300)
+    assert (progress["plan"] == 4000).all()
+
+
+def test_without_a_schedule_the_pace_is_even_and_quarters_have_no_plan(warehouse):
+    progress = plan_progress(warehouse, "jobs_abroad", 2024).set_index("month")
+    assert progress["quarter_plan"].isna().all() and progress["quarter_share"].isna().all()
+    assert progress["quarter_value"].notna().all()

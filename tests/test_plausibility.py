@@ -15,9 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.ingest import ingest_file, read_log
-from pipeline.templates import COMMUNE_JOBS
+from store.templates import get_template
 from store.plausibility import PLAUSIBILITY_FILE, PlausibilityError, load_plausibility, parse_plausibility
 from warehouse_copy import demo_copy
+
+COMMUNE_JOBS = get_template("commune_jobs")
 
 AS_OF = pd.Timestamp("2026-10-01")
 HEADER = [f.header_vi for f in COMMUNE_JOBS.fields]

@@ -204,9 +204,9 @@ def test_the_cli_publishes_rolls_back_and_reports(root, small_facts, capsys):
 
 
 def _jobs_file(path: Path, code: str, loans: int) -> Path:
-    from pipeline.templates import COMMUNE_JOBS
+    from store.templates import get_template
 
-    header = ";".join(f.header_vi for f in COMMUNE_JOBS.fields)
+    header = ";".join(f.header_vi for f in get_template("commune_jobs").fields)
     row = [code, "", "09/2026", str(loans), "5", "1", "20", str(loans + 26), "30", "25", "", "3", "Sơ bộ"]
     path.write_text(header + "\n" + ";".join(row) + "\n", encoding="utf-8")
     return path

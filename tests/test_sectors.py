@@ -6,7 +6,7 @@ import pytest
 from indicators import forecast as kpi_forecast
 from indicators import sectors as S
 from indicators.queries import Scope
-from pipeline.templates import get_template
+from store.templates import get_template
 from store.reference import load_communes
 
 END = pd.Timestamp("2026-10-01")

@@ -56,6 +56,8 @@ EXAMPLES: dict[str, tuple[tuple, dict, set[str]]] = {
     "version_info": ((), {}, set()),
     "ingest_summary": ((), {}, set()),
     "freshness": ((pd.Timestamp("2026-11-20"),), {}, set()),
+    "completeness": ((pd.Timestamp("2026-11-20"), Area.commune(OTHER)), {}, {"official", "viewer"}),
+    "missing_reports": (("commune_jobs", pd.Timestamp("2026-11-20")), {}, {"viewer"}),
     "reconciliation_city": ((), {}, set()),
     "methodology": (("vi",), {}, set()),
     "downloadable_tables": ((), {}, set()),

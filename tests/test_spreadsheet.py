@@ -162,10 +162,10 @@ def test_no_written_cell_runs_as_a_formula_and_numbers_round_trip(rows):
 def test_quarantine_files_are_formula_safe_and_keep_negative_numbers(tmp_path, monkeypatch):
     """Cells from an input file (values, an unknown column's header, the raw line) never run in Excel."""
     from pipeline.ingest import ingest_file
-    from pipeline.templates import COMMUNE_JOBS
+    from store.templates import get_template
 
     monkeypatch.setenv("HANOI_DATA_DIR", str(tmp_path / "curated"))
-    header = [f.header_vi for f in COMMUNE_JOBS.fields] + ['=HYPERLINK("http://x","y")']
+    header = [f.header_vi for f in get_template("commune_jobs").fields] + ['=HYPERLINK("http://x","y")']
     rows = [['=HYPERLINK("http://evil.example","Bấm")', "", "09/2026", 10, 5, 1, 20, 36, 30, 25, "", 3, "Sơ bộ", "@SUM(1)"],
             ["00004", "", "09/2026", -5, 5, 1, 20, 21, 30, 25, "", 3, "Sơ bộ", "+cmd|' /C calc'!A0"]]
     path = tmp_path / "bao_cao.csv"

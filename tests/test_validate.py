@@ -6,10 +6,16 @@ import pandas as pd
 import pytest
 
 from pipeline.readers import RawChunk
-from pipeline.templates import (BHXH_PARTICIPANTS, COMMUNE_JOBS, LABOUR_REGISTER, LFS_ESTIMATES, TEMPLATES, TRAINING,
-                                xlsx_template)
+from pipeline.forms import xlsx_template
+from store.templates import get_template, load_templates
 from pipeline.validate import (REASON_LABELS, REASONS, Context, FactsError, build_schemas, match_headers,
                                rank_templates, validate_chunk, validate_facts)
+
+BHXH_PARTICIPANTS = get_template("bhxh_participants")
+COMMUNE_JOBS = get_template("commune_jobs")
+LABOUR_REGISTER = get_template("labour_register")
+LFS_ESTIMATES = get_template("lfs_estimates")
+TRAINING = get_template("training")
 
 AS_OF = pd.Timestamp("2026-10-01")
 
@@ -108,7 +114,7 @@ def test_pandera_builds_the_schemas():
 
 def test_headers_match_in_any_language_or_spelling():
     headers = ["MA XA", "thang", "Economic sector (VSIC)", "Số chỗ làm việc trống (vị trí)"]
-    mapping, missing, extra = match_headers(headers, TEMPLATES["vacancies"])
+    mapping, missing, extra = match_headers(headers, load_templates()["vacancies"])
     assert set(mapping.values()) == {"commune", "period", "sector", "vacancies"} and not missing and not extra
 
 
@@ -116,15 +122,15 @@ def test_each_template_is_recognised_from_its_own_form():
     from openpyxl import load_workbook
     import io
 
-    for template in TEMPLATES.values():
+    for template in load_templates().values():
         ws = load_workbook(io.BytesIO(xlsx_template(template)))["Du lieu"]
         headers = [c.value for c in ws[1]]
-        assert rank_templates(headers, list(TEMPLATES.values()))[0].template is template
+        assert rank_templates(headers, list(load_templates().values()))[0].template is template
         assert headers == [f.header_vi for f in template.fields]
 
 
 def test_person_templates_carry_a_cccd_and_aggregates_do_not():
-    for template in TEMPLATES.values():
+    for template in load_templates().values():
         has_cccd = any(f.kind == "cccd" for f in template.fields)
         assert has_cccd == (template.level == "person")
     assert BHXH_PARTICIPANTS.derived_measures and not LFS_ESTIMATES.derived_measures

@@ -245,8 +245,9 @@ def _month_labels(lang: str) -> list[str]:
 
 
 def plan_figure(ind: Indicator, progress: pd.DataFrame, year: int, plan_label: str | None, lang: str,
-                title: str | None = None) -> go.Figure:
-    """Cumulative count by month, this year and last, against the plan line and the even pace."""
+                title: str | None = None, pace_label: str | None = None) -> go.Figure:
+    """Cumulative count by month, this year and last, against the plan line and the pace (even, or the plan's
+    quarterly schedule: `pace_label` says which)."""
     months = _month_labels(lang)
     fig = go.Figure()
     unit = ind.unit_label(lang)
@@ -269,9 +270,10 @@ def plan_figure(ind: Indicator, progress: pd.DataFrame, year: int, plan_label: s
         fig.add_hline(y=plan, line=style)
         fig.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=style,
                                  name=f"{plan_label}: {fmt_number(plan, lang)} {unit}", hoverinfo="skip"))
-        fig.add_trace(go.Scatter(x=months, y=progress["pace"], mode="lines", name=t("ch_pace", lang),
+        pace = pace_label or t("ch_pace", lang)
+        fig.add_trace(go.Scatter(x=months, y=progress["pace"], mode="lines", name=pace,
                                  line=dict(color=TARGET_COLOUR, width=1, dash="dot"),
-                                 customdata=hover(progress["pace"], t("ch_pace", lang)),
+                                 customdata=hover(progress["pace"], pace),
                                  hovertemplate="%{customdata[0]}<extra></extra>"))
     return _apply_layout(fig, lang, title, unit, ind, height=400, date_format=None)
 

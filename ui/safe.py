@@ -19,3 +19,16 @@ def literal(value: object, limit: int = MAX_SHOWN) -> str:
     if len(text) > limit:
         text = text[:limit] + "…"
     return f"`{text.strip() or ' '}`"
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&=\"'^])")
+
+
+def content_text(value: object, limit: int = 2000) -> str:
+    """Content from a declaration file (a report form's name, description, headers, rules) shown as plain
+    prose in Markdown: every Markdown, HTML, colour-directive and LaTeX character backslash-escaped (CommonMark
+    §2.4), so it reads as written without the code-span look `literal` gives a short untrusted value."""
+    text = _CONTROL.sub(" ", str(value))
+    if len(text) > limit:
+        text = text[:limit] + "…"
+    return _MARKDOWN.sub(r"\\\1", text)

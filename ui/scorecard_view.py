@@ -8,6 +8,7 @@ from indicators.scorecard import ScoreRow
 from indicators.suppression import THRESHOLD
 from indicators.targets import Target
 from service.metadata import NO_VERDICT
+from store.catalogue import SECTIONS
 from i18n.formats import target_text as chart_target_text
 from i18n.formats import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
 from i18n.strings import t
@@ -127,9 +128,9 @@ MISSING_VALUE_CSS = """<style>
 
 
 def render_scorecard(rows: list[ScoreRow], lang: str) -> None:
-    """Cards grouped by section (A: labour market, B: priority groups, P: plan tracking)."""
+    """Cards grouped by section (A: labour market, B: priority groups, P: plan tracking, S: occupational safety)."""
     st.html(MISSING_VALUE_CSS)
-    for section in ("A", "B", "P"):
+    for section in SECTIONS:
         group = [r for r in rows if r.indicator.section.startswith(section)]
         if not group:
             continue

@@ -21,6 +21,7 @@ from indicators.scorecard import ScoreRow
 from ui import data
 from i18n.formats import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
 from i18n.strings import t
+from ui.completeness_view import spans, wall_line_html
 from ui.safe import literal
 from ui.scorecard_view import missing_text, target_text
 from service.metadata import NO_VERDICT
@@ -76,6 +77,11 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .wall-legend i { display: inline-block; width: 1.1rem; height: 1.1rem; margin-right: .4rem; vertical-align: -0.15rem;
   border: 1px solid #5b6b7c; }
 .wall-note { color: #8fb3d9; font-size: 1rem; font-family: system-ui, "Noto Sans", sans-serif; }
+.wall-reports { color: #b9c9da; font-size: 1.05rem; margin: .3rem 0; font-family: system-ui, "Noto Sans", sans-serif; }
+.wall-report { display: inline-block; margin: .15rem .6rem .15rem 0; padding: .1rem .55rem; border-radius: 6px;
+  border-left: 6px solid #5b6b7c; background: #132a40; color: #e8eef5; }
+.wall-report.ok { border-left-color: #2fb36d; } .wall-report.risk { border-left-color: #f2a93b; }
+.wall-report.off { border-left-color: #e5484d; }
 </style>
 """
 
@@ -229,6 +235,16 @@ def map_html(version: str, code: str, grain: str, until: pd.Timestamp, lang: str
             f'<div class="wall-map" data-testid="wall-map">{svg}</div><div class="wall-legend">{keys}</div>')
 
 
+def completeness_line(lang: str, now: pd.Timestamp) -> str:
+    """The latest period's completeness of the reports (how many arrived on time), one line under the header;
+    empty for a version without the completeness table or an account that may not read it."""
+    try:
+        summary = data.completeness(now.tz_convert("Asia/Ho_Chi_Minh").tz_localize(None).normalize(), Area.CITY, 1)
+    except AccessDenied:
+        return ""
+    return wall_line_html(summary, spans(), lang)
+
+
 def _now() -> pd.Timestamp:
     """The wall's clock (UTC; shown in Hanoi time). A function so a test can move time."""
     return pd.Timestamp.now(tz="UTC")
@@ -250,7 +266,8 @@ def wall_frame(lang: str, area: Area, area_name: str, grain: str, seconds: int, 
                 unsafe_allow_html=True)
     banner = (f'<div class="wall-stale" data-testid="wall-stale">{html.escape(t("wall_stale", lang, until=fmt_month(until, lang), expected=fmt_month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
               if fresh.stale else '<div class="wall-fresh"></div>')
-    st.markdown(banner + view_line_html(lang, views, current, seconds), unsafe_allow_html=True)
+    reports = completeness_line(lang, now)
+    st.markdown(banner + reports + view_line_html(lang, views, current, seconds), unsafe_allow_html=True)
     if current == "ban-do":  # tiles and map in the same single block as the other views' tiles
         content = (f'<div class="wall-split"><div>{tiles_html(rows_for(current, rows), lang, narrow=True)}</div>'
                    f'<div>{map_html(version, map_kpi, grain, until, lang)}</div></div>')

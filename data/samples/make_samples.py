@@ -19,11 +19,22 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent))
 
 from pipeline.demo_data import generate  # noqa: E402
+from pipeline.demo_reports import form_rows, generate_reports  # noqa: E402
 from pipeline.microdata import generate as generate_micro, write_raw  # noqa: E402
 from pipeline.readers import encode_cp1258  # noqa: E402
-from pipeline.templates import (COMMUNE_JOBS, JOB_SEEKERS, LFS_ESTIMATES, TRAINING, VACANCIES, Template,  # noqa: E402
-                                xlsx_template)
+from pipeline.forms import xlsx_template  # noqa: E402
+from store.templates import Template, get_template  # noqa: E402
 from store.reference import load_communes, load_lineage  # noqa: E402
+
+COMMUNE_JOBS = get_template("commune_jobs")
+JOB_SEEKERS = get_template("job_seekers")
+LFS_ESTIMATES = get_template("lfs_estimates")
+TRAINING = get_template("training")
+VACANCIES = get_template("vacancies")
+EMPLOYMENT_SERVICES = get_template("employment_services")
+LABOUR_EXPORT = get_template("labour_export")
+OCCUPATIONAL_SAFETY = get_template("occupational_safety")
+HALF_YEAR = pd.Timestamp("2026-06-01")
 
 MONTH = pd.Timestamp("2026-09-01")
 PERSON_COMMUNE = "00679"
@@ -140,6 +151,30 @@ def main() -> None:
     shutil.move(paths["labour_register"], HERE / "dang_ky_lao_dong_2026-09.csv")
     shutil.move(paths["bhxh_participants"], HERE / "bhxh_nguoi_tham_gia_2026-09.csv")
     shutil.rmtree(HERE / ".tmp_micro")
+
+    # 8-10. The forms seed 004 adds, as their reporting units would fill them (the demo's units and figures).
+    reports = generate_reports(facts, pd.Timestamp("2026-10"), now=pd.Timestamp("2026-10-31"))
+    esv = reports.units["employment_services"]
+    esv = esv[esv["period"] == MONTH]
+    write_csv(HERE / "dv_viec_lam_2026-09.csv", headers(EMPLOYMENT_SERVICES, [f.key for f in EMPLOYMENT_SERVICES.fields]),
+              [[r.enterprise, r.enterprise_name, r.commune, "09/2026", r.counselling, r.introduced, r.placed,
+                r.vacancies_received, "Chính thức"] for r in esv.itertuples()])
+    lex = reports.units["labour_export"]
+    lex = form_rows(lex[lex["period"] == MONTH], "labour_export", rng)
+    labels = {c.code: c.label_vi for c in LABOUR_EXPORT.field("destination").choices}
+    wb = load_workbook(io.BytesIO(xlsx_template(LABOUR_EXPORT)))
+    ws = wb["Du lieu"]
+    for i, r in enumerate(lex.itertuples(), start=2):
+        for j, v in enumerate([r.enterprise, r.enterprise_name, labels[r.destination], r.commune, "09/2026",
+                               int(r.contracts), int(r.departed), "Chính thức"], start=1):
+            ws.cell(row=i, column=j, value=v)
+    wb.save(HERE / "xuat_khau_lao_dong_2026-09.xlsx")
+    osh = reports.units["occupational_safety"]
+    osh = osh[osh["period"] == HALF_YEAR]
+    write_csv(HERE / "tai_nan_lao_dong_2026-06.csv", headers(OCCUPATIONAL_SAFETY, [f.key for f in OCCUPATIONAL_SAFETY.fields]),
+              [[r.employer, r.employer_name, r.commune, "6 tháng đầu năm 2026" if k % 3 == 0 else "06/2026", r.workers,
+                r.accidents, r.fatal_accidents, r.victims, r.deaths, r.serious_injuries, "Chính thức"]
+               for k, r in enumerate(osh.itertuples())])
 
     # ---- broken inputs ----------------------------------------------------------------------------------
     header = headers(COMMUNE_JOBS, COMMUNE_JOBS_KEYS)
