@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.endpoints import ENDPOINTS, Endpoint
+from service.metadata import VERDICTS
 
 _NULLABLE_NUMBER = {"type": ["number", "null"]}
 _NULLABLE_STRING = {"type": ["string", "null"]}
@@ -43,8 +44,7 @@ SCHEMAS: dict[str, Any] = {
             "indicator", "value", "period", "target_2030", "verdict", "status", "source", "vintage", "suppressed"],
             "properties": {"indicator": _INDICATOR, "value": _NULLABLE_NUMBER, **_PROVENANCE,
                            "verdict": {"type": "object", "required": ["status", "basis"], "properties": {
-                               "status": {"enum": ["on_track", "at_risk", "off_track", "no_target",
-                                                   "not_enough_data", "not_applicable_sector"]},
+                               "status": {"enum": list(VERDICTS)},
                                "basis": {"type": "string"}, "probability": _NULLABLE_NUMBER}}}}}}},
     "Series": {"type": "object", "required": ["version", "indicator", "area", "grain", "points"], "properties": {
         "version": {"type": "string"}, "indicator": _INDICATOR, "area": _AREA, "grain": {"type": "string"},

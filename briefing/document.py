@@ -25,7 +25,7 @@ from i18n import formats
 from i18n.strings import t as translate
 from indicators.mapclass import NO_DATA, quantile_classes
 from indicators.scorecard import ScoreRow
-from indicators.status import MEAN_2026_2030
+from indicators.status import MEAN_2026_2030, NO_VERDICT
 from service import Area, Caller, Period
 from service.access import Principal, place_name
 from service.metadata import RULE_TEXT, THRESHOLD, catalogue, commune_table, data_until
@@ -80,8 +80,8 @@ TREND_KPIS = ("unemployment_rate", "trained_share", "new_jobs", "bhxh_compulsory
 """The key trends every briefing draws (like-for-like: the same months of each year)."""
 MAP_KPI = "unemployment_rate"
 TREND_YEARS = 6
-STATUS_COLOURS = {"on_track": "#1e7b4a", "at_risk": "#b76e00", "off_track": "#c0282d", "no_target": "#6b7280",
-                  "not_enough_data": "#6b7280"}
+STATUS_COLOURS = {"on_track": "#1e7b4a", "at_risk": "#b76e00", "off_track": "#c0282d",
+                  **{state: "#6b7280" for state in NO_VERDICT}}
 CHROMIUM_CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
 

@@ -40,8 +40,8 @@ class ScoreRow:
     spark: list[float] = field(default_factory=list)
     target: Target | None = None
     assessment: Assessment = field(default_factory=lambda: Assessment("not_enough_data"))
-    """The verdict in the five states today's pages know (`verdict.legacy()`, plus the last-12-months share
-    of a yearly count target as a description)."""
+    """The stored verdict as the pages show it (`verdict.assessment()`, every state, plus the last-12-months
+    share of a yearly count target as a description)."""
     verdict: Verdict | None = None
     """The stored verdict of the KPI for the area and month (all states, with its probability)."""
     data_status: str | None = None
@@ -147,9 +147,9 @@ def assemble_scorecard(wh: Warehouse, records: list[dict], scope: Scope, grain: 
         if scope.sectors:
             row.sector_filtered = wh.catalogue.has_sector_breakdown(ind.code)
         row.verdict = verdicts.get(ind.code) or Verdict(ind.code, area or "", pd.Timestamp(until), NO_DATA)
-        legacy = row.verdict.legacy()
+        judged = row.verdict.assessment()
         share = row.last_12 / row.target.low if row.last_12 is not None and row.target and row.target.low else None
-        row.assessment = Assessment(legacy.status, legacy.projected_2030, share, legacy.probability)
+        row.assessment = Assessment(judged.status, judged.projected_2030, share, judged.probability)
         out.append(row)
     return out
 

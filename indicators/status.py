@@ -26,13 +26,8 @@ ON_TRACK, AT_RISK, OFF_TRACK = "on_track", "at_risk", "off_track"
 NO_TARGET, NOT_ENOUGH_DATA, NO_DATA = "no_target", "not_enough_data", "no_data"
 NOT_APPLICABLE_SECTOR = "not_applicable_sector"
 VERDICTS = (ON_TRACK, AT_RISK, OFF_TRACK, NO_TARGET, NOT_ENOUGH_DATA, NO_DATA, NOT_APPLICABLE_SECTOR)
-LEGACY = {NO_DATA: NOT_ENOUGH_DATA, NOT_APPLICABLE_SECTOR: NO_TARGET}
-"""Today's pages know five states; the two new ones map onto them until the pages show them."""
-
-
-def shown_state(verdict: str) -> str:
-    """The state today's pages show for a stored verdict (`LEGACY`): one mapping for every surface."""
-    return LEGACY.get(verdict, verdict)
+NO_VERDICT = (NO_TARGET, NOT_ENOUGH_DATA, NO_DATA, NOT_APPLICABLE_SECTOR)
+"""The states that are not a judgement: every surface shows them in grey, each with its own words."""
 
 PROBABILITY_ON_TRACK = 0.7
 """A forecast with at least this probability of meeting the 2030 target is on track."""

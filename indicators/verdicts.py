@@ -382,9 +382,9 @@ class Verdict:
     share_of_target = None
     basis = "forecast"
 
-    def legacy(self) -> rule.Assessment:
-        """The five-state assessment today's pages understand."""
-        return rule.Assessment(rule.shown_state(self.status), self.expected, None, self.probability)
+    def assessment(self) -> rule.Assessment:
+        """The verdict as the scorecard's rows carry it (state, expected 2030 value, probability)."""
+        return rule.Assessment(self.status, self.expected, None, self.probability)
 
 
 _lock = threading.Lock()

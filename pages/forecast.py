@@ -11,7 +11,7 @@ import streamlit as st
 
 from i18n.formats import target_text, value_text
 from service import Period
-from service.metadata import BACKTEST_HORIZON, MODELS, RULE_TEXT, shown_state
+from service.metadata import BACKTEST_HORIZON, MODELS, RULE_TEXT
 from ui import data
 from ui.audit import download_links
 from ui.charts import fan_figure
@@ -159,7 +159,7 @@ if not spread.empty:
         t("pl_col_commune", lang): [commune_label(c, lang) for c in spread["geo"]],
         t("fc_col_probability", lang): [None if pd.isna(p) else round(float(p) * 100) for p in spread["probability"]],
         t("fc_col_expected", lang): [value_text(ind, v, lang) for v in spread["value_2030"]],
-        t("col_status", lang): [t("status_" + shown_state(v), lang) for v in spread["verdict"]],  # stored
+        t("col_status", lang): [t("status_" + v, lang) for v in spread["verdict"]],  # stored
         t("fc_col_model", lang): [model_name(m, short=True) for m in spread["model"]],
     }).sort_values(t("fc_col_probability", lang), na_position="last")
     st.dataframe(ranking, hide_index=True, width="stretch", height=320, column_config={

@@ -54,5 +54,5 @@ def weakest_status(statuses) -> str | None:
     return max(present, key=STATUS_ORDER.index) if present else None
 
 from indicators.forecast import BACKTEST_HORIZON, MODELS  # noqa: E402
-from indicators.status import shown_state  # noqa: E402
+from indicators.status import NO_VERDICT, VERDICTS  # noqa: E402
 from store.audit import ACTIONS as AUDIT_ACTIONS  # noqa: E402

@@ -19,7 +19,6 @@ from apphelpers import run_app
 from briefing.document import BriefingPeriod, build_briefing
 from forecast_helpers import data_dir, forecast_version, plain_version
 from i18n.strings import t
-from indicators.status import shown_state
 from indicators.verdicts import verdicts_for
 from serverhelpers import get_json, start_server, stop_server
 from service import Area, Caller, Period, Principal
@@ -49,10 +48,10 @@ def version(demo_version) -> str:
 
 
 def expected(version: str, area: str, month: str) -> dict[str, str]:
-    """The stored verdicts as today's pages show them (`shown_state`), by KPI code."""
+    """The stored verdicts, by KPI code: every surface shows the stored state itself."""
     found = verdicts_for(version, area, pd.Timestamp(month + "-01"))
     assert len(found) == len(load_catalogue().codes)
-    return {code: shown_state(v.status) for code, v in found.items()}
+    return {code: v.status for code, v in found.items()}
 
 
 def by_name(lang: str = "vi") -> dict[str, str]:
@@ -111,7 +110,7 @@ def test_the_api_forecast_is_the_verdict_of_the_last_month(api, version, area):
         status, body = get_json(f"{api}/api/v1/forecast?" + urlencode({"indicator": code, "area": area}))
         assert status == 200, body
         forecast = body["forecast"]
-        assert shown_state(forecast["verdict"]) == want[code], code
+        assert forecast["verdict"] == want[code], code
         if stored[code].probability is not None:
             assert forecast["probability"] == pytest.approx(stored[code].probability), code
 
@@ -196,7 +195,7 @@ def test_the_forecast_page_commune_table_reads_the_stored_verdicts(version):
     got = {labels[label]: word for label, word in zip(table["Xã, phường"], table["Trạng thái"])}
     assert len(got) > 100
     until = pd.Timestamp(UNTIL + "-01")
-    assert got == {c: t("status_" + shown_state(verdicts_for(version, c, until)[code].status), "vi") for c in got}
+    assert got == {c: t("status_" + verdicts_for(version, c, until)[code].status, "vi") for c in got}
 
 
 @pytest.mark.parametrize("area, period", [("10417", BriefingPeriod("6thang", 2026)),

@@ -56,6 +56,9 @@ def test_sector_filter_says_which_kpis_have_no_breakdown():
     at = run(nganh="J")
     assert not at.exception
     assert any("không có số liệu theo ngành" in c.value for c in at.caption)
+    badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    # KPIs split by sector are judged against whole-economy targets: their own state, not a fallback
+    assert any("Mục tiêu là của toàn nền kinh tế (đang lọc ngành)" in b for b in badges)
 
 
 def test_a_small_count_of_people_says_it_is_hidden_not_missing():

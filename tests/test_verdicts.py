@@ -118,7 +118,7 @@ def test_a_sector_filter_is_its_own_state_not_a_fallback(stored, warehouse):
     for code, verdict in filtered.items():
         if warehouse.catalogue.has_sector_breakdown(code):
             assert verdict.status == rule.NOT_APPLICABLE_SECTOR and verdict.probability is None
-            assert verdict.legacy().status == rule.NO_TARGET  # what today's pages show for it
+            assert verdict.assessment().status == rule.NOT_APPLICABLE_SECTOR  # what the pages show: its own state
         else:
             assert verdict == plain[code]  # e.g. unemployment: not split by sector, the target applies
 

@@ -7,12 +7,13 @@ import streamlit as st
 from indicators.scorecard import ScoreRow
 from indicators.suppression import THRESHOLD
 from indicators.targets import Target
+from service.metadata import NO_VERDICT
 from i18n.formats import target_text as chart_target_text
 from i18n.formats import fmt_date, fmt_delta, fmt_number, fmt_percent_of, fmt_period, fmt_value
 from i18n.strings import t
 
-STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red", "no_target": "gray",
-                  "not_enough_data": "gray"}
+STATUS_COLOURS = {"on_track": "green", "at_risk": "orange", "off_track": "red",
+                  **{state: "gray" for state in NO_VERDICT}}
 DATA_STATUS_COLOURS = {"official": "blue", "preliminary": "orange", "estimate": "gray", "demo": "violet"}
 COLUMNS = 4
 

@@ -23,6 +23,7 @@ from i18n.formats import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_per
 from i18n.strings import t
 from ui.safe import literal
 from ui.scorecard_view import missing_text, target_text
+from service.metadata import NO_VERDICT
 
 try:  # the map module is optional for the wall: without it the wall shows tiles only
     from ui import map_view
@@ -34,7 +35,7 @@ VIEWS = ("chi-tieu", "uu-tien", "ban-do")
 """Rotating views: section A KPIs, priority groups and plan tracking (B, P), the map with headline KPIs."""
 HEADLINE = ("new_jobs", "unemployment_rate", "trained_share", "bhxh_compulsory_share")
 MAP_DEFAULT_KPI = "unemployment_rate"
-STATUS_CLASS = {"on_track": "ok", "at_risk": "risk", "off_track": "off", "no_target": "none", "not_enough_data": "none"}
+STATUS_CLASS = {"on_track": "ok", "at_risk": "risk", "off_track": "off", **{state: "none" for state in NO_VERDICT}}
 
 WALL_CSS = """
 <style>
