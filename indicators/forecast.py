@@ -17,10 +17,12 @@ they say. So:
   relative to naive, and a spread curve: sigma(h), the mean absolute scaled error per horizon (older errors
   counting less, HALF_LIFE_MONTHS), a power law beyond the horizons seen (BETA_RANGE). Each series keeps its
   yardstick and its own error factor (shrunk towards its pool, PSEUDO_ORIGINS).
-- Shape (`calibrate_shapes`, shared by several pools). The empirical distribution of the errors of the
-  forecasts as they were shown, each divided by the spread predicted for it then, with split-conformal's
-  finite-sample correction for their effective number (`effective_size`): if past spreads proved too
-  narrow, so are none now. Calibrations are trusted after MIN_CHECKED periods of checked forecasts.
+- Shape (`calibrate_shapes`, per pool, drawn towards its group's). The empirical distribution of the
+  errors of the forecasts as they were shown, each divided by the spread predicted for it then, with
+  split-conformal's finite-sample correction for their effective number (`effective_size`): if past
+  spreads proved too narrow, so are none now. A pool's own quantiles and its group's are averaged by
+  their weight in errors (SHAPE_PRIOR_ERRORS for the group's). Calibrations are trusted after
+  MIN_CHECKED periods of checked forecasts.
 - Everything at a month uses only what was known by then, so the backtest of the intervals shown
   (`PoolFit.shown_backtest`) is honest, and an interval, a fan and the probability of meeting a target are
   read from one distribution: a verdict cannot disagree with its probability.
@@ -78,6 +80,11 @@ same surprises)."""
 HALF_LIFE_MONTHS = 12
 """Errors count half as much in calibrations a year after they became known (surprises change: the 2025
 unemployment drop, the July 2025 boundary change)."""
+SHAPE_PRIOR_ERRORS = 40
+"""A pool's error shape is its own quantiles, counting as their effective number of errors, and its
+group's, counting as this many (`calibrate_shapes`): about three years of a pool's quarterly surprises.
+Measured (`benchmarks.forecast_eval`): 20 left the survey family's 95% intervals at 91.5%; 40 holds every
+family within its targets."""
 SHAPE_SAMPLE = 6000
 """At most this many standardised errors (an even stride) per pool estimate the shape."""
 GRID = np.concatenate([[0.0025], np.round(np.arange(1, 200) * 0.005, 4), [0.9975]])
@@ -502,40 +509,62 @@ class PoolFit:
 
 
 def calibrate_shapes(pools: list[PoolFit], min_errors: int = MIN_ERRORS_SHAPE) -> None:
-    """The shape of the standardised errors, shared by pools of similar series (one KPI family): at each
-    quarter's last month and at the last month, from the errors every pool knew by then.
+    """The shape of the standardised errors of each pool, drawn towards the shape of its group (similar
+    pools, one level): at each quarter's last month and at the last month, from the errors known by then.
 
-    Why share: errors of one KPI across communes move together (they share the city's surprises), so a
-    single pool has about as many independent errors as months; a family of KPIs has several times more,
-    and its tails are the ones to expect.
+    Why a group: errors of one KPI across communes move together (they share the city's surprises), so a
+    single pool has about as many independent errors as months; the group has several times more, and
+    its tails are the ones to expect. Why each pool's own as well: KPIs differ in the shape of their
+    errors, not just in their spread (a few large misses against many small ones, or uniform misses), so
+    one shared shape held 100% for some KPIs and 60% for others. A pool's own quantiles count as their
+    effective number of errors, the group's as SHAPE_PRIOR_ERRORS: empirical-Bayes shrinkage that leaves
+    a young pool on the group's shape and gives a pool with years of errors mostly its own.
     """
     if not pools:
         return
     months = pools[0].months
     n_m = len(months)
     calendar = months.month.to_numpy()
-    shape = np.full((n_m, len(GRID)), np.nan)
+    shape = np.full((len(pools), n_m, len(GRID)), np.nan)
     shape_month = np.full(n_m, -1)
     errors = np.zeros(n_m, dtype=int)
     last = -1
     for c in range(n_m):
         if calendar[c] % 3 == 0 or c == n_m - 1:
-            ready = [p for p in pools if p.sigma_ok[c]]
+            ready = [k for k, p in enumerate(pools) if p.sigma_ok[c]]
             if ready:
-                parts = [p.standardised_errors(c, SHAPE_SAMPLE // len(ready) + 1) for p in ready]
+                parts = [pools[k].standardised_errors(c, SHAPE_SAMPLE // len(ready) + 1) for k in ready]
                 z = np.concatenate([zp for zp, _ in parts])
-                cluster = np.concatenate([k * (n_m + 1) + mp // CLUSTER_MONTHS for k, (_, mp) in enumerate(parts)])
-                n_eff = effective_size(z, cluster)
-                if z.size >= min_errors and n_eff >= MIN_EFFECTIVE_ERRORS:
-                    done = np.concatenate([mp for _, mp in parts])
-                    weights = 0.5 ** ((c - done) / HALF_LIFE_MONTHS)
-                    shape[c] = weighted_quantile(z, weights, conformal_levels(GRID, n_eff))
+                done = np.concatenate([mp for _, mp in parts])
+                owner = np.concatenate([np.full(len(zp), k) for k, (zp, _) in zip(ready, parts)])
+                cluster = owner * (n_m + 1) + done // CLUSTER_MONTHS
+                weights = 0.5 ** ((c - done) / HALF_LIFE_MONTHS)
+                group = _shape_row(z, weights, cluster, min_errors)
+                if group is not None:
+                    for k in range(len(pools)):
+                        mine = owner == k
+                        own = _shape_row(z[mine], weights[mine], cluster[mine], min_errors) if len(pools) > 1 else None
+                        share = 0.0 if own is None else own[1] / (own[1] + SHAPE_PRIOR_ERRORS)
+                        shape[k, c] = group[0] if own is None else share * own[0] + (1 - share) * group[0]
                     errors[c] = z.size
                     last = c
         shape_month[c] = last
-    for p in pools:
-        p.shape, p.shape_month, p.shape_errors = shape, shape_month, errors
+    for k, p in enumerate(pools):
+        p.shape, p.shape_month, p.shape_errors = shape[k], shape_month, errors
         p.calibrated = p.sigma_ok & (shape_month >= 0)
+
+
+def _shape_row(z: np.ndarray, weights: np.ndarray, cluster: np.ndarray, min_errors: int
+               ) -> tuple[np.ndarray, float] | None:
+    """The conformal quantiles at GRID of weighted standardised errors and their effective number
+    (`effective_size`), or None when there are fewer than `min_errors` or they are worth fewer than
+    MIN_EFFECTIVE_ERRORS independent ones."""
+    if z.size < min_errors:
+        return None
+    n_eff = effective_size(z, cluster)
+    if n_eff < MIN_EFFECTIVE_ERRORS:
+        return None
+    return weighted_quantile(z, weights, conformal_levels(GRID, n_eff)), n_eff
 
 
 def effective_size(z: np.ndarray, cluster: np.ndarray) -> float:

@@ -3,8 +3,8 @@ the warehouse's judged series (`indicators.series`), with the pools and shape gr
 
 Pools (who shares a model choice and a spread curve): each KPI across the 126 communes; the city and
 the two commune groups per KPI family; yearly KPIs all together (a handful of years each). Shape groups
-(who shares the distribution of standardised errors): a KPI family at one level (communes, or the city
-and groups). `KpiForecasts.locate` finds a series' fit; everything else reads the fit.
+(whose shape of standardised errors each pool's own is drawn towards, `engine.calibrate_shapes`): every
+pool of one level (communes, or the city and groups). `KpiForecasts.locate` finds a series' fit; everything else reads the fit.
 """
 from __future__ import annotations
 

@@ -46,6 +46,38 @@ def test_shared_surprises_cost_little_coverage():
     assert 0.92 <= cov95 <= 0.97
 
 
+def jumps(n: int, t: int, seed: int, drift: float = 0.02, sd: float = 0.03) -> np.ndarray:
+    """Walks whose changes are mostly small with a rare large jump: the same kind of spread as `walks`,
+    a different shape (most misses tiny, a few huge)."""
+    rng = np.random.default_rng(seed)
+    steps = np.where(rng.random((n, t)) < 0.1, rng.normal(0, 4, (n, t)), rng.normal(0, 0.3, (n, t)))
+    return 3 + np.cumsum(drift + sd * steps, axis=1)
+
+
+def shaped_together(prior: float, monkeypatch) -> tuple[E.PoolFit, E.PoolFit]:
+    monkeypatch.setattr(E, "SHAPE_PRIOR_ERRORS", prior)
+    months = pd.date_range("2019-01-01", periods=84, freq="MS")
+    smooth = E.PoolFit(walks(60, 84, 5), np.arange(84), months, "month")
+    jumpy = E.PoolFit(jumps(60, 84, 6), np.arange(84), months, "month")
+    E.calibrate_shapes([smooth, jumpy])
+    return smooth, jumpy
+
+
+def test_pools_of_one_group_keep_their_own_error_shape(monkeypatch):
+    """Two pools calibrated together, one with normal misses and one with rare jumps: each pool's shape
+    leans to its own errors, so both hold their targets; one shape for both (an overwhelming group
+    prior) over-covers one and under-covers the other (the issue: 100% for some KPIs, 60% for others)."""
+    smooth, jumpy = shaped_together(E.SHAPE_PRIOR_ERRORS, monkeypatch)
+    last = smooth.n_months - 1
+    assert jumpy.z_quantile(1, last, 0.9) < 0.8 * smooth.z_quantile(1, last, 0.9)
+    own = [coverage(smooth), coverage(jumpy)]
+    for cov80, cov95 in own:
+        assert 0.75 <= cov80 <= 0.85
+        assert 0.92 <= cov95 <= 0.97
+    shared = [coverage(fit) for fit in shaped_together(1e9, monkeypatch)]
+    assert abs(shared[0][0] - shared[1][0]) > 2 * abs(own[0][0] - own[1][0])
+
+
 def test_similar_series_get_similar_widths_whatever_the_model():
     """Identical processes in one pool share a model and a spread curve: widths differ by little more
     than their own yardsticks do (the issue: BHTN 1 point wide, BHXH 23, because a different model won)."""
