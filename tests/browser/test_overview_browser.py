@@ -2,6 +2,9 @@
 import pytest
 
 from conftest import screenshot
+from store.catalogue import load_catalogue
+
+KPIS = len(load_catalogue().indicators)  # one card per KPI of the catalogue
 
 pytestmark = pytest.mark.browser
 
@@ -10,8 +13,8 @@ def test_opens_on_the_scorecard(page, app_url):
     page.goto(app_url + "/")
     page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").wait_for(timeout=60_000)
     metrics = page.locator('[data-testid="stMetric"]')
-    metrics.nth(24).wait_for(timeout=60_000)
-    assert metrics.count() == 25
+    metrics.nth(KPIS - 1).wait_for(timeout=60_000)
+    assert metrics.count() == KPIS
     assert page.get_by_text("Dữ liệu minh họa (demo)").first.is_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, "overview-city")
@@ -19,7 +22,7 @@ def test_opens_on_the_scorecard(page, app_url):
 
 def test_commune_deep_link(page, app_url):
     page.goto(app_url + "/?xa=10417")
-    page.locator('[data-testid="stMetric"]').nth(24).wait_for(timeout=60_000)
+    page.locator('[data-testid="stMetric"]').nth(KPIS - 1).wait_for(timeout=60_000)
     page.get_by_text("Xã Hòa Xá").first.wait_for(timeout=30_000)
     assert page.get_by_text("Không có số liệu").count() >= 2
     screenshot(page, "overview-hoa-xa")
