@@ -49,6 +49,10 @@ def test_switching_to_english_and_back(page, app_url):
     english.wait_for(timeout=30_000)
     page.locator(METRICS).nth(24).wait_for(timeout=60_000)
     page.wait_for_function("location.href.includes('lang=en')", timeout=30_000)
+    # the title changes first; the Vietnamese run's cards stay on screen until redrawn: wait for an English value
+    page.wait_for_function(f"""() => {{ const v = document.querySelectorAll('{METRICS}')[4]
+                                  ?.querySelector('[data-testid="stMetricValue"]')?.innerText;
+                                  return v && /^\\d+\\.\\d+%$/.test(v.trim()); }}""", timeout=60_000)
     en_value = _unemployment(page)
     assert en_value == vi_value.replace(",", "."), (vi_value, en_value)
     assert page.get_by_text("Unemployment rate, overall").first.is_visible()
