@@ -32,6 +32,9 @@ def test_switching_to_english_and_back(page, app_url):
     page.goto(app_url + "/?xa=10417")
     page.get_by_text("Tổng quan: KPI sức khỏe thị trường lao động").wait_for(timeout=120_000)
     page.locator(METRICS).nth(24).wait_for(timeout=60_000)
+    page.wait_for_function(f"""() => {{ const v = document.querySelectorAll('{METRICS}')[4]
+                                  ?.querySelector('[data-testid="stMetricValue"]')?.innerText;
+                                  return v && /^\\d+,\\d+%$/.test(v.trim()); }}""", timeout=60_000)
     vi_value = _unemployment(page)
     assert re.fullmatch(r"\d+,\d+%", vi_value), vi_value
     assert page.get_by_text("Đúng hướng").first.is_visible()
