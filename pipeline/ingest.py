@@ -286,10 +286,10 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     timings: Counter = Counter()
     chunks = None
     try:
-        # Three stages, each in its own thread: reading chunk k+2, parsing k+1, checking k (the readers and
-        # parsers spend most of their time in pyarrow and numpy, which release the GIL).
-        chunks = read_ahead(parsed_chunks(read_ahead(raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None)),
-                                          ctx))
+        # Chunk k+1 is read and parsed in a thread while chunk k is checked (the reader spends most of its
+        # time in pyarrow and numpy, which release the GIL). A third stage (reading apart from parsing) was
+        # measured slower: three busy threads on two cores mostly wait for the GIL.
+        chunks = read_ahead(parsed_chunks(raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None), ctx))
         while True:
             clock = time.perf_counter()
             chunk = next(chunks, None)

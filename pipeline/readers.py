@@ -649,26 +649,29 @@ def _csv_chunks(raw: RawFile, chunk_rows: int, progress: Callable[[int], None] |
             yield chunk
 
 
-def read_ahead(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
-    """The chunks (or anything made of them), read `depth` ahead in a thread: reading (pyarrow, hashing, numpy, mostly without the GIL)
-    overlaps the validation of the chunk before. An error in the reader is raised here, in order; closing
-    this generator stops the reader."""
-    box: queue.Queue = queue.Queue(maxsize=depth)
+def read_ahead(chunks: Iterator[T]) -> Iterator[T]:
+    """The chunks (or anything made of them), the next one read in a thread while the caller works on the
+    one it has: reading (pyarrow, hashing, numpy, mostly without the GIL) overlaps the validation of the
+    chunk before. At most two chunks exist at a time (the caller's and the one being read), so memory stays
+    bounded by the chunk size. An error in the reader is raised here, in order; closing this generator
+    stops the reader.
+    """
+    box: queue.Queue = queue.Queue()
+    slots = threading.Semaphore(2)  # the chunk the caller holds and the one being read
     stop = threading.Event()
-    end = object()
 
     def produce() -> None:
         try:
-            for chunk in chunks:
-                while not stop.is_set():
-                    try:
-                        box.put(("chunk", chunk), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
+            while True:
+                while not slots.acquire(timeout=0.1):
+                    if stop.is_set():
+                        return
                 if stop.is_set():
                     return
-            box.put(("end", end))
+                item = next(chunks, _END)
+                box.put(("end", None) if item is _END else ("chunk", item))
+                if item is _END:
+                    return
         except BaseException as exc:  # handed to the consumer, raised there
             box.put(("error", exc))
         finally:
@@ -686,13 +689,14 @@ def read_ahead(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
             if kind == "error":
                 raise item
             yield item
+            del item  # the caller is done with it: its slot is free for the next chunk
+            slots.release()
     finally:
         stop.set()
-        while worker.is_alive():
-            try:
-                box.get_nowait()
-            except queue.Empty:
-                worker.join(timeout=0.05)
+        worker.join()
+
+
+_END = object()
 
 
 # ---- XLSX ---------------------------------------------------------------------------------------------
