@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-__all__ = ["labelled"]
+__all__ = ["FACT_ORDER", "labelled", "merge_sorted"]
 
 
 def labelled(codes: np.ndarray, labels: Sequence[str | None]) -> pd.api.extensions.ExtensionArray:
@@ -20,3 +20,22 @@ def labelled(codes: np.ndarray, labels: Sequence[str | None]) -> pd.api.extensio
     dictionary = pa.array([None if pd.isna(x) else str(x) for x in labels], type=pa.large_string())
     indices = pa.array(np.asarray(codes, dtype=np.int32))
     return pd.array(pa.DictionaryArray.from_arrays(indices, dictionary).cast(pa.large_string()), dtype="str")
+
+
+FACT_ORDER = ["measure", "period", "commune_code", "sector"]
+
+
+def merge_sorted(facts: pd.DataFrame, more: pd.DataFrame) -> pd.DataFrame:
+    """`pd.concat([facts, more]).sort_values(FACT_ORDER)` for `facts` already in that order: when their
+    measures are disjoint (the demo reports' measures and the generator's), the result is `facts`' measure
+    blocks and `more`'s, interleaved by measure name, with no row of the big table moved one by one
+    (sorting 2.3 M rows of Arrow strings took two seconds)."""
+    more = more.sort_values(FACT_ORDER, ignore_index=True)
+    codes, names = pd.factorize(facts["measure"])
+    if not len(facts) or not (np.diff(codes) >= 0).all() or set(names) & set(more["measure"].unique()) \
+            or list(names) != sorted(names):
+        return pd.concat([facts, more], ignore_index=True).sort_values(FACT_ORDER, ignore_index=True)
+    starts = np.searchsorted(codes, np.arange(len(names) + 1))
+    blocks = [(str(name), facts.iloc[starts[i]:starts[i + 1]]) for i, name in enumerate(names)]
+    blocks += [(str(name), part) for name, part in more.groupby("measure", sort=False)]
+    return pd.concat([part for _, part in sorted(blocks, key=lambda b: b[0])], ignore_index=True)
