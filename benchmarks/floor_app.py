@@ -142,7 +142,7 @@ def overview() -> None:
 def map_page() -> None:
     area = sidebar()
     _heading("Bản đồ", area)
-    metric = st.selectbox("Chỉ tiêu", ["Tỷ lệ LLLĐ trong độ tuổi tham gia BHXH bắt buộc", "Tỷ lệ thất nghiệp chung"], key="chi_tieu")
+    metric = st.selectbox("Chỉ tiêu", ["Tỷ lệ thất nghiệp chung", "Tỷ lệ LLLĐ trong độ tuổi tham gia BHXH bắt buộc"], key="chi_tieu")
     left, right = st.columns([3, 2])
     with left:
         choropleth(area, metric)
