@@ -216,12 +216,12 @@ def audit() -> None:
     table(("audit-table", area), rows=100, columns=7)
 
 
-PAGES = [st.Page(overview, title="Tổng quan", url_path="tong-quan", default=True),
-         st.Page(map_page, title="Bản đồ", url_path="ban-do"), st.Page(commune, title="Hồ sơ xã", url_path="ho-so"),
-         st.Page(sectors, title="Ngành", url_path="nganh-kinh-te"), st.Page(trends, title="Xu hướng", url_path="xu-huong"),
-         st.Page(forecast, title="Dự báo", url_path="du-bao"), st.Page(wall, title="Màn hình tường", url_path="man-hinh-tuong"),
-         st.Page(data_page, title="Dữ liệu", url_path="du-lieu"), st.Page(audit, title="Nhật ký", url_path="nhat-ky")]
+SHAPES = [(overview, "Tổng quan", "tong-quan"), (map_page, "Bản đồ", "ban-do"), (commune, "Hồ sơ xã", "ho-so"),
+          (sectors, "Ngành", "nganh-kinh-te"), (trends, "Xu hướng", "xu-huong"), (forecast, "Dự báo", "du-bao"),
+          (wall, "Màn hình tường", "man-hinh-tuong"), (data_page, "Dữ liệu", "du-lieu"), (audit, "Nhật ký", "nhat-ky")]
+"""(page, title, url path): the real pages' url paths; the first is the default (the root URL)."""
 
 if __name__ == "__main__":
     st.set_page_config(page_title="Floor", layout="wide")
-    st.navigation(PAGES).run()
+    st.navigation([st.Page(fn, title=title, url_path=path, default=i == 0)
+                   for i, (fn, title, path) in enumerate(SHAPES)]).run()
