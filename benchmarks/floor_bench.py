@@ -93,11 +93,21 @@ def run(app: Server, floor: Server, pages: tuple[PageSpec, ...] = PAGES, visits:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         for spec in pages:
-            _visit(browser, app.url, spec), _visit(browser, floor.url, spec)  # fill both servers' caches
             times: dict[str, list[dict]] = {"app": [], "floor": []}
-            for _ in range(visits):  # alternated, so a burst of load hits both alike
-                times["app"].append(_visit(browser, app.url, spec))
-                times["floor"].append(_visit(browser, floor.url, spec))
+            side = "app"
+            try:
+                _visit(browser, app.url, spec)  # fill both servers' caches
+                side = "floor"
+                _visit(browser, floor.url, spec)
+                for _ in range(visits):  # alternated, so a burst of load hits both alike
+                    side = "app"
+                    times["app"].append(_visit(browser, app.url, spec))
+                    side = "floor"
+                    times["floor"].append(_visit(browser, floor.url, spec))
+            except Exception as exc:  # noqa: BLE001 - one page that never draws must not lose the others
+                results["failed"] = results.get("failed", []) + [{"page": spec.name, "side": side,
+                                                                  "error": repr(exc)[:300]}]
+                continue
             results["pages"].append({
                 "page": spec.name, "main": compare([v["main_ms"] for v in times["app"]], [v["main_ms"] for v in times["floor"]]),
                 "done": compare([v["done_ms"] for v in times["app"]], [v["done_ms"] for v in times["floor"]]),
@@ -109,8 +119,13 @@ def run(app: Server, floor: Server, pages: tuple[PageSpec, ...] = PAGES, visits:
         for page_name in dict.fromkeys(c[0] for c in CONTROLS):
             if page_name not in names:
                 continue
-            a = _changes(browser, app.url, page_name, repeats)
-            f = _changes(browser, floor.url, page_name, repeats)
+            try:
+                a = _changes(browser, app.url, page_name, repeats)
+                f = _changes(browser, floor.url, page_name, repeats)
+            except Exception as exc:  # noqa: BLE001
+                results["failed"] = results.get("failed", []) + [{"page": page_name, "control": True,
+                                                                  "error": repr(exc)[:300]}]
+                continue
             for label, option in dict.fromkeys((c["control"], c["option"]) for c in a):
                 am = [c["updated_ms"] for c in a if (c["control"], c["option"]) == (label, option)]
                 fm = [c["updated_ms"] for c in f if (c["control"], c["option"]) == (label, option)]
@@ -177,6 +192,8 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(table(results["budget_check"]))
+    for failed in results.get("failed", []):
+        print(f"FAILED {failed}")
     print(f"RSS MB: {results['rss_mb']}; load average {results['load_average_at_start']} -> "
           f"{results['load_average_at_end']}; report: {args.out}")
     return 0
