@@ -16,7 +16,7 @@ import json
 import os
 import statistics
 import sys
-import time
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -42,28 +42,30 @@ def _load() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
-def _visit(browser, base: str, spec: PageSpec) -> dict:
-    """One visit in a new browser context: ms to the main content drawn and to the script's end."""
+@contextmanager
+def _fresh(browser):
+    """A new browser context (no HTTP cache, no cookies: a new user) with one page and its traffic counter."""
     context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN",
                                   timezone_id="Asia/Ho_Chi_Minh")
     try:
         page = context.new_page()
         traffic = Traffic()
         _attach(page, traffic)
-        return view(page, traffic, base, spec)
+        yield page, traffic
     finally:
         context.close()
+
+
+def _visit(browser, base: str, spec: PageSpec) -> dict:
+    """One visit in a new browser context: ms to the main content drawn and to the script's end."""
+    with _fresh(browser) as (page, traffic):
+        return view(page, traffic, base, spec)
 
 
 def _changes(browser, base: str, page_name: str, repeats: int) -> list[dict]:
     """The controls of `page_name`, switched back and forth `repeats` times in one fresh context."""
     spec = next(p for p in PAGES if p.name == page_name)
-    context = browser.new_context(viewport={"width": 1500, "height": 1000}, locale="vi-VN",
-                                  timezone_id="Asia/Ho_Chi_Minh")
-    try:
-        page = context.new_page()
-        traffic = Traffic()
-        _attach(page, traffic)
+    with _fresh(browser) as (page, traffic):
         view(page, traffic, base, spec)
         out = []
         for _ in range(repeats):
@@ -71,8 +73,6 @@ def _changes(browser, base: str, page_name: str, repeats: int) -> list[dict]:
                 if name == page_name:
                     out.append(change(page, traffic, label, option, updated, sidebar=sidebar))
         return out
-    finally:
-        context.close()
 
 
 def ratio(value: float | None, floor: float | None) -> float | None:
