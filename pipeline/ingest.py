@@ -286,8 +286,10 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     timings: Counter = Counter()
     chunks = None
     try:
-        # Reading and parsing run one chunk ahead in a thread while the chunk before is checked.
-        chunks = read_ahead(parsed_chunks(raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None), ctx))
+        # Three stages, each in its own thread: reading chunk k+2, parsing k+1, checking k (the readers and
+        # parsers spend most of their time in pyarrow and numpy, which release the GIL).
+        chunks = read_ahead(parsed_chunks(read_ahead(raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None)),
+                                          ctx))
         while True:
             clock = time.perf_counter()
             chunk = next(chunks, None)

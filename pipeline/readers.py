@@ -579,7 +579,8 @@ def _csv_chunks(raw: RawFile, chunk_rows: int, progress: Callable[[int], None] |
             frame = pd.DataFrame({n: pd.Series([], dtype="str") for n in names})
         else:
             table = pa.concat_tables(tables)
-            trimmed = list(_threads().map(lambda n: pc.utf8_trim_whitespace(table.column(n)), names))
+            # one contiguous array per column: every later kernel would otherwise copy the pieces together again
+            trimmed = list(_threads().map(lambda n: pc.utf8_trim_whitespace(table.column(n)).combine_chunks(), names))
             blank = np.ones(table.num_rows, dtype=bool)
             for column in trimmed:
                 blank &= pc.equal(pc.binary_length(column), 0).to_numpy(zero_copy_only=False)

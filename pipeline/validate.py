@@ -240,7 +240,8 @@ def _arrow(text: pd.Series) -> pa_.Array:
     arr = text.array
     if hasattr(arr, "__arrow_array__"):
         out = arr.__arrow_array__()
-        out = out.combine_chunks() if isinstance(out, pa_.ChunkedArray) else out
+        if isinstance(out, pa_.ChunkedArray):  # combine_chunks copies even a single chunk
+            out = out.chunk(0) if out.num_chunks == 1 else out.combine_chunks()
     else:
         out = pa_.array(text.astype(object).where(text.notna(), "").to_numpy(dtype=object), type=pa_.large_string())
     return pc.fill_null(out, "") if out.null_count else out  # fill_null copies even when nothing is null
