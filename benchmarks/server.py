@@ -76,8 +76,9 @@ class Server:
 
 
 def start_server(data_dir: Path, audit_dir: Path, log_dir: Path, extra_env: dict[str, str] | None = None,
-                 timeout: float = 120) -> Server:
-    """Start `streamlit run app.py` headless on 127.0.0.1 and a free port; returns when /_stcore/health answers."""
+                 timeout: float = 120, script: Path = ROOT / "app.py") -> Server:
+    """Start `streamlit run <script>` (the app; the floor app for benchmarks/floor_bench.py) headless on
+    127.0.0.1 and a free port; returns when /_stcore/health answers."""
     port = free_port()
     env = {**os.environ, "HANOI_DATA_DIR": str(data_dir), "HANOI_AUDIT_DIR": str(audit_dir), "HANOI_DEV_MODE": "1",
            **(extra_env or {})}
@@ -87,7 +88,7 @@ def start_server(data_dir: Path, audit_dir: Path, log_dir: Path, extra_env: dict
     started = time.perf_counter()
     with log.open("w") as fh:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.headless", "true",
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
             cwd=ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT,

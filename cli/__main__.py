@@ -206,12 +206,30 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_microdata(args: argparse.Namespace) -> int:
     from pipeline.microdata import generate, write_raw
 
+    if args.national:
+        return _national(args)
     micro = generate(args.out, month=args.month, register_rows=args.register_rows, bhxh_rows=args.bhxh_rows)
     print(f"register: {micro.register} ({micro.register_rows:,} rows); bhxh: {micro.bhxh} ({micro.bhxh_rows:,} rows); "
           f"{micro.seconds} s")
     if args.raw:
         for name, path in write_raw(micro, args.out).items():
             print(f"raw {name}: {path}")
+    return 0
+
+
+def _national(args: argparse.Namespace) -> int:
+    """`microdata --national`: the synthetic national register in chunks, then (with --build) the
+    reconciliation and roll-up on it under a DuckDB memory limit."""
+    from pipeline import national
+
+    if not args.build_only:
+        made = national.generate(args.out, people=args.people, provinces=args.provinces, communes=args.communes,
+                                 chunk_rows=args.chunk_rows, month=args.month)
+        print(f"national: {_n(made.people)} người / people, {_n(made.bhxh_rows)} BHXH, {made.chunks} tệp / chunks, "
+              f"{made.seconds} s, peak RSS {made.peak_rss_mb} MB -> {made.folder}")
+    if args.build or args.build_only:
+        report = national.build(args.out, memory_limit=args.memory_limit, temp_directory=args.temp_dir)
+        print(json.dumps(report, ensure_ascii=False))
     return 0
 
 
@@ -375,6 +393,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--register-rows", type=int, default=4_500_000)
     p.add_argument("--bhxh-rows", type=int, default=2_300_000)
     p.add_argument("--raw", action="store_true", help="also write raw CSVs with synthetic CCCDs")
+    p.add_argument("--national", action="store_true",
+                   help="a synthetic national register instead (chunked parquet; put it under /tmp, not the repo)")
+    p.add_argument("--people", type=int, default=50_000_000, help="--national: people")
+    p.add_argument("--provinces", type=int, default=34, help="--national: provinces")
+    p.add_argument("--communes", type=int, default=3_300, help="--national: communes")
+    p.add_argument("--chunk-rows", type=int, default=2_000_000, help="--national: people per parquet chunk")
+    p.add_argument("--build", action="store_true", help="--national: then reconcile and roll up with DuckDB")
+    p.add_argument("--build-only", action="store_true", help="--national: only reconcile and roll up existing chunks")
+    p.add_argument("--memory-limit", default="3GB", help="--build: DuckDB memory_limit")
+    p.add_argument("--temp-dir", help="--build: DuckDB temp_directory (spill); default <out>/duckdb-tmp")
     p.set_defaults(func=cmd_microdata)
     p = sub.add_parser("audit", help="check the audit trail's hash chains (verify) or print their newest hashes (head)")
     audit = p.add_subparsers(dest="audit_command", required=True, metavar="ACTION")

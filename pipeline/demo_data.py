@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from pipeline.allocation import allocate_integers, distribute_flow, last_complete_month, months_between, yearly_path
+from pipeline.fact_rows import labelled
 from store.published import load_published
 from store.reference import load_communes, load_sectors
 from store.yaml_files import read_yaml
@@ -60,6 +61,13 @@ class DemoTables:
     facts: pd.DataFrame
     plans: pd.DataFrame
     extra: dict[str, pd.DataFrame] = field(default_factory=dict)  # more tables of the version (completeness)
+
+
+def _ranks(labels: list[str]) -> np.ndarray:
+    """Position of each label in sorted (string) order: the sort key of a label's index."""
+    rank = np.empty(len(labels), np.int64)
+    rank[np.argsort(np.array(labels, dtype=object), kind="stable")] = np.arange(len(labels))
+    return rank
 
 
 def load_assumptions(path: Path = ASSUMPTIONS_FILE) -> dict:
@@ -443,34 +451,41 @@ class _Generator:
             self.se[measure] = self.measures[measure] * cv
 
     def frame(self) -> pd.DataFrame:
-        parts = []
+        """Every measure as fact rows in the warehouse order, built column-wise (`pipeline.fact_rows`)."""
+        blocks = [(name, values, self.se.get(name)) for name, values in self.measures.items()]
+        blocks += [(name, values[None, :], None) for name, values in self.city_only.items()]
+        names = [name for name, _, _ in blocks]
+        commune_labels = [""] + [str(c) for c in self.codes]  # 0: the city (a city-only measure)
+        sector_labels = [""] + list(self.sectors)  # 0: all sectors
+        m_idx, c_idx, s_idx, t_idx, value, se = [], [], [], [], [], []
+        for i, (name, values, error) in enumerate(blocks):
+            rows, months = values.shape[0], self.M
+            sectors = values.shape[1] if values.ndim == 3 else 1
+            city = name in self.city_only
+            c_idx.append(np.zeros(months, np.int64) if city else np.repeat(np.arange(1, rows + 1), sectors * months))
+            s_idx.append(np.tile(np.repeat(np.arange(1, sectors + 1) if values.ndim == 3 else np.zeros(1, np.int64),
+                                           months), rows))
+            t_idx.append(np.tile(np.arange(months), rows * sectors))
+            m_idx.append(np.full(values.size, i))
+            value.append(values.reshape(-1).astype(float))
+            se.append(error.reshape(-1).astype(float) if error is not None else np.full(values.size, np.nan))
+        m_idx, c_idx, s_idx, t_idx = (np.concatenate(x) for x in (m_idx, c_idx, s_idx, t_idx))
+        order = np.lexsort((_ranks(sector_labels)[s_idx], _ranks(commune_labels)[c_idx], t_idx,
+                            _ranks(names)[m_idx]))
+        m_idx, c_idx, s_idx, t_idx = m_idx[order], c_idx[order], s_idx[order], t_idx[order]
         months = self.months.to_numpy()
-        for measure, values in self.measures.items():
-            if values.ndim == 2:
-                codes = np.repeat(self.codes, self.M)
-                sectors = np.full(codes.shape, "", dtype=object)
-                periods = np.tile(months, self.C)
-            else:
-                codes = np.repeat(self.codes, self.S * self.M)
-                sectors = np.tile(np.repeat(np.array(self.sectors, dtype=object), self.M), self.C)
-                periods = np.tile(months, self.C * self.S)
-            se = self.se.get(measure)
-            parts.append(pd.DataFrame({
-                "measure": measure, "commune_code": codes, "sector": sectors, "period": periods,
-                "value": values.reshape(-1).astype(float),
-                "se": se.reshape(-1) if se is not None else np.nan,
-            }))
-        for measure, values in self.city_only.items():
-            parts.append(pd.DataFrame({"measure": measure, "commune_code": "", "sector": "", "period": months,
-                                       "value": values.astype(float), "se": np.nan}))
-        facts = pd.concat(parts, ignore_index=True)
-        facts["se"] = facts["se"].astype(float)
-        before = facts["period"] < BOUNDARY_CHANGE
-        facts["status"] = STATUS
-        facts["source"] = np.where(before, SOURCE_BEFORE, SOURCE_AFTER)
-        facts["vintage"] = facts["period"] + pd.offsets.MonthEnd(0) + pd.Timedelta(days=20)
-        facts["provisional"] = facts["period"] > self.months[-1] - pd.DateOffset(months=2)
-        return facts.sort_values(["measure", "period", "commune_code", "sector"], ignore_index=True)
+        period = pd.Series(months)
+        vintage = (period + pd.offsets.MonthEnd(0) + pd.Timedelta(days=20)).to_numpy()
+        provisional = (period > self.months[-1] - pd.DateOffset(months=2)).to_numpy()
+        before = (period < BOUNDARY_CHANGE).to_numpy().astype(np.int64)  # 1: SOURCE_BEFORE
+        return pd.DataFrame({
+            "measure": labelled(m_idx, names), "commune_code": labelled(c_idx, commune_labels),
+            "sector": labelled(s_idx, sector_labels), "period": months[t_idx],
+            "value": np.concatenate(value)[order], "se": np.concatenate(se)[order],
+            "status": labelled(np.zeros(len(order), np.int64), [STATUS]),
+            "source": labelled(before[t_idx], [SOURCE_AFTER, SOURCE_BEFORE]),
+            "vintage": vintage[t_idx], "provisional": provisional[t_idx],
+        })
 
     def plans(self) -> pd.DataFrame:
         """Demo yearly job-creation plans per commune: the city plan split by last year's placements."""

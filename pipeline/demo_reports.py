@@ -21,6 +21,7 @@ import pandas as pd
 
 from pipeline.allocation import allocate_integers
 from pipeline.completeness import HANOI, _receipt_types, expected_reports
+from pipeline.fact_rows import merge_sorted
 from store.reference import load_communes
 from store.templates import load_templates
 from store.yaml_files import read_yaml
@@ -52,8 +53,7 @@ def add_demo_reports(tables, end: pd.Timestamp):
     """The hook of `pipeline.demo_data.generate`: the new forms' demo facts appended to `tables.facts`, and the
     demo version's `completeness` table added to `tables.extra`."""
     reports = generate_reports(tables.facts, end)
-    tables.facts = pd.concat([tables.facts, reports.facts], ignore_index=True).sort_values(
-        ["measure", "period", "commune_code", "sector"], ignore_index=True)
+    tables.facts = merge_sorted(tables.facts, reports.facts)
     communes = load_communes()["code"]
     as_of = pd.Timestamp(end) + pd.DateOffset(months=1)
     tables.extra["completeness"] = expected_reports(reports.receipts, load_templates(), as_of, STATUS, communes)

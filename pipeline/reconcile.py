@@ -58,12 +58,21 @@ def _latest(paths: Sequence[Path | str], key: str) -> str:
     return f"(SELECT * FROM {src} QUALIFY batch = max(batch) OVER (PARTITION BY {key}))"
 
 
-def reconcile(register: Sequence[Path | str], bhxh: Sequence[Path | str], threads: int = 2) -> pd.DataFrame:
-    """The reconciliation aggregates (see the module docstring), one row per month x commune x sector."""
+def reconcile(register: Sequence[Path | str], bhxh: Sequence[Path | str], threads: int = 2,
+              memory_limit: str | None = None, temp_directory: Path | str | None = None) -> pd.DataFrame:
+    """The reconciliation aggregates (see the module docstring), one row per month x commune x sector.
+
+    `memory_limit` (e.g. "3GB") and `temp_directory` bound DuckDB's memory, spilling joins to disk: the
+    national-size run (pipeline/national.py) needs them; Hanoi's fits in memory."""
     if not register or not bhxh:
         return pd.DataFrame({c: pd.Series(dtype="str" if c in ("commune_code", "sector") else
                                           ("datetime64[us]" if c == "period" else "int64")) for c in COLUMNS})
-    con = duckdb.connect(":memory:", config={"threads": threads})
+    config: dict = {"threads": threads}
+    if memory_limit:
+        config["memory_limit"] = memory_limit
+    if temp_directory:
+        config["temp_directory"] = str(temp_directory)
+    con = duckdb.connect(":memory:", config=config)
     con.execute("SET enable_progress_bar = false")
     try:
         keys = con.sql(f"SELECT DISTINCT key_id FROM {_source(register)} UNION SELECT DISTINCT key_id FROM {_source(bhxh)}").fetchall()

@@ -1095,8 +1095,16 @@ def facts_schema() -> pa.DataFrameSchema:
         "vintage": pa.Column("datetime64[us]", nullable=True),
         "provisional": pa.Column(bool),
     }, checks=[pa.Check(unique_key, name="unique_measure_commune_sector_period"),
-               pa.Check(lambda df: ~(df["value"] > df["measure"].map(limits).astype(float).fillna(np.inf)),
+               pa.Check(lambda df: ~(df["value"] > _limit_per_row(df["measure"], limits)),
                         name="plausible_max")], strict=True, name="facts")
+
+
+def _limit_per_row(measure: pd.Series, limits: dict[str, float]) -> np.ndarray:
+    """Each row's plausible maximum (inf where none), looked up once per distinct measure: a per-row map
+    over millions of rows was a second of every publish."""
+    codes, uniques = pd.factorize(measure)
+    per_measure = np.array([float(limits.get(m, np.inf)) for m in uniques] + [np.inf])
+    return per_measure[codes]  # code -1 (missing measure) picks the last: no limit
 
 
 class FactsError(ValueError):
