@@ -1146,6 +1146,17 @@ STRINGS: dict[str, dict[str, str]] = {
     "bnd_col_current": {"vi": "Đang dùng", "en": "Served"},
     "bnd_switch": {"vi": "Dùng bộ đã chọn", "en": "Serve the chosen set"},
     "bnd_rollback": {"vi": "Quay lại bộ trước", "en": "Back to the previous set"},
+    # --- issue 15 part B: stored-table headers, table legend, wall pages ---------------------------------
+    "col_measure": {"vi": "Chỉ tiêu đo", "en": "Measure"},
+    "col_se": {"vi": "Sai số chuẩn", "en": "Standard error"},
+    "col_provisional": {"vi": "Sơ bộ", "en": "Provisional"},
+    "col_stored_value": {"vi": "Giá trị", "en": "Value"},
+    "table_missing_legend": {"vi": "«–»: không có số liệu.", "en": "“–”: no data."},
+    "wall_page": {"vi": "Trang {n}/{of}", "en": "Page {n} of {of}"},
+    "wall_page_pick": {"vi": "Trang ô chỉ tiêu", "en": "Tile page"},
+    "wall_plan_share": {"vi": "{share} kế hoạch năm ({ytd} / {plan} người, lũy kế đến {month})",
+                        "en": "{share} of the annual plan ({ytd} / {plan} people, year to date to {month})"},
+    "wall_plan_pro_rata": {"vi": "tiến độ đều: {share}", "en": "pro rata: {share}"},
 }
 
 
