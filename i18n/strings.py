@@ -1152,6 +1152,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "col_provisional": {"vi": "Sơ bộ", "en": "Provisional"},
     "col_stored_value": {"vi": "Giá trị", "en": "Value"},
     "table_missing_legend": {"vi": "«–»: không có số liệu.", "en": "“–”: no data."},
+    "briefing_band_uninformative": {"vi": "không có ý nghĩa (khoảng gần như 0–100%)",
+                                    "en": "uninformative (close to 0–100%)"},
     "wall_page": {"vi": "Trang {n}/{of}", "en": "Page {n} of {of}"},
     "wall_page_pick": {"vi": "Trang ô chỉ tiêu", "en": "Tile page"},
     "wall_plan_share": {"vi": "{share} kế hoạch năm ({ytd} / {plan} người, lũy kế đến {month})",
