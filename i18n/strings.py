@@ -1154,10 +1154,14 @@ STRINGS: dict[str, dict[str, str]] = {
     "table_missing_legend": {"vi": "«–»: không có số liệu.", "en": "“–”: no data."},
     "briefing_band_uninformative": {"vi": "không có ý nghĩa (khoảng gần như 0–100%)",
                                     "en": "uninformative (close to 0–100%)"},
+    "sec_heatmap_range": {"vi": "Thang màu từ phân vị 2 đến 98 của các ô; ▲ / ▼: ô vượt trên / dưới thang màu "
+                                "(giá trị đúng khi rê chuột).",
+                          "en": "Colours span the 2nd to 98th percentile of the cells; ▲ / ▼: a cell above / below "
+                                "the scale (its value on hover)."},
     "wall_page": {"vi": "Trang {n}/{of}", "en": "Page {n} of {of}"},
     "wall_page_pick": {"vi": "Trang ô chỉ tiêu", "en": "Tile page"},
-    "wall_plan_share": {"vi": "{share} kế hoạch năm ({ytd} / {plan} người, lũy kế đến {month})",
-                        "en": "{share} of the annual plan ({ytd} / {plan} people, year to date to {month})"},
+    "wall_plan_share": {"vi": "Lũy kế đến {month}: {share} kế hoạch năm {plan}",
+                        "en": "Year to date to {month}: {share} of the {plan} annual plan"},
     "wall_plan_pro_rata": {"vi": "tiến độ đều: {share}", "en": "pro rata: {share}"},
 }
 

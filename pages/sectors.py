@@ -148,6 +148,7 @@ else:
                + (" " + t("sec_heatmap_hidden", lang) if matrix[FLAG].any() else ""))
     if not grid.empty:
         st.plotly_chart(sector_heatmap(grid, names.to_dict(), measure, lang), config=PLOTLY)
+        st.caption(t("sec_heatmap_range", lang))
 
 # ---- the table behind it all ----------------------------------------------------------------------
 with st.expander(t("sec_table", lang)):
