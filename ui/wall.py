@@ -36,9 +36,9 @@ VIEWS = ("chi-tieu", "uu-tien", "ban-do")
 """Rotating views: section A KPIs, priority groups and plan tracking (B, P), the map with headline KPIs."""
 HEADLINE = ("new_jobs", "unemployment_rate", "trained_share", "bhxh_compulsory_share")
 MAP_DEFAULT_KPI = "unemployment_rate"
-PAGE_TILES = 8
-"""Tiles on one page of a view: a 4 × 2 grid that fits a 1366×768 screen as well as 1920×1080 (a view with
-more tiles rotates through its pages, each shown as long as a view)."""
+PAGE_TILES = 6
+"""Most tiles on one page of a view: a 3 × 2 grid that fits a 1366×768 screen as well as 1920×1080 (a view
+with more tiles rotates through its pages, each shown as long as a view; pages are balanced: 13 → 5, 4, 4)."""
 STATUS_CLASS = {"on_track": "ok", "at_risk": "risk", "off_track": "off", **{state: "none" for state in NO_VERDICT}}
 
 WALL_CSS = """
@@ -57,9 +57,16 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .wall-view { color: #8fb3d9; font-size: 1.05rem; margin: .35rem 0 .5rem; font-family: system-ui, "Noto Sans", sans-serif; }
 .wall-stale { background: #7a4b00; color: #fff3d6; border-left: 8px solid #ffb020; padding: .55rem 1rem;
   font-size: 1.3rem; margin: .4rem 0; font-family: system-ui, "Noto Sans", sans-serif; }
-.wall-grid { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: .7rem; }
+.wall-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: .7rem; }
 .wall-grid.narrow { grid-template-columns: repeat(2, minmax(0, 1fr)); }
 @media (max-width: 900px) { .wall-grid, .wall-grid.narrow, .wall-split { grid-template-columns: 1fr; } }
+@media (max-height: 900px) {  /* a 1366×768 screen: the same page of tiles, tighter */
+  .wall-head h1 { font-size: 1.7rem; } .wall-clock { font-size: 1rem; } .wall-clock b { font-size: 1.3rem; }
+  .wall-name { font-size: .95rem; min-height: 2.3rem; } .wall-value { font-size: 2.3rem; margin: .1rem 0; }
+  .wall-meta { font-size: .88rem; } .wall-status { font-size: .85rem; margin-top: .2rem; }
+  .wall-tile { padding: .5rem .8rem; } .wall-reports, .wall-report { font-size: .85rem; }
+  .wall-report { margin: .1rem .4rem .1rem 0; } .wall-view { margin: .2rem 0 .35rem; font-size: .95rem; }
+  .wall-legend { font-size: .9rem; } div.wall-split { grid-template-columns: 1fr 1fr; gap: .8rem; } }
 .wall-split { display: grid; grid-template-columns: 2fr 3fr; gap: 1.2rem; align-items: start; }
 .wall-tile { background: #132a40; border-radius: 10px; border-left: 10px solid #5b6b7c; padding: .7rem .9rem;
   color: #e8eef5; font-family: system-ui, "Noto Sans", sans-serif; }
@@ -75,7 +82,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   font-size: .95rem; font-weight: 700; background: #2a3d52; color: #e8eef5; }
 .wall-tile.ok .wall-status { background: #1d5c3c; } .wall-tile.risk .wall-status { background: #6b4a12; }
 .wall-tile.off .wall-status { background: #6e2326; }
-.wall-map svg { max-height: calc(100vh - 300px); display: block; margin: 0 auto; }
+.wall-map svg { max-height: calc(100vh - 370px); display: block; margin: 0 auto; }
 .wall-legend { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; justify-content: center; color: #e8eef5;
   font-size: 1.05rem; font-family: system-ui, "Noto Sans", sans-serif; margin-top: .3rem; }
 .wall-legend i { display: inline-block; width: 1.1rem; height: 1.1rem; margin-right: .4rem; vertical-align: -0.15rem;
@@ -173,7 +180,7 @@ def plan_share_text(progress: pd.DataFrame, plan, lang: str) -> str | None:
     month = int(last["month"])
     share = float(last["share"])  # the plan tracking's own share and pace (trends page, same figures)
     pace = float(last["pace"]) / float(plan.value) if pd.notna(last.get("pace")) else month / 12
-    text = t("wall_plan_share", lang, share=f"{fmt_number(100 * share, lang, 1)}%", ytd=fmt_number(last["ytd"], lang),
+    text = t("wall_plan_share", lang, share=f"{fmt_number(100 * share, lang, 1)}%",
              plan=fmt_number(plan.value, lang), month=fmt_month(pd.Timestamp(plan.year, month, 1), lang))
     return text + " · " + t("wall_plan_pro_rata", lang, share=f"{fmt_number(100 * pace, lang, 1)}%")
 
@@ -208,8 +215,11 @@ def tiles_html(rows: list[ScoreRow], lang: str, narrow: bool = False, plan_lines
 
 
 def pages_of(rows: list, size: int = PAGE_TILES) -> list[list]:
-    """A view's tiles cut into pages that fit the screen (at least one page, even when empty)."""
-    return [rows[i:i + size] for i in range(0, len(rows), size)] or [[]]
+    """A view's tiles cut into pages that fit the screen, as even as can be (at least one page, even empty)."""
+    count = -(-len(rows) // size)
+    sizes = [len(rows) // count + (i < len(rows) % count) for i in range(count)]
+    starts = [sum(sizes[:i]) for i in range(count)]
+    return [rows[s:s + n] for s, n in zip(starts, sizes)] or [[]]
 
 
 def slots(views: tuple[str, ...], rows: list[ScoreRow]) -> list[tuple[str, int, int]]:
