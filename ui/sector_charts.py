@@ -196,10 +196,10 @@ def sector_heatmap(wide: pd.DataFrame, sector_names: dict[str, str], measure: st
         hovertemplate="%{y}<br>%{x} · %{customdata}<br>%{z:,.0f}<extra>" + t(f"sec_m_{measure}", lang) + "</extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=11))
-    names = [sector_label(c, sector_names.get(c, c), limit=22) for c in columns]  # names on the axis, not letters
+    names = [sector_label(c, sector_names.get(c, c), limit=200) for c in columns]  # one line each: names, not letters
     fig.update_xaxes(side="top", type="category", tickmode="array", tickvals=columns, ticktext=names, tickangle=-90,
                      automargin=True, tickfont=dict(size=10))
-    return _layout(fig, lang, max(320, 120 + 20 * len(wide)) + 16 * 22)
+    return _layout(fig, lang, max(320, 120 + 20 * len(wide)) + 300)  # room for the rotated names
 
 
 def colour_range(values) -> tuple[float, float]:
