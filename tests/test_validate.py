@@ -4,6 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.readers import RawChunk
 from pipeline.forms import xlsx_template
@@ -153,3 +155,22 @@ def test_facts_schema_accepts_the_demo_and_rejects_breaches(warehouse):
         validate_facts(broken)
     text = str(err.value)
     assert "non_negative" in text and "known_commune" in text and "unique_measure_commune_sector_period" in text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.integers(min_value=0, max_value=300), max_size=80), max_size=12))
+def test_a_key_is_first_only_once_across_chunks(chunks):
+    """The sorted runs of keys already seen (`_remember`) answer like one set of every key of the file."""
+    from pipeline.validate import _first_occurrence, _remember
+
+    seen_runs: list = []
+    seen: set[int] = set()
+    for keys in chunks:
+        hashes = np.array(keys, dtype=np.uint64)
+        expected = []
+        for k in keys:
+            expected.append(k not in seen)
+            seen.add(k)
+        assert _first_occurrence(hashes, seen_runs).tolist() == expected
+        seen_runs = _remember(seen_runs, hashes)
+        assert all((np.diff(run.astype(np.int64)) >= 0).all() for run in seen_runs)
