@@ -218,6 +218,45 @@ def map_svg(geojson: dict, fills: dict[str, str], titles: dict[str, str], legend
             f'width="100%" role="img"{named}{"".join(parts)}<g transform="translate(0,{height + 6})">{"".join(legend_parts)}</g></svg>')
 
 
+CHAR_WIDTH, LABEL_HEIGHT = 5.4, 10.0
+"""Approximate size of a 9.5–10 px label in the PDF's sans font: enough to tell whether two labels touch."""
+
+
+def label_box(x: float, y: float, label: str, below: bool = False) -> tuple[float, float, float, float]:
+    """(left, top, right, bottom) of a point's value label, centred above the point (or below it)."""
+    half = len(label) * CHAR_WIDTH / 2
+    baseline = y + 14 if below else y - 7
+    return x - half, baseline - LABEL_HEIGHT + 2, x + half, baseline + 2
+
+
+def _label_below(coords: list[tuple[float, float]], i: int, target_y: float | None) -> bool:
+    """A value label goes below its point when the line comes down to the point from both sides (a valley:
+    above it the label would sit on the line) or when the target line runs just above the point."""
+    y = coords[i][1]
+    neighbours = [coords[j][1] for j in (i - 1, i + 1) if 0 <= j < len(coords)]
+    valley = bool(neighbours) and all(n < y - 2 for n in neighbours)
+    under_target = target_y is not None and 0 <= y - target_y <= 16
+    return valley or under_target
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def target_label_place(boxes: list[tuple[float, float, float, float]], target_y: float, label: str, x_left: float,
+                       x_right: float, y_top: float, y_bottom: float) -> tuple[float, float, str]:
+    """(x, baseline, anchor) for the target line's label: at the right end above the line unless a value
+    label or the series' line is there (`boxes`), then below it, then at the left end ("74,8%" must never
+    print over "Mục tiêu 2030")."""
+    width = len(label) * CHAR_WIDTH
+    for x, anchor, left_edge in ((x_right, "end", x_right - width), (x_left, "start", x_left)):
+        for baseline in (target_y - 4, target_y + 12):
+            box = (left_edge, baseline - LABEL_HEIGHT + 2, left_edge + width, baseline + 2)
+            if box[1] >= y_top - 12 and box[3] <= y_bottom + 4 and not any(_overlaps(box, b) for b in boxes):
+                return x, baseline, anchor
+    return x_right, target_y - 4, "end"
+
+
 def line_svg(points: list[tuple[str, float]], labels: list[str], target: float | None = None,
              target_label: str = "", width: int = 330, height: int = 150) -> str:
     """A small line chart as inline SVG: one point per period, the value printed at each point."""
@@ -235,18 +274,22 @@ def line_svg(points: list[tuple[str, float]], labels: list[str], target: float |
         return x, y
 
     coords = [xy(i, v) for i, (_, v) in enumerate(points)]
+    ty = xy(0, target)[1] if target is not None else None
+    boxes = [label_box(x, y, label, below=_label_below(coords, i, ty)) for i, ((x, y), label) in enumerate(zip(coords, labels))]
     parts = []
     if target is not None:
-        _, ty = xy(0, target)
+        line = [(x0 + (x1 - x0) * k / 12 - 2, y0 + (y1 - y0) * k / 12 - 2, x0 + (x1 - x0) * k / 12 + 2,
+                 y0 + (y1 - y0) * k / 12 + 2) for (x0, y0), (x1, y1) in zip(coords, coords[1:]) for k in range(13)]
+        tx, tly, anchor = target_label_place(boxes + line, ty, target_label, left, width - right, top, height - bottom)
         parts.append(f'<line x1="{left}" x2="{width - right}" y1="{ty:.1f}" y2="{ty:.1f}" stroke="#1e7b4a" '
                      f'stroke-dasharray="5,4" stroke-width="1.3"/>'
-                     f'<text x="{width - right}" y="{ty - 4:.1f}" font-size="10" text-anchor="end" fill="#1e7b4a">'
+                     f'<text x="{tx:.1f}" y="{tly:.1f}" font-size="10" text-anchor="{anchor}" fill="#1e7b4a">'
                      f'{html.escape(target_label)}</text>')
     parts.append('<polyline fill="none" stroke="#1d4ed8" stroke-width="2.2" points="'
                  + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
-    for (x, y), (period, _), label in zip(coords, points, labels):
+    for (x, y), (period, _), label, box in zip(coords, points, labels, boxes):
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#1d4ed8"/>'
-                     f'<text x="{x:.1f}" y="{y - 7:.1f}" font-size="9.5" text-anchor="middle" fill="#111827">{html.escape(label)}</text>'
+                     f'<text x="{x:.1f}" y="{box[3] - 2:.1f}" font-size="9.5" text-anchor="middle" fill="#111827">{html.escape(label)}</text>'
                      f'<text x="{x:.1f}" y="{height - 10}" font-size="10" text-anchor="middle" fill="#4b5563">{html.escape(period)}</text>')
     return (f'<svg xmlns="http://www.w3.org/2000/svg" class="trend" viewBox="0 0 {width} {height}" width="{width}" '
             f'height="{height}" role="img">{"".join(parts)}</svg>')
@@ -279,6 +322,7 @@ tr.section td { background: #e8eef7; font-weight: 700; color: #0b3a6e; }
 .grid > div { page-break-inside: avoid; }
 .chart { width: 88mm; } .chart-title { font-weight: 700; font-size: 9.5pt; margin: 1mm 0 0 2mm; }
 .map { width: 120mm; margin: 2mm auto; page-break-inside: avoid; }
+.keep { break-inside: avoid; page-break-inside: avoid; }
 .small { font-size: 8.5pt; color: #4b5563; }
 footer { margin-top: 6mm; font-size: 8.5pt; color: #4b5563; border-top: 0.5px solid #d1d5db; padding-top: 2mm; }
 """
@@ -411,7 +455,26 @@ def _trend_section(caller: Caller, area: Area, period: BriefingPeriod, rows: lis
     if not charts:
         return "", len(frame)
     span = fmt.t("briefing_trend_span_half" if period.kind == HALF else "briefing_trend_span_year", lang)
-    return f'<p class="small">{_e(span)}</p><div class="grid">{"".join(charts)}</div>', len(frame)
+    first, rest = "".join(charts[:2]), "".join(charts[2:])  # the first row of charts stays with the heading
+    return (f'<p class="small">{_e(span)}</p><div class="grid">{first}</div>{FIRST_ROW_END}'
+            + (f'<div class="grid">{rest}</div>' if rest else ""), len(frame))
+
+
+def uninformative_band(ind, low: float, high: float) -> bool:
+    """An 80% interval of a share that spans (about) every possible value, 0–100%: printed as a range it
+    would read like a result; it says only that the series cannot be forecast with any confidence."""
+    return ind.unit == "%" and low <= 0.5 and high >= 99.5
+
+
+FIRST_ROW_END = "<!--first-row-end-->"
+"""Where the part of a section that must stay with its heading ends (its first row of charts)."""
+
+
+def keep_with_heading(heading: str, content: str) -> str:
+    """The heading and the start of its content (up to FIRST_ROW_END, else all of it) in one block that is
+    never split across pages; the rest flows on."""
+    head, _, rest = content.partition(FIRST_ROW_END)
+    return f"<section class='keep'>{heading}{head}</section>{rest}"
 
 
 def _forecast_section(rows: list[ScoreRow], lang: str, fmt: Formatters) -> str:
@@ -427,7 +490,8 @@ def _forecast_section(rows: list[ScoreRow], lang: str, fmt: Formatters) -> str:
         ind = row.indicator
         band = ""
         if verdict.lo80 is not None and verdict.hi80 is not None:
-            band = f"{fmt.value(verdict.lo80, ind, lang)} – {fmt.value(verdict.hi80, ind, lang)}"
+            band = (t("briefing_band_uninformative", lang) if uninformative_band(ind, verdict.lo80, verdict.hi80)
+                    else f"{fmt.value(verdict.lo80, ind, lang)} – {fmt.value(verdict.hi80, ind, lang)}")
         prob = fmt.percent_of(verdict.probability, lang) if verdict.probability is not None else "–"
         judged = f' <span class="small">({_e(t("briefing_judged_mean", lang))})</span>' \
             if verdict.judged == MEAN_2026_2030 else ""
@@ -489,8 +553,10 @@ def build_briefing(caller: Caller, area: Area, period: BriefingPeriod, lang: str
         f"<div class='demo'>{_e(t('demo_banner', lang).replace('**', ''))}</div>" if demo else "",
         f"<h2>1. {_e(t('briefing_h_summary', lang))}</h2>", _summary(rows, lang, fmt), _plan_line(rows, lang, fmt),
         f"<h2>2. {_e(t('briefing_h_kpis', lang))}</h2>", _kpi_table(rows, lang, fmt, period),
-        f"<h2>3. {_e(t('briefing_h_map', lang))}</h2>", map_html,
-        f"<h2>4. {_e(t('briefing_h_trends', lang))}</h2>", trend_html or f"<p class='small'>{_e(t('no_data', lang))}</p>",
+        # a heading stays on the page of its figure (never alone above a blank half page)
+        f"<section class='keep'><h2>3. {_e(t('briefing_h_map', lang))}</h2>{map_html}</section>",
+        keep_with_heading(f"<h2>4. {_e(t('briefing_h_trends', lang))}</h2>",
+                          trend_html or f"<p class='small'>{_e(t('no_data', lang))}</p>"),
         f"<h2>5. {_e(t('briefing_h_forecasts', lang))}</h2>", _forecast_section(rows, lang, fmt),
         f"<h2>6. {_e(t('briefing_h_data', lang))}</h2>", _data_section(caller, rows, lang, fmt, today),
         f"<footer>{_e(rule_text.replace('**', '').replace('*', ''))}</footer>",

@@ -1146,6 +1146,23 @@ STRINGS: dict[str, dict[str, str]] = {
     "bnd_col_current": {"vi": "Đang dùng", "en": "Served"},
     "bnd_switch": {"vi": "Dùng bộ đã chọn", "en": "Serve the chosen set"},
     "bnd_rollback": {"vi": "Quay lại bộ trước", "en": "Back to the previous set"},
+    # --- issue 15 part B: stored-table headers, table legend, wall pages ---------------------------------
+    "col_measure": {"vi": "Chỉ tiêu đo", "en": "Measure"},
+    "col_se": {"vi": "Sai số chuẩn", "en": "Standard error"},
+    "col_provisional": {"vi": "Sơ bộ", "en": "Provisional"},
+    "col_stored_value": {"vi": "Giá trị", "en": "Value"},
+    "table_missing_legend": {"vi": "«–»: không có số liệu.", "en": "“–”: no data."},
+    "briefing_band_uninformative": {"vi": "không có ý nghĩa (khoảng gần như 0–100%)",
+                                    "en": "uninformative (close to 0–100%)"},
+    "sec_heatmap_range": {"vi": "Thang màu từ phân vị 2 đến 98 của các ô; ▲ / ▼: ô vượt trên / dưới thang màu "
+                                "(giá trị đúng khi rê chuột).",
+                          "en": "Colours span the 2nd to 98th percentile of the cells; ▲ / ▼: a cell above / below "
+                                "the scale (its value on hover)."},
+    "wall_page": {"vi": "Trang {n}/{of}", "en": "Page {n} of {of}"},
+    "wall_page_pick": {"vi": "Trang ô chỉ tiêu", "en": "Tile page"},
+    "wall_plan_share": {"vi": "Lũy kế đến {month}: {share} kế hoạch năm {plan}",
+                        "en": "Year to date to {month}: {share} of the {plan} annual plan"},
+    "wall_plan_pro_rata": {"vi": "tiến độ đều: {share}", "en": "pro rata: {share}"},
 }
 
 

@@ -10,6 +10,7 @@ from service.metadata import AUDIT_ACTIONS
 from ui import data
 from ui.audit import download_links, event_table
 from ui.context import current_view
+from ui.tables import show_frame
 from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
 view = current_view()
@@ -42,5 +43,5 @@ cols[0].metric(t("audit_events", lang), fmt_number(len(chosen), lang))
 cols[1].metric(t("audit_users", lang), fmt_number(len({e.get("user") for e in chosen}), lang))
 cols[2].metric(t("audit_takeaways", lang), fmt_number(int(counts.get("download", 0) + counts.get("export", 0)), lang))
 cols[3].metric(t("audit_denied", lang), fmt_number(int(counts.get("denied", 0)), lang))
-st.dataframe(event_table(chosen, lang), hide_index=True, width="stretch", height=560)
+show_frame(event_table(chosen, lang), lang, height=560)
 download_links("nhat-ky", {"days": st.session_state["so_ngay"]}, lang)

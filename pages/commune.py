@@ -9,7 +9,7 @@ from ui import data
 from ui.context import current_view
 from ui.audit import download_links
 from ui.profile_view import lineage_table, own_plan_table, trend_figure
-from ui.tables import show_table
+from ui.tables import show_frame, show_table
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 
 view = current_view()
@@ -42,7 +42,7 @@ st.subheader(t("profile_own_plan", lang))
 if facts.own_targets.empty:
     st.caption(t("profile_no_own_plan", lang))
 else:
-    st.dataframe(own_plan_table(facts.own_targets, data.catalogue(), lang), hide_index=True, width="stretch")
+    show_frame(own_plan_table(facts.own_targets, data.catalogue(), lang), lang)
 
 st.subheader(t("profile_trends", lang))
 codes = [r.indicator.code for r in rows if r.has_data]
@@ -60,4 +60,4 @@ st.subheader(t("profile_lineage", lang))
 n_split = int(facts.lineage["old_unit_divided"].sum())
 st.caption(t("profile_lineage_note", lang) + " "
            + (t("profile_lineage_split", lang, n_split=n_split) if n_split else t("profile_lineage_whole", lang)))
-st.dataframe(lineage_table(facts.lineage, lang), hide_index=True, width="stretch")
+show_frame(lineage_table(facts.lineage, lang), lang)

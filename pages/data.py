@@ -14,6 +14,7 @@ from ui.completeness_view import render_completeness
 from ui.context import current_view
 from ui.map_view import boundaries as map_boundaries
 from ui.safe import content_text
+from ui.tables import missing_legend, show_frame, show_static, show_table
 from i18n.formats import fmt_month, fmt_number, fmt_period, format_datetime
 from i18n.strings import STRINGS, t
 
@@ -71,7 +72,7 @@ with tab_sources:
                 t("dp_col_last", lang): format_datetime(pd.Timestamp(part["ingested_at"].max()), lang, "HH:mm dd/MM/yyyy"),
                 t("dp_col_reasons", lang): "; ".join(f"{r} ({fmt_number(n, lang)})" for r, n in why.items()) or "–",
             })
-        st.table(pd.DataFrame(by_source), hide_index=True)  # a static table wraps long names: nothing cut off
+        show_static(pd.DataFrame(by_source), lang)  # a static table wraps long names: nothing cut off
         with st.expander(t("dp_file_log", lang)):
             files = pd.DataFrame({
                 t("dp_col_file", lang): log["file"],
@@ -86,7 +87,7 @@ with tab_sources:
                 files[t("dp_col_confirmed", lang)] = log["outliers_confirmed"].map(
                     lambda n: fmt_number(n, lang) if n == n and n else "–")
                 files[t("dp_col_confirmation", lang)] = log["confirmation_reason"].fillna("").replace("", "–")
-            st.dataframe(files, hide_index=True, width="stretch")
+            show_frame(files, lang)
     st.subheader(t("dp_reconcile_title", lang))
     rec = data.reconciliation_city()
     if rec is None:
@@ -121,7 +122,7 @@ with tab_fresh:
     def period_label(period: pd.Timestamp, frequency: str) -> str:
         return fmt_period(period, grain[frequency], lang) if pd.notna(period) else "–"
 
-    st.table(pd.DataFrame({
+    show_static(pd.DataFrame({
         t("col_indicator", lang): fresh[f"name_{lang}"],
         t("dp_col_frequency", lang): fresh["frequency"].map(lambda f: t(f"dp_freq_{f}", lang)),
         t("dp_col_last_period", lang): [period_label(p, f) for p, f in zip(fresh["last_period"], fresh["frequency"])],
@@ -129,7 +130,7 @@ with tab_fresh:
         t("dp_col_freshness", lang): fresh.apply(freshness_label, axis=1),
         t("dp_col_data", lang): fresh["demo_only"].map(lambda d: t("dp_data_demo" if d else "dp_data_real", lang)),
         t("agency", lang): fresh["agency"],
-    }), hide_index=True)
+    }), lang)
 
 with tab_methods:
     st.caption(t("dp_methods_caption", lang))
@@ -145,10 +146,10 @@ with tab_methods:
         f"{t('dp_lowest_geo', lang).lower()}: {card['lowest_geography']}\n- **{t('dp_caveats', lang)}:** {card['caveats']}\n"
         f"- **{t('plan_ref', lang)}:** {card['plan_reference']}\n"
         f"- **{t('dp_templates_of', lang)}:** {content_text(card['templates'])}")
-    st.table(methods[["section", "indicator", "numerator", "denominator", "agency", "frequency"]].rename(columns={
+    show_static(methods[["section", "indicator", "numerator", "denominator", "agency", "frequency"]].rename(columns={
         "section": "#", "indicator": t("col_indicator", lang), "numerator": t("dp_numerator", lang),
         "denominator": t("dp_denominator", lang), "agency": t("agency", lang), "frequency": t("dp_frequency", lang)}),
-        hide_index=True)
+        lang)
 
 with tab_downloads:
     tables = data.downloadable_tables()
@@ -162,13 +163,15 @@ with tab_downloads:
         measure = left.selectbox(t("dp_download_measure", lang), sorted(label, key=label.get), key="dp_measure",
                                  format_func=label.get)
         year = right.selectbox(t("dp_download_year", lang), data.table_years(), key="dp_year")
-    frame = data.version_table(table, measure, year, lang, today)
+    stored = data.export("bang", {"table": table, "measure": measure or "", "year": str(year or ""), "lang": lang}, lang)
+    frame = stored.frame
     hidden = int(frame.filter(like="suppressed").to_numpy().sum()) if len(frame) else 0
     st.caption(t("dp_download_rows", lang, rows=fmt_number(len(frame), lang), hidden=fmt_number(hidden, lang), k=THRESHOLD))
     download_links("bang", {"table": table, "measure": measure, "year": year}, lang,
                    formats=("csv", "xlsx", "parquet") if len(frame) <= 1_048_575 else ("csv", "parquet"))
     with st.expander(t("dp_preview", lang)):
-        st.dataframe(frame.head(200), hide_index=True, width="stretch")
+        show_table(stored, lang, limit=200)
+        missing_legend(lang)
 
 with tab_templates:
     st.caption(t("dp_templates_caption", lang))
@@ -181,10 +184,10 @@ with tab_templates:
             if tpl.level == "person":
                 st.warning(t("dp_template_person", lang), icon=":material/shield_person:")
             guide, rules = data.template_guide(tpl.code, lang)
-            st.dataframe(pd.DataFrame({
+            show_frame(pd.DataFrame({
                 t("dp_col_header", lang): guide["header"] + (" / " + guide["header_en"] if lang == "en" else ""),
                 t("dp_col_required", lang): guide["required"], t("dp_col_note", lang): guide["note"],
-                t("dp_col_example", lang): guide["example"]}), hide_index=True, width="stretch")
+                t("dp_col_example", lang): guide["example"]}), lang)
             if rules:
                 st.markdown(f"**{t('dp_rules_of_template', lang)}:** " + "; ".join(content_text(r) for r in rules))
             st.link_button(t("dp_template_download", lang), api_url(f"templates/{tpl.code}.xlsx"),

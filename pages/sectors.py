@@ -18,6 +18,7 @@ from i18n.strings import t
 from ui.scorecard_view import data_status_badge
 from ui.sector_charts import (flow_bars, forecast_fan, forecast_table, heatmap_rows, sector_display_table,
                               sector_heatmap, sector_metrics, stock_bars, supply_demand_bars, where_table)
+from ui.tables import show_frame
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 
 ALL_PRIORITY = "uu_tien"
@@ -96,7 +97,7 @@ else:
         communes = data.commune_table()
         demand = demand[demand["commune_code"].isin(communes.loc[communes["type"] == commune_type, "code"])]
     where = where_table(demand, WHERE_TOP, view.area.code or None, label, lang)
-    st.dataframe(where, hide_index=True, height="content")
+    show_frame(where, lang, height="content")
     if where.eq(t("sec_hidden", lang)).any(axis=None):
         st.caption(t("sec_suppressed_note", lang))
 
@@ -128,7 +129,7 @@ else:
     futures = {m: fc.future for m, fc in forecasts.items() if fc is not None}
     if futures:
         with st.expander(t("sec_forecast_table", lang)):
-            st.dataframe(forecast_table(futures, lang), hide_index=True, height="content")
+            show_frame(forecast_table(futures, lang), lang, height="content")
 
 # ---- 4. sector x commune heat map -----------------------------------------------------------------
 st.header(t("sec_heatmap_header", lang))
@@ -147,11 +148,12 @@ else:
                + (" " + t("sec_heatmap_hidden", lang) if matrix[FLAG].any() else ""))
     if not grid.empty:
         st.plotly_chart(sector_heatmap(grid, names.to_dict(), measure, lang), config=PLOTLY)
+        st.caption(t("sec_heatmap_range", lang))
 
 # ---- the table behind it all ----------------------------------------------------------------------
 with st.expander(t("sec_table", lang)):
-    st.dataframe(sector_display_table(table, lang), hide_index=True, height="content")
-    download_links("nganh", {"area": area.key, "grain": view.period.grain, "period": view.period.slug,
-                             "sectors": ",".join(view.sectors)}, lang)
+    query = {"area": area.key, "grain": view.period.grain, "period": view.period.slug, "sectors": ",".join(view.sectors)}
+    show_frame(sector_display_table(table, lang), lang, height="content")
+    download_links("nganh", query, lang)
 
 sync_to_url(URL_DEFAULTS)

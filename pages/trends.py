@@ -19,6 +19,7 @@ from ui.charts import (
 from ui.context import commune_label, current_view
 from i18n.formats import fmt_delta, fmt_month, fmt_number, fmt_percent_of, fmt_period
 from i18n.strings import t
+from ui.tables import show_frame, show_static
 from ui.state import seed_from_url, seed_list_from_url, show_url_notices, sync_to_url
 
 DEFAULT_KPIS = ["unemployment_rate", "unemployment_urban", "bhxh_compulsory_share", "bhxh_voluntary_share",
@@ -153,8 +154,7 @@ with tab_trends:
                         t("tr_col_status", lang): [t("data_" + s, lang) for s in placed["status"]],
                         t("tr_col_source", lang): placed["source_url"],
                     })
-                    st.dataframe(table, hide_index=True, width="stretch",
-                                 column_config={t("tr_col_source", lang): st.column_config.LinkColumn(
+                    show_frame(table, lang, column_config={t("tr_col_source", lang): st.column_config.LinkColumn(
                                      display_text=r"https?://(?:www\.|m\.|amp\.)?([^/]+)")})
 
 # ---- plan completion ----------------------------------------------------------------------------------
@@ -204,13 +204,13 @@ with tab_plan:
         if scheduled:  # the plan's own schedule by quarter (seed 003): each quarter against its plan
             quarters = known.groupby("quarter").tail(1)
             st.markdown(f"**{t('pl_quarters', lang, year=year)}**")
-            st.table(pd.DataFrame({
+            show_static(pd.DataFrame({
                 t("pl_col_quarter", lang): [fmt_period(pd.Timestamp(year, 3 * q, 1), "quarter", lang)
                                             for q in quarters["quarter"]],
                 t("pl_col_quarter_value", lang): [fmt_number(v, lang) for v in quarters["quarter_value"]],
                 t("pl_col_quarter_plan", lang): [fmt_number(v, lang) for v in quarters["quarter_plan"]],
                 t("pl_col_share", lang): [fmt_percent_of(v, lang) for v in quarters["quarter_share"]],
-            }), hide_index=True)
+            }), lang)
 
         st.markdown(f"**{t('pl_overview', lang, area=view.geo_name(), month=month_label)}**")
         overview = data.plan_overview(year, month, area)
@@ -226,7 +226,7 @@ with tab_plan:
                                       t("pl_line_yearly_target", lang) if k == "yearly_target" else "–"
                                       for k in overview["plan_kind"]],
         })
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_frame(table, lang)
 
         if area.is_city:
             completion = data.commune_completion(code, year, month)
@@ -241,7 +241,8 @@ with tab_plan:
                     t("pl_col_plan", lang): [fmt_number(v, lang) for v in completion["plan"]],
                     t("pl_col_share_last", lang): (completion["share_last_year"] * 100).round(),
                 })
-                st.dataframe(shown, hide_index=True, width="stretch", height=320, column_config={
+                show_frame(shown, lang, decimals={t("pl_col_share", lang): 0, t("pl_col_share_last", lang): 0},
+                           height=320, column_config={
                     t("pl_col_share", lang): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=150),
                     t("pl_col_share_last", lang): st.column_config.NumberColumn(format="%.0f%%"),
                 })

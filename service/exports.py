@@ -308,9 +308,28 @@ def completeness_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, p
     return ExportTable("completeness", out.reset_index(drop=True), columns, f"do-day-du-bao-cao-{area.key}")
 
 
+STORED_LABELS = {"measure": "col_measure", "commune_code": "col_code", "geo": "col_code", "sector": "col_sector",
+                 "period": "col_period", "value": "col_stored_value", "se": "col_se", "status": "col_data_status",
+                 "source": "col_source", "vintage": "col_vintage", "provisional": "col_provisional",
+                 "indicator": "col_indicator", "year": "pl_year", "kind": "col_plan_kind", "low": "col_target_low",
+                 "high": "col_target_high", "suppressed": "col_suppressed"}
+"""Headers in the language for the stored columns every table shares (the key stays the CSV header);
+a column not listed keeps its stored name in both languages."""
+
+
+def stored_column(name: str, series: pd.Series) -> Column:
+    """A stored column as an export column: its kind from its type, its label from STORED_LABELS."""
+    kind = column_kind(series)
+    label = STORED_LABELS.get(name)
+    decimals = 2 if kind == "number" else 0
+    if label is None:
+        return Column(name, name, name, kind, decimals)
+    return _text(name, label, kind=kind, decimals=decimals)
+
+
 def version_table(frame: pd.DataFrame, params: dict[str, Any], lang: str, principal: Principal) -> ExportTable:
-    """A table of the data version as stored (columns as stored, their names as keys)."""
-    columns = tuple(Column(c, c, c, _kind(frame[c])) for c in frame.columns)
+    """A table of the data version as stored (the stored names as keys, headers in the language)."""
+    columns = tuple(stored_column(c, frame[c]) for c in frame.columns)
     stem = "-".join(str(p) for p in (params["table"], params.get("measure"), params.get("year")) if p)
     return ExportTable(f"table:{params['table']}", frame.reset_index(drop=True), columns, stem)
 
@@ -341,7 +360,8 @@ def _days(q: dict[str, str]) -> dict[str, Any]:
     return {"start": today - timedelta(days=days - 1), "end": today, "asked_at": datetime.now(timezone.utc)}
 
 
-def _kind(series: pd.Series) -> str:
+def column_kind(series: pd.Series) -> str:
+    """The export kind of a column from its type (text for anything not a number, date or flag)."""
     if pd.api.types.is_bool_dtype(series):
         return "bool"
     if pd.api.types.is_integer_dtype(series):

@@ -155,3 +155,42 @@ def test_overview_offers_the_briefing_to_those_who_may_download(monkeypatch):
     assert not viewer.exception
     assert _links(viewer) == {}
     assert any("không được tải dữ liệu" in c.value for c in viewer.caption)
+
+
+def test_the_target_label_never_prints_over_a_value_label_or_the_line():
+    """The 2030 target line's label moves (below the line, then to the left end) when a value label or the
+    series sits where it would go: the "74,8%" over "Mục tiêu 2030" of the six-month report."""
+    import re
+
+    from briefing.document import CHAR_WIDTH, LABEL_HEIGHT, _overlaps, line_svg
+
+    points = [(str(2021 + i), v) for i, v in enumerate((70.5, 71.6, 72.7, 74.0, 74.8, 75.5))]
+    svg = line_svg(points, [f"{v:.1f}%" for _, v in points], 75.0, "Mục tiêu 2030")
+    texts = re.findall(r'<text x="([\d.]+)" y="([\d.]+)" font-size="[\d.]+" text-anchor="(\w+)"[^>]*>([^<]+)</text>', svg)
+
+    def box(x, y, anchor, label):
+        x, y, width = float(x), float(y), len(label) * CHAR_WIDTH
+        left = x - width if anchor == "end" else x - width / 2 if anchor == "middle" else x
+        return left, y - LABEL_HEIGHT + 2, left + width, y + 2
+
+    target = next(box(*t) for t in texts if t[3] == "Mục tiêu 2030")
+    values = [box(*t) for t in texts if t[3].endswith("%")]
+    assert values and not any(_overlaps(target, v) for v in values)
+
+
+def test_an_interval_spanning_every_share_is_called_uninformative():
+    from briefing.document import uninformative_band
+    from store.catalogue import load_catalogue as catalogue
+
+    share = catalogue().get("trained_share")
+    count = catalogue().get("new_jobs")
+    assert uninformative_band(share, 0.0, 100.0) and uninformative_band(share, 0.2, 99.8)
+    assert not uninformative_band(share, 21.8, 75.4) and not uninformative_band(count, 0.0, 100.0)
+
+
+def test_a_heading_stays_with_the_start_of_its_section():
+    from briefing.document import FIRST_ROW_END, keep_with_heading
+
+    kept = keep_with_heading("<h2>4.</h2>", f"<p>a</p><div>row 1</div>{FIRST_ROW_END}<div>row 2</div>")
+    assert kept == "<section class='keep'><h2>4.</h2><p>a</p><div>row 1</div></section><div>row 2</div>"
+    assert keep_with_heading("<h2>3.</h2>", "<div>map</div>") == "<section class='keep'><h2>3.</h2><div>map</div></section>"

@@ -161,11 +161,19 @@ def test_the_commune_profile(version, area, grain, month):
 
 
 @pytest.mark.parametrize("area", ["city", "10417"])
-def test_the_wall_tiles(version, area):
+def test_the_wall_tiles(version, area, monkeypatch):
+    import pandas as pd
+
+    import ui.wall
+
     params = {"xem": "chi-tieu"} | ({"xa": area} if area != "city" else {})
-    at = run_app("wall", **params)
-    assert not at.exception
-    page = "\n".join(m.value for m in at.markdown)
+    start = pd.Timestamp("2026-11-23T01:00:00Z")  # a multiple of 60 s: the view's first page
+    page = ""
+    for offset in (0, 20, 40):  # every page of the view (it rotates through them every 20 s)
+        monkeypatch.setattr(ui.wall, "_now", lambda o=offset: start + pd.Timedelta(seconds=o))
+        at = run_app("wall", **params)
+        assert not at.exception
+        page += "\n".join(m.value for m in at.markdown)
     tiles = {}
     for tile in page.split('<div class="wall-tile')[1:]:  # a tile without data has no status badge
         code = re.search(r'data-kpi="([a-z_0-9]+)"', tile).group(1)

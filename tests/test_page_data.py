@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from apphelpers import run_app
 
+from i18n.strings import t
 from service.access import Principal
 from store.catalogue import load_catalogue
 from indicators.suppression import FLAG, THRESHOLD
@@ -59,8 +60,9 @@ def test_facts_download_is_suppressed(demo_version):
     assert "giá trị bị ẩn" in text
     hidden = int(text.split("dòng; ")[1].split(" giá trị")[0].replace(".", ""))
     assert hidden > 0
-    preview = next(d.value for d in at.dataframe if "measure" in d.value.columns)
-    assert preview.loc[preview[FLAG], "value"].isna().all()
+    preview = next(d.value for d in at.dataframe if t("col_measure", "vi") in d.value.columns)
+    assert not {"measure", "value", "period", FLAG} & set(preview.columns)  # headers in the language, not stored names
+    assert preview.loc[preview[t("col_suppressed", "vi")], t("col_stored_value", "vi")].isna().all()
 
 
 def test_download_frames_hide_small_counts_then_narrow_to_the_users_communes(demo_version):
@@ -103,8 +105,8 @@ def test_a_commune_official_sees_no_other_commune_in_the_preview(tmp_path, monke
     at = run_app("data")
     at.selectbox(key="dp_table").set_value("facts").run()
     assert not at.exception
-    preview = next(d.value for d in at.dataframe if "measure" in d.value.columns)
-    assert set(preview["commune_code"]) <= {"10417", ""}
+    preview = next(d.value for d in at.dataframe if t("col_measure", "vi") in d.value.columns)
+    assert set(preview[t("col_code", "vi")].dropna()) <= {"10417", ""}
     assert "Ranh giới xã/phường" not in [t.label for t in at.tabs]  # the boundary upload is for administrators
 
 

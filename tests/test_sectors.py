@@ -420,3 +420,32 @@ def test_forecast_history_of_a_tiny_series_is_protected():
     assert np.isnan(shown.loc[30, "value"]) and shown["value"].isna().sum() >= 2  # and a complement in 2024
     assert shown["value"].isna().groupby(shown["period"].dt.year).sum().loc[2024] >= 2
     pd.testing.assert_frame_equal(S.protect_history(frame, "vacancies"), frame)
+
+
+def test_sector_names_wrap_whole_never_cut():
+    from ui.sector_charts import sector_label
+
+    name = "Hoạt động chuyên môn, khoa học và công nghệ"
+    label = sector_label("M", name, priority=True, limit=22)
+    assert "…" not in label and label.replace("<br>", " ") == f"M · {name} ★"
+    assert all(len(line) <= 22 for line in label.split("<br>"))
+
+
+def test_one_outlier_does_not_wash_out_the_heatmap_colours():
+    """Phường Chương Mỹ with ten times the others: the colour scale stops at the 98th percentile, the outlier
+    is marked ▲, and the other cells spread over the scale instead of all sitting in its palest shade."""
+    import numpy as np
+
+    from ui.sector_charts import colour_range, sector_heatmap
+
+    grid = pd.DataFrame(np.arange(1, 61, dtype=float).reshape(20, 3), columns=["A", "C", "F"],
+                        index=[f"Xã {i}" for i in range(20)])
+    grid.iloc[3, 1] = 5000.0
+    low, high = colour_range(grid.to_numpy())
+    assert high < 100 and low >= 1
+    fig = sector_heatmap(grid, {"A": "Nông nghiệp", "C": "Công nghiệp chế biến, chế tạo", "F": "Xây dựng"},
+                         "employed", "vi")
+    trace = fig.data[0]
+    assert (trace.zmin, trace.zmax) == (low, high) and trace.text[3][1] == "▲"
+    assert 1 <= sum(v == "▲" for row in trace.text for v in row) <= 2  # the outlier (and at most the top 2%)
+    assert all("·" in label for label in fig.layout.xaxis.ticktext)  # names on the axis, not letters only

@@ -112,7 +112,7 @@ def event_table(events: list[dict], lang: str):
     """Events as a table for reading: Hanoi time, who, what, where, parameters, rows; newest first."""
     import pandas as pd
 
-    from i18n.formats import fmt_number, format_datetime
+    from i18n.formats import format_datetime
     from i18n.strings import STRINGS
 
     def action(e: dict) -> str:
@@ -131,8 +131,10 @@ def event_table(events: list[dict], lang: str):
         t("audit_col_user", lang): e.get("user", ""), t("audit_col_role", lang): role(e),
         t("audit_col_commune", lang): e.get("commune") or "", t("audit_col_action", lang): action(e),
         t("audit_col_page", lang): e.get("page", ""), t("audit_col_params", lang): params(e),
-        t("audit_col_rows", lang): "–" if e.get("rows") is None else fmt_number(e["rows"], lang),
+        t("audit_col_rows", lang): e.get("rows"),  # a number (a dash on screen when the event read no rows)
     } for e in reversed(events)]
-    return pd.DataFrame(records, columns=[t(k, lang) for k in (
+    frame = pd.DataFrame(records, columns=[t(k, lang) for k in (
         "audit_col_time", "audit_col_user", "audit_col_role", "audit_col_commune", "audit_col_action",
         "audit_col_page", "audit_col_params", "audit_col_rows")])
+    frame[t("audit_col_rows", lang)] = pd.to_numeric(frame[t("audit_col_rows", lang)]).astype("Int64")
+    return frame

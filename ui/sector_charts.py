@@ -23,12 +23,23 @@ COLOURS = {"employed": "#4c78a8", "bhxh_compulsory": "#f58518", "bhxh_new": "#54
 MUTED_OPACITY = 0.35
 LABEL_LIMIT = 34
 ROW_HEIGHT = 26
+LINE_HEIGHT = 14
+COLOUR_RANGE = (2, 98)
+"""Percentiles the heat map's colours span: one outlying commune must not wash every other cell out."""
 
 
 def sector_label(code: str, name: str, priority: bool = False, limit: int = LABEL_LIMIT) -> str:
-    """'C · Công nghiệp chế biến chế tạo ★': code first, long names shortened so axes never cut them."""
-    short = name if len(name) <= limit else name[: limit - 1].rstrip(" ,;") + "…"
-    return f"{code} · {short}" + (" ★" if priority else "")
+    """'C · Công nghiệp chế biến<br>chế tạo ★': code first, the whole name wrapped on lines of about
+    `limit` characters (a VSIC name cut with "…" loses the words that tell two sections apart)."""
+    import textwrap
+
+    lines = textwrap.wrap(f"{code} · {name}" + (" ★" if priority else ""), width=limit, break_long_words=False)
+    return "<br>".join(lines)
+
+
+def label_lines(labels: list[str]) -> int:
+    """The most lines any wrapped label takes (the bar charts grow their rows to fit it)."""
+    return max((label.count("<br>") + 1 for label in labels), default=1)
 
 
 def _labels(table: pd.DataFrame, lang: str) -> list[str]:
@@ -49,8 +60,8 @@ def _layout(fig: go.Figure, lang: str, height: int, **extra) -> go.Figure:
     return fig
 
 
-def _bar_height(n: int) -> int:
-    return max(260, 90 + ROW_HEIGHT * n)
+def _bar_height(n: int, lines: int = 1) -> int:
+    return max(260, 90 + max(ROW_HEIGHT, LINE_HEIGHT * lines + 8) * n)
 
 
 def _count_axis(fig: go.Figure, table: pd.DataFrame, measures: tuple[str, ...], symmetric: bool = False) -> None:
@@ -86,7 +97,7 @@ def stock_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     _hidden_marks(fig, table, labels, ("employed", "bhxh_compulsory"), lang)
     fig.update_yaxes(autorange="reversed", automargin=True)
     _count_axis(fig, table, ("employed", "bhxh_compulsory"))
-    return _layout(fig, lang, _bar_height(len(table)), barmode="group")
+    return _layout(fig, lang, _bar_height(len(table), label_lines(labels)), barmode="group")
 
 
 def flow_bars(table: pd.DataFrame, lang: str) -> go.Figure:
@@ -106,7 +117,7 @@ def flow_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(zeroline=True, zerolinecolor="#888")
     _count_axis(fig, table, ("bhxh_new", "bhxh_lost", "net_change"), symmetric=True)
-    return _layout(fig, lang, _bar_height(len(table)), barmode="relative")
+    return _layout(fig, lang, _bar_height(len(table), label_lines(labels)), barmode="relative")
 
 
 def supply_demand_bars(table: pd.DataFrame, lang: str) -> go.Figure:
@@ -121,7 +132,7 @@ def supply_demand_bars(table: pd.DataFrame, lang: str) -> go.Figure:
     _hidden_marks(fig, table, labels, ("vacancies", "job_seekers"), lang)
     fig.update_yaxes(autorange="reversed", automargin=True)
     _count_axis(fig, table, ("vacancies", "job_seekers"))
-    return _layout(fig, lang, _bar_height(len(table)), barmode="group")
+    return _layout(fig, lang, _bar_height(len(table), label_lines(labels)), barmode="group")
 
 
 def forecast_fan(frame: pd.DataFrame, measure: str, lang: str, history_months: int = 36) -> go.Figure:
@@ -175,14 +186,33 @@ def sector_heatmap(wide: pd.DataFrame, sector_names: dict[str, str], measure: st
     """Communes (rows, labelled) x sectors (columns): one measure; blank cells have no data (NaN)."""
     columns = list(wide.columns)
     hover_names = [[sector_names.get(c, c) for c in columns] for _ in range(len(wide))]
+    z = wide.to_numpy(dtype=float)
+    low, high = colour_range(z)
+    marks = [["▲" if v == v and v > high else "▼" if v == v and v < low else "" for v in row] for row in z]
     fig = go.Figure(go.Heatmap(
-        z=wide.to_numpy(dtype=float), x=columns, y=list(wide.index), colorscale="Blues", customdata=hover_names,
+        z=z, x=columns, y=list(wide.index), colorscale="Blues", customdata=hover_names, zmin=low, zmax=high,
+        text=marks, texttemplate="%{text}", textfont=dict(color="#b91c1c", size=12),
         hoverongaps=False, colorbar=dict(tickformat=",.0f", title=dict(text="")),
         hovertemplate="%{y}<br>%{x} · %{customdata}<br>%{z:,.0f}<extra>" + t(f"sec_m_{measure}", lang) + "</extra>",
     ))
     fig.update_yaxes(autorange="reversed", automargin=True, tickfont=dict(size=11))
-    fig.update_xaxes(side="top", type="category")
-    return _layout(fig, lang, max(320, 120 + 20 * len(wide)))
+    names = [sector_label(c, sector_names.get(c, c), limit=200) for c in columns]  # one line each: names, not letters
+    fig.update_xaxes(side="top", type="category", tickmode="array", tickvals=columns, ticktext=names, tickangle=-90,
+                     automargin=True, tickfont=dict(size=10))
+    return _layout(fig, lang, max(320, 120 + 20 * len(wide)) + 300)  # room for the rotated names
+
+
+def colour_range(values) -> tuple[float, float]:
+    """The heat map's colour scale: the 2nd to 98th percentile of the cells with a value, so one outlier
+    (a commune with ten times the others) keeps its mark (▲) but the rest still read in several shades."""
+    import numpy as np
+
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return 0.0, 1.0
+    low, high = (float(np.percentile(finite, q)) for q in COLOUR_RANGE)
+    return (low, high) if high > low else (float(finite.min()), float(finite.max()) or 1.0)
 
 
 # ---------------------------------------------------------------------------------------------- tables

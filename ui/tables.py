@@ -7,8 +7,9 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from i18n.formats import fmt_number
-from service.exports import ExportTable
+from i18n.formats import fmt_date, fmt_month, fmt_number
+from i18n.strings import t
+from service.exports import Column, ExportTable, column_kind
 
 MISSING = "–"
 """What a cell without a value shows (the table's legend and the data dictionary say: no data)."""
@@ -49,25 +50,59 @@ def displayed(table: ExportTable, frame: pd.DataFrame, lang: str) -> Styler:
                                  subset=[label])
     if text:
         style = style.format(lambda v: MISSING if v is None or v is pd.NA or v != v or v == "" else v, subset=text)
+    for column, label in zip(table.columns, frame.columns):
+        if column.kind in ("date", "month"):  # a day or a month as the reader writes it, never "00:00:00"
+            shown = fmt_month if column.kind == "month" else fmt_date
+            style = style.format(lambda v, f=shown: MISSING if pd.isna(v) else f(pd.Timestamp(v), lang), subset=[label])
     return style
 
 
-def show_table(table: ExportTable, lang: str, hide: tuple[str, ...] = (), **kwargs) -> object:
-    """Draw an export; `hide` names column keys kept for the download but not shown on screen."""
-    shown = ExportTable(table.name, table.frame, tuple(c for c in table.columns if c.key not in hide),
-                        table.file_stem)
-    frame = shown.labelled(lang)
-    for column in frame.columns:
-        if frame[column].dtype == object:
-            frame[column] = frame[column].where(frame[column].notna(), None)
-    return st.dataframe(displayed(shown, frame, lang), hide_index=True, width="stretch",
-                        column_config=column_config(shown, lang), **kwargs)
+def show_table(table: ExportTable, lang: str, hide: tuple[str, ...] = (), limit: int | None = None,
+               **kwargs) -> object:
+    """Draw an export; `hide` names column keys kept for the download but not shown on screen, `limit`
+    draws only the first rows (a preview of a large table; the download has them all)."""
+    frame = table.frame if limit is None else table.frame.head(limit)
+    shown = ExportTable(table.name, frame, tuple(c for c in table.columns if c.key not in hide), table.file_stem)
+    frame = empty_as_blank_none(shown.labelled(lang))
+    kwargs.setdefault("width", "stretch")
+    config = {**column_config(shown, lang), **kwargs.pop("column_config", {})}  # a page may refine a column (links)
+    return st.dataframe(displayed(shown, frame, lang), hide_index=True, column_config=config, **kwargs)
 
 
-def empty_as_blank(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text columns with missing values as empty strings (st.table would print 'None')."""
+def screen_table(frame: pd.DataFrame, decimals: dict[str, int] | None = None) -> ExportTable:
+    """A page's own table (already labelled in the language, not a download) as a typed table, so it is drawn
+    exactly as an export is: the column kinds from the values, `decimals` per numeric header (default 0 for
+    whole numbers, 1 otherwise)."""
+    decimals = decimals or {}
+    frame = frame.rename(columns=str).reset_index(drop=True)
+    columns = []
+    for name in frame.columns:
+        kind = column_kind(frame[name])
+        columns.append(Column(name, name, name, kind, decimals.get(name, 0 if kind == "int" else 1)))
+    return ExportTable("screen", frame, tuple(columns), "")
+
+
+def show_frame(frame: pd.DataFrame, lang: str, decimals: dict[str, int] | None = None, **kwargs) -> object:
+    """Draw a page's own table through show_table (a scrolling grid: sortable, same formats as exports)."""
+    return show_table(screen_table(frame, decimals), lang, **kwargs)
+
+
+def show_static(frame: pd.DataFrame, lang: str, decimals: dict[str, int] | None = None) -> object:
+    """Draw a page's own short table as a static table (long names wrap: nothing cut off), with the same
+    number formats and the same dash for a missing value as show_table."""
+    table = screen_table(frame, decimals)
+    return st.table(displayed(table, empty_as_blank_none(table.frame), lang), hide_index=True)
+
+
+def missing_legend(lang: str) -> None:
+    """The legend under a table with missing cells: what the dash means."""
+    st.caption(t("table_missing_legend", lang))
+
+
+def empty_as_blank_none(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns with every missing marker (NaN, NA, NaT) as None, the one marker `displayed` dashes."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object:
-            out[column] = out[column].fillna("")
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].astype(object).where(out[column].notna(), None)
     return out

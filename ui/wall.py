@@ -24,7 +24,7 @@ from i18n.strings import t
 from ui.completeness_view import spans, wall_line_html
 from ui.safe import literal
 from ui.scorecard_view import missing_text, target_text
-from service.metadata import NO_VERDICT
+from service.metadata import NO_VERDICT, PLAN_INDICATORS
 
 try:  # the map module is optional for the wall: without it the wall shows tiles only
     from ui import map_view
@@ -36,6 +36,9 @@ VIEWS = ("chi-tieu", "uu-tien", "ban-do")
 """Rotating views: section A KPIs, priority groups and plan tracking (B, P), the map with headline KPIs."""
 HEADLINE = ("new_jobs", "unemployment_rate", "trained_share", "bhxh_compulsory_share")
 MAP_DEFAULT_KPI = "unemployment_rate"
+PAGE_TILES = 6
+"""Most tiles on one page of a view: a 3 × 2 grid that fits a 1366×768 screen as well as 1920×1080 (a view
+with more tiles rotates through its pages, each shown as long as a view; pages are balanced: 13 → 5, 4, 4)."""
 STATUS_CLASS = {"on_track": "ok", "at_risk": "risk", "off_track": "off", **{state: "none" for state in NO_VERDICT}}
 
 WALL_CSS = """
@@ -54,8 +57,16 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
 .wall-view { color: #8fb3d9; font-size: 1.05rem; margin: .35rem 0 .5rem; font-family: system-ui, "Noto Sans", sans-serif; }
 .wall-stale { background: #7a4b00; color: #fff3d6; border-left: 8px solid #ffb020; padding: .55rem 1rem;
   font-size: 1.3rem; margin: .4rem 0; font-family: system-ui, "Noto Sans", sans-serif; }
-.wall-grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: .7rem; }
-.wall-grid.narrow { grid-template-columns: repeat(2, 1fr); }
+.wall-grid { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: .7rem; }
+.wall-grid.narrow { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+@media (max-width: 900px) { .wall-grid, .wall-grid.narrow, .wall-split { grid-template-columns: 1fr; } }
+@media (max-height: 900px) {  /* a 1366×768 screen: the same page of tiles, tighter */
+  .wall-head h1 { font-size: 1.7rem; } .wall-clock { font-size: 1rem; } .wall-clock b { font-size: 1.3rem; }
+  .wall-name { font-size: .95rem; min-height: 2.3rem; } .wall-value { font-size: 2.3rem; margin: .1rem 0; }
+  .wall-meta { font-size: .88rem; } .wall-status { font-size: .85rem; margin-top: .2rem; }
+  .wall-tile { padding: .5rem .8rem; } .wall-reports, .wall-report { font-size: .85rem; }
+  .wall-report { margin: .1rem .4rem .1rem 0; } .wall-view { margin: .2rem 0 .35rem; font-size: .95rem; }
+  .wall-legend { font-size: .9rem; } div.wall-split { grid-template-columns: 1fr 1fr; gap: .8rem; } }
 .wall-split { display: grid; grid-template-columns: 2fr 3fr; gap: 1.2rem; align-items: start; }
 .wall-tile { background: #132a40; border-radius: 10px; border-left: 10px solid #5b6b7c; padding: .7rem .9rem;
   color: #e8eef5; font-family: system-ui, "Noto Sans", sans-serif; }
@@ -71,7 +82,7 @@ header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecor
   font-size: .95rem; font-weight: 700; background: #2a3d52; color: #e8eef5; }
 .wall-tile.ok .wall-status { background: #1d5c3c; } .wall-tile.risk .wall-status { background: #6b4a12; }
 .wall-tile.off .wall-status { background: #6e2326; }
-.wall-map svg { max-height: 68vh; display: block; margin: 0 auto; }
+.wall-map svg { max-height: calc(100vh - 370px); display: block; margin: 0 auto; }
 .wall-legend { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; justify-content: center; color: #e8eef5;
   font-size: 1.05rem; font-family: system-ui, "Noto Sans", sans-serif; margin-top: .3rem; }
 .wall-legend i { display: inline-block; width: 1.1rem; height: 1.1rem; margin-right: .4rem; vertical-align: -0.15rem;
@@ -158,13 +169,30 @@ def _change(row: ScoreRow, lang: str) -> str | None:
     return None
 
 
-def tile_html(row: ScoreRow, lang: str) -> str:
-    """One large tile: name, value, period and change, status against the 2030 target."""
+def plan_share_text(progress: pd.DataFrame, plan, lang: str) -> str | None:
+    """A monthly count against its yearly plan, as the plan tracking reads it: the year to date's share of the
+    plan and the share a steady pace would have reached by that month (a month's value beside a yearly
+    target would read as hopelessly behind). None without a plan or a figure this year."""
+    known = progress.dropna(subset=["ytd"]) if progress is not None and len(progress) else None
+    if plan is None or known is None or known.empty or not plan.value:
+        return None
+    last = known.iloc[-1]
+    month = int(last["month"])
+    share = float(last["share"])  # the plan tracking's own share and pace (trends page, same figures)
+    pace = float(last["pace"]) / float(plan.value) if pd.notna(last.get("pace")) else month / 12
+    text = t("wall_plan_share", lang, share=f"{fmt_number(100 * share, lang, 1)}%",
+             plan=fmt_number(plan.value, lang), month=fmt_month(pd.Timestamp(plan.year, month, 1), lang))
+    return text + " · " + t("wall_plan_pro_rata", lang, share=f"{fmt_number(100 * pace, lang, 1)}%")
+
+
+def tile_html(row: ScoreRow, lang: str, plan_line: str | None = None) -> str:
+    """One large tile: name, value, period and change, status against the 2030 target; `plan_line` (a
+    monthly count with a yearly plan) replaces the target line with the year to date's share of the plan."""
     ind = row.indicator
     status = row.assessment.status
     name = html.escape(ind.name(lang))
     badge = html.escape(t("status_" + status, lang))
-    target = html.escape(target_text(row, row.target, lang))
+    target = html.escape(plan_line or target_text(row, row.target, lang))
     if not row.has_data:
         return (f'<div class="wall-tile {STATUS_CLASS[status]}" data-kpi="{ind.code}"><div class="wall-name">{name}</div>'
                 f'<div class="wall-value nodata">{html.escape(missing_text(row, lang))}</div>'
@@ -179,9 +207,28 @@ def tile_html(row: ScoreRow, lang: str) -> str:
             f'<div class="wall-meta">{target}</div><span class="wall-status">{badge}</span></div>')
 
 
-def tiles_html(rows: list[ScoreRow], lang: str, narrow: bool = False) -> str:
+def tiles_html(rows: list[ScoreRow], lang: str, narrow: bool = False, plan_lines: dict[str, str] | None = None) -> str:
     """All tiles of a view as one HTML block: a refresh replaces it in one piece."""
-    return f'<div class="wall-grid{" narrow" if narrow else ""}">' + "".join(tile_html(r, lang) for r in rows) + "</div>"
+    plan_lines = plan_lines or {}
+    return (f'<div class="wall-grid{" narrow" if narrow else ""}" data-testid="wall-grid">'
+            + "".join(tile_html(r, lang, plan_lines.get(r.indicator.code)) for r in rows) + "</div>")
+
+
+def pages_of(rows: list, size: int = PAGE_TILES) -> list[list]:
+    """A view's tiles cut into pages that fit the screen, as even as can be (at least one page, even empty)."""
+    count = -(-len(rows) // size)
+    sizes = [len(rows) // count + (i < len(rows) % count) for i in range(count)]
+    starts = [sum(sizes[:i]) for i in range(count)]
+    return [rows[s:s + n] for s, n in zip(starts, sizes)] or [[]]
+
+
+def slots(views: tuple[str, ...], rows: list[ScoreRow]) -> list[tuple[str, int, int]]:
+    """What the wall rotates through: (view, page, pages) for every page of every view, in order."""
+    out = []
+    for name in views:
+        count = 1 if name == "ban-do" else len(pages_of(rows_for(name, rows)))
+        out += [(name, page, count) for page in range(count)]
+    return out
 
 
 def rows_for(view_name: str, rows: list[ScoreRow]) -> list[ScoreRow]:
@@ -206,9 +253,11 @@ def header_html(lang: str, area: str, version: str, data_until: pd.Timestamp, no
             f'</div></div>')
 
 
-def view_line_html(lang: str, views: tuple[str, ...], current: str, seconds: int) -> str:
+def view_line_html(lang: str, views: tuple[str, ...], current: str, seconds: int, page: int = 0, pages: int = 1) -> str:
     dots = " ".join("●" if v == current else "○" for v in views)
-    return (f'<div class="wall-view">{dots} &nbsp; {html.escape(t("wall_view_" + current.replace("-", "_"), lang))}'
+    paged = f' · {html.escape(t("wall_page", lang, n=page + 1, of=pages))}' if pages > 1 else ""
+    return (f'<div class="wall-view" data-testid="wall-view">{dots} &nbsp; '
+            f'{html.escape(t("wall_view_" + current.replace("-", "_"), lang))}{paged}'
             f' · {html.escape(t("wall_rotation", lang, seconds=seconds))}</div>')
 
 
@@ -245,6 +294,19 @@ def completeness_line(lang: str, now: pd.Timestamp) -> str:
     return wall_line_html(summary, spans(), lang)
 
 
+def plan_lines(rows: list[ScoreRow], area: Area, until: pd.Timestamp, lang: str) -> dict[str, str]:
+    """The plan-share line of each shown tile whose KPI is tracked against a yearly plan (new jobs...)."""
+    lines = {}
+    for row in rows:
+        code = row.indicator.code
+        if code not in PLAN_INDICATORS or not row.has_data:
+            continue
+        line = plan_share_text(data.plan_progress(code, until.year, area), data.plan_line(code, until.year, area), lang)
+        if line:
+            lines[code] = line
+    return lines
+
+
 def _now() -> pd.Timestamp:
     """The wall's clock (UTC; shown in Hanoi time). A function so a test can move time."""
     return pd.Timestamp.now(tz="UTC")
@@ -259,7 +321,8 @@ def wall_frame(lang: str, area: Area, area_name: str, grain: str, seconds: int, 
     until = data.data_until(version)
     rows = data.scorecard(area, Period(grain, until))
     now = _now()
-    current = views[int(now.timestamp() // seconds) % len(views)]
+    rotation = slots(views, rows)
+    current, page, pages = rotation[int(now.timestamp() // seconds) % len(rotation)]
     fresh = data_freshness(until, now.tz_convert("Asia/Ho_Chi_Minh"))
     demo = any(r.data_status == "demo" for r in rows)
     st.markdown(header_html(lang, area_name, version, until, now, demo, data.version_info().created_at),
@@ -267,12 +330,14 @@ def wall_frame(lang: str, area: Area, area_name: str, grain: str, seconds: int, 
     banner = (f'<div class="wall-stale" data-testid="wall-stale">{html.escape(t("wall_stale", lang, until=fmt_month(until, lang), expected=fmt_month(fresh.expected_until, lang), n=fresh.months_late))}</div>'
               if fresh.stale else '<div class="wall-fresh"></div>')
     reports = completeness_line(lang, now)
-    st.markdown(banner + reports + view_line_html(lang, views, current, seconds), unsafe_allow_html=True)
+    st.markdown(banner + reports + view_line_html(lang, views, current, seconds, page, pages), unsafe_allow_html=True)
+    shown = rows_for(current, rows) if current == "ban-do" else pages_of(rows_for(current, rows))[page]
+    lines = plan_lines(shown, area, until, lang)
     if current == "ban-do":  # tiles and map in the same single block as the other views' tiles
-        content = (f'<div class="wall-split"><div>{tiles_html(rows_for(current, rows), lang, narrow=True)}</div>'
+        content = (f'<div class="wall-split"><div>{tiles_html(shown, lang, narrow=True, plan_lines=lines)}</div>'
                    f'<div>{map_html(version, map_kpi, grain, until, lang)}</div></div>')
     else:
-        content = tiles_html(rows_for(current, rows), lang)
+        content = tiles_html(shown, lang, plan_lines=lines)
     st.markdown(content, unsafe_allow_html=True)
 
 

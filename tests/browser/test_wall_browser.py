@@ -121,3 +121,37 @@ def test_a_portal_that_is_not_listed_cannot_frame_the_dashboard(browser, app_url
     page.wait_for_timeout(8000)
     assert page.frame_locator("iframe").locator(".wall-tile").count() == 0
     context.close()
+
+
+FIT = """() => {
+  const grid = Array.from(document.querySelectorAll('[data-testid="wall-grid"]')).pop();
+  const tiles = Array.from(document.querySelectorAll('.wall-tile'));
+  const bottom = Math.max(0, ...tiles.map(e => e.getBoundingClientRect().bottom),
+                          ...Array.from(document.querySelectorAll('.wall-legend')).map(e => e.getBoundingClientRect().bottom));
+  return {tiles: tiles.length, bottom, inner: window.innerHeight, innerW: window.innerWidth,
+          scroll: document.scrollingElement.scrollHeight, grid: !!grid,
+          wide: tiles.filter(e => e.scrollWidth > e.clientWidth + 1).length,
+          view: document.querySelector('.wall-view')?.textContent || ''};
+}"""
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1366, 768)])
+@pytest.mark.parametrize("views", ["chi-tieu", "uu-tien", "ban-do"])
+def test_every_wall_page_fits_the_screen_without_scrolling(browser, app_url, width, height, views):
+    """A wall has nobody to scroll it: every page of tiles (and the map view's tiles, map and legend) ends
+    inside the screen at both common sizes, in embed mode as the IOC portal shows it."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    page = context.new_page()
+    try:
+        _open_wall(page, app_url + f"/man-hinh-tuong?xem={views}&xoay=3600&embed=true")
+        page.wait_for_timeout(1500)
+        fit = page.evaluate(FIT)
+        screenshot(page, f"wall-fit-{views}-{width}x{height}")
+        assert fit["tiles"] >= 1 and fit["grid"], fit
+        assert fit["bottom"] <= fit["inner"], fit
+        assert fit["scroll"] <= fit["inner"] + 1, fit
+        assert fit["wide"] == 0, fit
+        banner = page.get_by_text("Chế độ phát triển")
+        assert not any(banner.nth(i).is_visible() for i in range(banner.count()))  # none in embed mode
+    finally:
+        context.close()
