@@ -169,6 +169,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "type_plural_phuong": {"vi": "phường", "en": "wards"},
     "type_plural_xa": {"vi": "xã", "en": "communes"},
     "hover_no_data": {"vi": "không có số liệu", "en": "no data"},
+    "hover_restricted": {"vi": "ngoài phạm vi xem chi tiết của tài khoản", "en": "outside this account's detail"},
+    "map_restricted_name": {"vi": "Ngoài phạm vi xem chi tiết", "en": "Outside this account's detail"},
+    "map_restricted_note": {
+        "vi": "{period} · Tài khoản này xem chi tiết của {place}; {n} xã, phường khác (màu nhạt) không hiện số liệu "
+              "riêng. Để so sánh: giá trị toàn thành phố và {group} ở trên.",
+        "en": "{period} · This account sees the detail of {place}; the other {n} communes (pale) show no figures "
+              "of their own. For comparison: the whole city and {group} above.",
+    },
+    "map_context_rank": {"vi": "Hạng {rank} trong các xã, phường có số liệu (1 = tốt nhất)",
+                         "en": "Rank {rank} among the communes with data (1 = best)"},
     "map_better": {"vi": "đạt", "en": "met"},
     "map_worse": {"vi": "chưa đạt", "en": "not met"},
     "profile_title": {"vi": "Hồ sơ {name}", "en": "Profile: {name}"},

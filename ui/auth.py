@@ -93,6 +93,11 @@ def commune_options(codes: list[str]) -> list[str]:
     return codes if allowed is None else [c for c in codes if c in allowed]
 
 
+def visible_communes() -> tuple[str, ...] | None:
+    """The communes whose detail this user may see: None for every commune (leaders, analysts)."""
+    return allowed_communes(current_principal())
+
+
 def refuse_unallowed_commune(codes: list[str], key: str = "xa") -> None:
     """A link or a session naming a commune the user may not see: drop it, say why, record it.
 

@@ -48,6 +48,7 @@ DISTRICT_LABELS_MAX_ZOOM = 10.0
 OUTLINE_COLOUR = "#3a3a3a"
 DISTRICT_COLOUR = "rgba(45, 35, 60, 0.8)"
 SELECTED_COLOUR = "#111111"
+RESTRICTED_COLOUR = "#f1efe9"  # paler than "no data" grey: a commune outside the account's detail, not a gap
 DARK_TEXT, LIGHT_TEXT = "#1b1b1b", "#ffffff"
 
 
@@ -143,15 +144,21 @@ def orientation_layers(geo: BoundarySet, fills: dict[str, str], lang: str, selec
 
 def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: list[str], hover: list[str],
                no_data_hover: str, legend_title: str, height: int = 620, *, lang: str = "vi",
-               selected: str | None = None, provenance: bool = True) -> go.Figure:
+               selected: str | None = None, provenance: bool = True, restricted: frozenset[str] = frozenset(),
+               restricted_name: str = "", show_scale: bool = True) -> go.Figure:
     """A classed choropleth: `frame` has one row per commune (column `code`) in the order of `classes.index`.
 
     ``lang`` picks the labels and the provenance line; ``selected`` (a commune code, from the URL or a
     click) is outlined and always named; ``provenance=False`` leaves the provenance line to the caller.
+    ``restricted`` communes (outside the account's detail) get a pale trace of their own named
+    ``restricted_name``, never the "no data" grey; ``show_scale=False`` drops the colour bar (one visible
+    value makes a legend "1,80 – 1,80" that says nothing).
     """
     frame = frame.assign(cls=list(classes.index), hover=hover)
-    with_data = frame[frame["cls"] >= 0]
-    without = frame[frame["cls"] < 0]
+    shut = frame["code"].isin(restricted)
+    with_data = frame[(frame["cls"] >= 0) & ~shut]
+    without = frame[(frame["cls"] < 0) & ~shut]
+    outside = frame[shut]
     fig = go.Figure()
     n = max(len(classes.colours), 1)
     if not with_data.empty:
@@ -162,7 +169,7 @@ def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: 
             geojson=_subset(geo.geojson, set(with_data["code"])), featureidkey="properties.code",
             locations=with_data["code"], z=with_data["cls"] + 0.5, zmin=0, zmax=n, colorscale=scale,
             customdata=with_data[["code"]], hovertext=with_data["hover"], hoverinfo="text",
-            marker_line_color="white", marker_line_width=0.6, name="",
+            marker_line_color="white", marker_line_width=0.6, name="", showscale=show_scale,
             colorbar=dict(title=dict(text=legend_title), tickvals=[i + 0.5 for i in range(n)], ticktext=labels,
                           thickness=14, len=0.75),
         ))
@@ -173,7 +180,15 @@ def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: 
             showscale=False, customdata=without[["code"]], hovertext=without["hover"], hoverinfo="text",
             marker_line_color="white", marker_line_width=0.6, name=no_data_hover,
         ))
-    fills = {code: classes.colours[k] if k >= 0 else NO_DATA for code, k in zip(frame["code"], frame["cls"])}
+    if not outside.empty:
+        fig.add_trace(go.Choroplethmap(
+            geojson=_subset(geo.geojson, set(outside["code"])), featureidkey="properties.code",
+            locations=outside["code"], z=[0] * len(outside), colorscale=[(0, RESTRICTED_COLOUR), (1, RESTRICTED_COLOUR)],
+            showscale=False, customdata=outside[["code"]], hovertext=outside["hover"], hoverinfo="text",
+            marker_line_color="#c9c6bd", marker_line_width=0.6, name=restricted_name,
+        ))
+    fills = {code: RESTRICTED_COLOUR if code in restricted else classes.colours[k] if k >= 0 else NO_DATA
+             for code, k in zip(frame["code"], frame["cls"])}
     lon0, lat0, lon1, lat1 = bounds(geo.geojson)
     fig.update_layout(
         map=dict(style=MAP_STYLE, center=dict(lon=(lon0 + lon1) / 2, lat=(lat0 + lat1) / 2),
