@@ -32,9 +32,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "overview_title": {"vi": "Tổng quan: KPI sức khỏe thị trường lao động", "en": "Overview: labour-market health KPIs"},
     "overview_caption": {
-        "vi": "{geo} · {period} · dữ liệu đến {until} · phiên bản {version}",
-        "en": "{geo} · {period} · data up to {until} · version {version}",
+        "vi": "{geo} · {period} · dữ liệu đến {until} · {version}",
+        "en": "{geo} · {period} · data up to {until} · {version}",
     },
+    "version_admin": {"vi": "phiên bản {name}", "en": "version {name}"},  # administrators manage versions
+    "version_updated": {"vi": "số liệu cập nhật {date}", "en": "figures updated {date}"},  # everyone else
     "plan_completion": {
         "vi": "**Giải quyết việc làm mới**: lũy kế {months} tháng năm {year} đạt **{value}** người, "
               "**đạt {share} kế hoạch năm** ({plan} người).",
@@ -342,16 +344,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "pl_col_commune": {"vi": "Xã, phường", "en": "Commune"},
     "fc_title": {"vi": "Dự báo đến năm 2030 so với mục tiêu", "en": "Forecasts to 2030 against the targets"},
     "fc_caption": {
-        "vi": "{area} · dự báo lập từ số liệu đến {until} · phiên bản {version}",
-        "en": "{area} · forecast from data up to {until} · version {version}",
+        "vi": "{area} · dự báo lập từ số liệu đến {until} · {version}",
+        "en": "{area} · forecast from data up to {until} · {version}",
     },
     "fc_none": {
-        "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu: `python -m cli forecast` "
-              "(lần chạy đầu, `./run.sh` tự tính trong nền, mất vài phút; trang tự cập nhật khi xong). "
-              "Trong lúc chờ, trạng thái các chỉ tiêu theo quy tắc xu hướng.",
-        "en": "This data version has no forecasts yet. They are computed when data is published: `python -m cli "
-              "forecast` (on the first start `./run.sh` computes them in the background, a few minutes; the page "
-              "updates by itself when they are ready). Meanwhile, statuses follow the trend rule.",
+        "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu, mất vài phút; trang tự "
+              "cập nhật khi xong. Trong lúc chờ, trạng thái các chỉ tiêu theo quy tắc xu hướng.",
+        "en": "This data version has no forecasts yet. They are computed when data is published, in a few minutes; "
+              "the page updates by itself when they are ready. Meanwhile, statuses follow the trend rule.",
+    },
+    "fc_none_admin": {  # administrators only: they run the pipeline
+        "vi": "Tính dự báo: `python -m cli forecast` (lần chạy đầu, `./run.sh` tự tính trong nền).",
+        "en": "To compute them: `python -m cli forecast` (on the first start `./run.sh` does it in the background).",
     },
     "fc_kpi": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "fc_no_forecast_kpi": {
