@@ -59,6 +59,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "per_year": {"vi": "/năm", "en": "/year"},
     "vs_previous": {"vi": "so với kỳ trước", "en": "vs previous period"},
     "vs_year_ago": {"vi": "so với cùng kỳ năm trước", "en": "vs same period last year"},
+    "vs_prev_month": {"vi": "so với tháng trước", "en": "vs previous month"},
+    "vs_prev_quarter": {"vi": "so với quý trước", "en": "vs previous quarter"},
+    "vs_prev_year": {"vi": "so với năm trước", "en": "vs a year earlier"},
+    "vs_prev_period": {"vi": "so với kỳ trước", "en": "vs previous period"},
+    "unchanged": {"vi": "không đổi", "en": "unchanged"},
+    "not_applicable": {"vi": "Không áp dụng", "en": "Not applicable"},
+    "not_applicable_urban": {"vi": "Chỉ tiêu chỉ tính cho phường (khu vực thành thị), không áp dụng cho xã.",
+                             "en": "Computed for wards (urban areas) only; it does not apply to a xã."},
+    "sector_mark": {"vi": "Mọi ngành", "en": "All sectors"},
+    "sector_notice": {
+        "vi": "Bộ lọc ngành áp dụng cho {n} chỉ tiêu: {names}. Các thẻ khác (đánh dấu «{mark}») không có số liệu "
+              "theo ngành và hiển thị tổng mọi ngành.",
+        "en": "The sector filter applies to {n} indicators: {names}. The other cards (marked «{mark}») have no "
+              "sector breakdown and show all sectors.",
+    },
     "sparkline_alt": {"vi": "Diễn biến {n} kỳ gần nhất: từ {first} đến {last}",
                       "en": "The last {n} periods: from {first} to {last}"},
     "status_on_track": {"vi": "Đúng hướng", "en": "On track"},
