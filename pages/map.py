@@ -10,7 +10,7 @@ from ui.audit import download_links
 from ui.context import current_view
 from ui.auth import visible_communes
 from ui.map_context import render_map_context
-from ui.map_data import classes_for, hidden_mask, hover_texts, restricted_mask, value_texts
+from ui.map_data import classes_for, compact_ranking, hidden_mask, hover_texts, restricted_mask, value_texts
 from ui.map_view import CHART_CONFIG, boundaries, choropleth, chosen_commune, class_labels, demand_layer, selected_code
 from ui.scorecard_view import data_status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url
@@ -104,7 +104,8 @@ with table_col:
     query = {"indicator": code, "grain": view.period.grain, "period": view.period.slug, "sectors": ",".join(view.sectors)}
     name = "nhu-cau" if demand_mode else "ban-do"
     ranked = data.export(name, query, lang)
-    picked = show_table(ranked, lang, hide=("commune_code", "suppressed", "status", "source"),
+    # compact (no type column, the value headed by its unit): the value stays in view on a phone
+    picked = show_table(compact_ranking(ranked), lang, hide=("commune_code", "type", "suppressed", "status", "source"),
                         height="auto" if restricted.any() else 520,
                         on_select="rerun", selection_mode="single-row", key="map_table")
     download_links(name, query, lang)

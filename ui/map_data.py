@@ -2,11 +2,14 @@
 distance to the 2030 target (indicators/mapclass.py), the legend labels and the hover texts."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from i18n.formats import decimals_for, fmt_number, fmt_value
 from i18n.strings import t
 from indicators.mapclass import Classes, distance_to_target, diverging_classes, quantile_classes
+from service.exports import ExportTable
 from service.metadata import FLAG, THRESHOLD
 
 
@@ -21,6 +24,15 @@ def classes_for(values: pd.Series, target=None) -> Classes:
 def hidden_mask(values: pd.DataFrame) -> pd.Series:
     """Communes whose figure is hidden under the small-count rule."""
     return values[FLAG].fillna(False).astype(bool) if FLAG in values.columns else pd.Series(False, index=values.index)
+
+
+def compact_ranking(table: ExportTable) -> ExportTable:
+    """The map's ranked table for the screen: the value column headed by its unit only (the indicator is
+    named just above), so on a narrow column or a phone the value is in view, not scrolled off to the
+    right behind a long indicator name. The download keeps the full header."""
+    columns = tuple(replace(c, label_vi=t("col_value", "vi"), label_en=t("col_value", "en")) if c.key == "value" else c
+                    for c in table.columns)
+    return replace(table, columns=columns)
 
 
 def restricted_mask(values: pd.DataFrame, allowed: tuple[str, ...] | None) -> pd.Series:
@@ -52,4 +64,4 @@ def value_texts(values: pd.DataFrame, unit: str, unit_label: str, lang: str) -> 
     return [fmt_value(v, unit, unit_label, lang) for v in values["value"]]
 
 
-__all__ = ["classes_for", "decimals_for", "fmt_number", "hidden_mask", "hover_texts", "restricted_mask", "value_texts"]
+__all__ = ["classes_for", "compact_ranking", "decimals_for", "fmt_number", "hidden_mask", "hover_texts", "restricted_mask", "value_texts"]
