@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from i18n.formats import fmt_number
+from i18n.names import unit_name
 from i18n.strings import t
 from indicators.boundaries import BoundarySet, load_boundaries
 from indicators.mapclass import NO_DATA, Classes
@@ -126,7 +127,8 @@ def orientation_layers(geo: BoundarySet, fills: dict[str, str], lang: str, selec
             out.append(_line_layer(feature["geometry"], "#ffffff", 5.0))
             out.append(_line_layer(feature["geometry"], SELECTED_COLOUR, 2.6))
     if layers.get("district_labels"):
-        out.append(_text_layer(layers["district_labels"], 10, "rgba(45, 35, 60, 0.7)", maxzoom=DISTRICT_LABELS_MAX_ZOOM))
+        names = [{**lab, "text": unit_name(lab["text"], lang)} for lab in layers["district_labels"]]  # in the page's language
+        out.append(_text_layer(names, 10, "rgba(45, 35, 60, 0.7)", maxzoom=DISTRICT_LABELS_MAX_ZOOM))
     labels = (layers.get("labels") or {}).get(lang) or (layers.get("labels") or {}).get("vi") or []
     groups: dict[tuple[float, bool], list[dict]] = {}
     chosen = [lab for lab in labels if lab["code"] == selected]
