@@ -144,6 +144,16 @@ def orientation_layers(geo: BoundarySet, fills: dict[str, str], lang: str, selec
     return out
 
 
+def _flat_trace(geo: BoundarySet, part: pd.DataFrame, colour: str, edge: str, name: str) -> go.Choroplethmap:
+    """Communes drawn in one colour, with no scale: those without data, or outside the account's detail."""
+    return go.Choroplethmap(
+        geojson=_subset(geo.geojson, set(part["code"])), featureidkey="properties.code",
+        locations=part["code"], z=[0] * len(part), colorscale=[(0, colour), (1, colour)],
+        showscale=False, customdata=part[["code"]], hovertext=part["hover"], hoverinfo="text",
+        marker_line_color=edge, marker_line_width=0.6, name=name,
+    )
+
+
 def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: list[str], hover: list[str],
                no_data_hover: str, legend_title: str, height: int = 620, *, lang: str = "vi",
                selected: str | None = None, provenance: bool = True, restricted: frozenset[str] = frozenset(),
@@ -175,20 +185,10 @@ def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: 
             colorbar=dict(title=dict(text=legend_title), tickvals=[i + 0.5 for i in range(n)], ticktext=labels,
                           thickness=14, len=0.75),
         ))
-    if not without.empty:
-        fig.add_trace(go.Choroplethmap(
-            geojson=_subset(geo.geojson, set(without["code"])), featureidkey="properties.code",
-            locations=without["code"], z=[0] * len(without), colorscale=[(0, NO_DATA), (1, NO_DATA)],
-            showscale=False, customdata=without[["code"]], hovertext=without["hover"], hoverinfo="text",
-            marker_line_color="white", marker_line_width=0.6, name=no_data_hover,
-        ))
-    if not outside.empty:
-        fig.add_trace(go.Choroplethmap(
-            geojson=_subset(geo.geojson, set(outside["code"])), featureidkey="properties.code",
-            locations=outside["code"], z=[0] * len(outside), colorscale=[(0, RESTRICTED_COLOUR), (1, RESTRICTED_COLOUR)],
-            showscale=False, customdata=outside[["code"]], hovertext=outside["hover"], hoverinfo="text",
-            marker_line_color="#c9c6bd", marker_line_width=0.6, name=restricted_name,
-        ))
+    for part, colour, edge, name in ((without, NO_DATA, "white", no_data_hover),
+                                     (outside, RESTRICTED_COLOUR, "#c9c6bd", restricted_name)):
+        if not part.empty:
+            fig.add_trace(_flat_trace(geo, part, colour, edge, name))
     fills = {code: RESTRICTED_COLOUR if code in restricted else classes.colours[k] if k >= 0 else NO_DATA
              for code, k in zip(frame["code"], frame["cls"])}
     lon0, lat0, lon1, lat1 = bounds(geo.geojson)
