@@ -5,8 +5,9 @@
   `pipeline/microdata.py` (or reused from `--out` when the same size and seed are already there);
 - `ingest`: the register written as a raw CSV with Vietnamese headers and synthetic CCCDs, then ingested
   like any file (read, parse, pandera checks, HMAC of every CCCD, staged parquet) into a throw-away
-  warehouse folder; `validated_rows_per_s` counts parsing plus pandera checks, `end_to_end_rows_per_s`
-  everything from the first byte read to the staged file;
+  warehouse folder; `validated_rows_per_s` is the wall time of a dry run (every check, nothing written),
+  `end_to_end_rows_per_s` everything from the first byte read to the staged file; the floor, in the same run,
+  is pyarrow's CSV reader alone on the same file;
 - `reconcile`: register against BHXH in DuckDB (`pipeline/reconcile.py`), wall-clock seconds;
 - `concurrent_publish`: two `publish_staged` processes at full scale (the full demo warehouse, ~2.2 M fact
   rows) started so that they overlap: the first holds the publish lock while the second file is ingested
@@ -181,19 +182,26 @@ def run(out_dir: str | Path = DEFAULT_DIR, reuse: bool = True, register_rows: in
         report["raw_csv"] = {"seconds": round(time.perf_counter() - clock, 1), "bytes": raw.stat().st_size}
         key = PseudonymKey(secrets.token_hex(32).encode())  # synthetic IDs: a throw-away key
         with _env(HANOI_DATA_DIR=str(work / "curated")):
+            ingest_file(raw, template="labour_register", as_of=pd.Timestamp(MONTH), dry_run=True,
+                        chunk_rows=1_000)  # warm: imports, templates and reference tables, as in a running CLI
+            clock, cpu = time.perf_counter(), time.process_time()
+            checked = ingest_file(raw, template="labour_register", as_of=pd.Timestamp(MONTH), dry_run=True)
+            validated_s, validated_cpu = time.perf_counter() - clock, time.process_time() - cpu
             clock = time.perf_counter()
-            result = ingest_file(raw, template="labour_register", as_of=pd.Timestamp(MONTH), key=key,
-                                 chunk_rows=1_000_000)
+            result = ingest_file(raw, template="labour_register", as_of=pd.Timestamp(MONTH), key=key)
             seconds = time.perf_counter() - clock
-        t = result.timings
-        validated = t.get("parse", 0) + t.get("checks", 0)
         report["ingest"] = {
             "file": raw.name, "status": result.status, "rows": result.rows_in, "accepted": result.accepted,
-            "quarantined": result.quarantined, "seconds": round(seconds, 2), "timings_s": t,
-            "validated_rows_per_s": round(result.rows_in / validated) if validated else None,
-            "end_to_end_rows_per_s": round(result.rows_in / seconds) if seconds else None,
-            "note": "validated = parsing + pandera checks; end to end also reads the CSV, hashes every CCCD "
-                    "(HMAC-SHA256 in DuckDB) and writes the staged parquet",
+            "quarantined": result.quarantined,
+            "validated_s": round(validated_s, 2), "validated_cpu_s": round(validated_cpu, 2),
+            "validated_rows_per_s": round(checked.rows_in / validated_s) if validated_s else None,
+            "seconds": round(seconds, 2), "end_to_end_rows_per_s": round(result.rows_in / seconds) if seconds else None,
+            "timings_s": result.timings,
+            "note": "validated = the wall time of `ingest --dry-run` on the file: sniffing, reading and hashing the "
+                    "file, every line check, parsing and every cell and row check, quarantine reasons; nothing "
+                    "written. End to end also pseudonymises every CCCD (HMAC-SHA256 in DuckDB) and writes the staged "
+                    "parquet. Reading, parsing and checking run in three threads, so timings_s (per stage, summed) "
+                    "add up to more than the wall time",
         }
         from pyarrow import csv as pacsv
 

@@ -31,12 +31,11 @@ import pyarrow.parquet as pq
 
 from pipeline.crosswalk import BOUNDARY_CHANGE, default_new_unit, split_to_new
 from pipeline.privacy import MissingKeyError, PseudonymKey, load_key, pseudonymise
-from pipeline.readers import ReadError, open_raw, sniff_summary
+from pipeline.readers import ReadError, open_raw, read_ahead, sniff_summary
 from store.templates import Template, get_template, load_templates
-from pipeline.validate import PERIOD_FORMATS, Context, known_header, rank_templates, reason_label, validate_chunk
+from pipeline.validate import PERIOD_FORMATS, Context, header_matcher, parsed_chunks, rank_templates, reason_label, validate_chunk
 from store.paths import curated_dir
 from store.spreadsheet import csv_bytes
-from store.versions import file_sha256
 
 LOG_NAME = "ingest_log.jsonl"
 HANOI = "Asia/Ho_Chi_Minh"
@@ -250,7 +249,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
                        started, dry_run)
     known = list(load_templates().values())
     try:
-        raw = open_raw(path, lambda h: known_header(h, known))
+        raw = open_raw(path, header_matcher(known))
     except ReadError as err:
         return _finish(_refused(report, err.code, err.message_vi, err.message_en), started, dry_run)
     report.read_as = sniff_summary(raw)
@@ -264,18 +263,9 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     if ignored:
         report.warnings.append((f"Bỏ qua các cột không thuộc biểu mẫu: {', '.join(ignored)}",
                                 f"Ignored columns that are not in the template: {', '.join(ignored)}"))
-    report.sha256 = file_sha256(path)
-    if not dry_run:
-        earlier = [r for r in read_log() if r.get("sha256") == report.sha256 and r.get("template") == chosen.code
-                   and r.get("status") in ("ingested", "partial")
-                   and not (confirm_outliers and (r.get("reasons") or {}).get("outlier_jump"))]  # a confirmed resend
-        if earlier:
-            report.status = "duplicate_file"
-            report.message_vi = (f"Tệp này đã được nạp ngày {earlier[0]['ingested_at'][:10]} (lô {earlier[0]['batch']}); "
-                                 "không nạp lại. Nếu là báo cáo sửa đổi, hãy sửa số liệu rồi gửi lại.")
-            report.message_en = (f"This file was already ingested on {earlier[0]['ingested_at'][:10]} (batch "
-                                 f"{earlier[0]['batch']}); not ingested again. For a corrected report, change the data and resend.")
-            report.reasons = {"duplicate_file": 1}
+    if raw.kind != "csv":  # a CSV is hashed while it is read (one pass over a big register, not two)
+        report.sha256 = raw.sha256()
+        if not dry_run and _already_ingested(report, chosen, confirm_outliers):
             return _finish(report, started, dry_run)
     if chosen.level == "person" and not dry_run:
         try:
@@ -283,7 +273,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
         except MissingKeyError as err:
             return _finish(_refused(report, "missing_key", err.message_vi, err.message_en), started, dry_run)
         report.key_id = key.key_id
-    report.batch = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{report.sha256[:8]}"
+    report.batch = f"{datetime.now(timezone.utc):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}"
     ctx = Context(chosen, mapping, as_of, period_format=period_format, confirm_outliers=confirm_outliers)
     confirmed: list[dict] = []
     staged_final = staging_dir() / chosen.code / f"{report.batch}.parquet"
@@ -294,8 +284,12 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     periods: list[pd.Timestamp] = []
     bar = _progress_bar(raw, path, progress)
     timings: Counter = Counter()
+    chunks = None
     try:
-        chunks = iter(raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None))
+        # Three stages, each in its own thread: reading chunk k+2, parsing k+1, checking k (the readers and
+        # parsers spend most of their time in pyarrow and numpy, which release the GIL).
+        chunks = read_ahead(parsed_chunks(read_ahead(raw.chunks(chunk_rows or 500_000, bar.update_to if bar else None)),
+                                          ctx))
         while True:
             clock = time.perf_counter()
             chunk = next(chunks, None)
@@ -304,7 +298,7 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
                 break
             result = validate_chunk(chunk, ctx)
             timings.update(result.seconds)
-            report.rows_in += len(chunk.text) + len(chunk.bad_lines)
+            report.rows_in += len(chunk.chunk.text) + len(chunk.chunk.bad_lines)
             report.accepted += len(result.accepted)
             report.quarantined += len(result.quarantined)
             reasons.update(result.reasons)
@@ -329,6 +323,12 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
                 writer = pq.ParquetWriter(staged_tmp, table.schema)
             writer.write_table(table)
             timings["write"] += time.perf_counter() - clock
+        if raw.kind == "csv":
+            report.sha256 = raw.sha256()
+            if not dry_run and _already_ingested(report, chosen, confirm_outliers):
+                _abort(writer, staged_tmp, quarantine)
+                report.rows_in = report.accepted = report.quarantined = 0
+                return _finish(report, started, dry_run)
     except ReadError as err:
         _abort(writer, staged_tmp, quarantine)
         report.status = "rejected"
@@ -340,6 +340,8 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
         _abort(writer, staged_tmp, quarantine)
         raise
     finally:
+        if chunks is not None:
+            chunks.close()  # stops the read-ahead thread on every way out
         if bar:
             bar.close()
     if writer is not None:
@@ -362,6 +364,23 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
         report.period_max = max(periods).strftime("%Y-%m")
     _summarise(report, chosen, dry_run)
     return _finish(report, started, dry_run)
+
+
+def _already_ingested(report: FileReport, chosen: Template, confirm_outliers: str | None) -> bool:
+    """Was this very file (same SHA-256, same template) ingested before? Then `report` says so."""
+    earlier = [r for r in read_log() if r.get("sha256") == report.sha256 and r.get("template") == chosen.code
+               and r.get("status") in ("ingested", "partial")
+               and not (confirm_outliers and (r.get("reasons") or {}).get("outlier_jump"))]  # a confirmed resend
+    if not earlier:
+        return False
+    report.status = "duplicate_file"
+    report.message_vi = (f"Tệp này đã được nạp ngày {earlier[0]['ingested_at'][:10]} (lô {earlier[0]['batch']}); "
+                         "không nạp lại. Nếu là báo cáo sửa đổi, hãy sửa số liệu rồi gửi lại.")
+    report.message_en = (f"This file was already ingested on {earlier[0]['ingested_at'][:10]} (batch "
+                         f"{earlier[0]['batch']}); not ingested again. For a corrected report, change the data and resend.")
+    report.reasons = {"duplicate_file": 1}
+    report.warnings = []
+    return True
 
 
 def _abort(writer: pq.ParquetWriter | None, tmp: Path, quarantine: _Quarantine) -> None:

@@ -15,14 +15,12 @@ at any step is never served; the one serving stays. Sets are immutable once writ
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from store.durable import fsync_dir, fsync_file, write_text_durably
+from store.durable import commit_folder, fsync_file, write_text_durably
 from store.paths import curated_dir
 from store.versions import MANIFEST, VersionError, file_sha256, new_version_name
 
@@ -123,19 +121,9 @@ def save_boundary_set(documents: dict[str, dict], source: Path, meta: dict) -> s
             entries[f"source:{i}"] = {"file": str(target.relative_to(staging)), "sha256": file_sha256(target)}
         return entries
 
-    root = _sets_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    staging = root / f".staging-{uuid.uuid4().hex}"
-    staging.mkdir()
-    try:
-        manifest = {"set_id": set_id, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "source_sha256": source_sha, **meta, "files": write_files(staging)}
-        write_text_durably(staging / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2))
-        os.rename(staging, root / set_id)
-        fsync_dir(root)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    commit_folder(_sets_dir(), set_id, lambda staging: {
+        "set_id": set_id, "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "source_sha256": source_sha, **meta, "files": write_files(staging)}, MANIFEST)
     return set_id
 
 

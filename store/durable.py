@@ -5,9 +5,12 @@ CURRENT pointer and the audit log all rely on that, so it lives here once.
 """
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import uuid
 from pathlib import Path
+from typing import Callable
 
 
 def fsync_file(path: Path) -> None:
@@ -37,3 +40,28 @@ def write_text_durably(path: Path, text: str) -> None:
         os.fsync(fh.fileno())
     os.replace(tmp, path)
     fsync_dir(path.parent)
+
+
+STAGING_PREFIX = ".staging-"
+"""Folders being written start with this; a crash leaves them behind, never a half-written final folder."""
+
+
+def commit_folder(root: Path, name: str, fill: Callable[[Path], dict], manifest_name: str) -> None:
+    """Create `root/name` whole or not at all: `fill(staging)` writes (and fsyncs) the files into a staging
+    folder and returns the manifest, which is written durably last; the folder is then renamed into place
+    and `root` fsynced. On any failure the staging folder is removed and the error raised.
+
+    Published versions and boundary sets are both stored this way, so that a reader never sees a folder
+    without its manifest, or a manifest naming files that are not on disk.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    staging = root / f"{STAGING_PREFIX}{uuid.uuid4().hex}"
+    staging.mkdir()
+    try:
+        manifest = fill(staging)
+        write_text_durably(staging / manifest_name, json.dumps(manifest, ensure_ascii=False, indent=2))
+        os.rename(staging, root / name)
+        fsync_dir(root)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -45,14 +45,13 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from store.durable import fsync_dir, fsync_file, write_text_durably
+from store.durable import STAGING_PREFIX, commit_folder, fsync_dir, fsync_file, write_text_durably
 from store.paths import curated_dir
 
 MANIFEST = "manifest.json"
 SERVED_MARK = ".served"
 POINTER = "CURRENT"
 LOCK_NAME = ".publish.lock"
-STAGING_PREFIX = ".staging-"
 FORMAT = 2
 KEEP_VERSIONS = 5
 
@@ -178,20 +177,13 @@ def write_version(tables: dict[str, pd.DataFrame], label: str, meta: dict | None
     treats as a leftover if this process dies before the switch.
     """
     version = new_version_name(label)
-    root = versions_dir()
-    root.mkdir(parents=True, exist_ok=True)
-    staging = root / f"{STAGING_PREFIX}{uuid.uuid4().hex}"
-    staging.mkdir()
-    try:
+
+    def fill(staging: Path) -> dict:
         entries = {name: _write_table(staging, name, frame) for name, frame in tables.items()}
-        manifest = {**(meta or {}), "version": version, "format": FORMAT,
-                    "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "tables": entries}
-        write_text_durably(staging / MANIFEST, _manifest_text(manifest))
-        os.rename(staging, root / version)
-        fsync_dir(root)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        return {**(meta or {}), "version": version, "format": FORMAT,
+                "created_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "tables": entries}
+
+    commit_folder(versions_dir(), version, fill, MANIFEST)
     return version
 
 

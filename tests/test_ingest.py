@@ -300,7 +300,7 @@ def test_a_200_mb_file_is_streamed_in_chunks(data_dir, tmp_path):
         "calls = []\n"
         "real = v.validate_chunk\n"
         "import pipeline.ingest as ing\n"
-        "ing.validate_chunk = lambda c, x: calls.append(len(c.text)) or real(c, x)\n"
+        "ing.validate_chunk = lambda c, x: calls.append(len(c.chunk.text)) or real(c, x)\n"
         f"r = ingest_file({str(path)!r}, as_of=pd.Timestamp('2026-10-01'), chunk_rows=400_000)\n"
         "print(json.dumps({'rows_in': r.rows_in, 'accepted': r.accepted, 'quarantined': r.quarantined,\n"
         "  'chunks': len(calls), 'largest': max(calls),\n"

@@ -105,11 +105,11 @@ def test_pandera_builds_the_schemas():
     import pandera.pandas as pa
 
     chunk, ctx = chunk_of(TRAINING, [{}])
-    cells, rows = build_schemas(ctx, np.ones(1, dtype=bool))
+    cells, rows = build_schemas(ctx)
     assert isinstance(cells, pa.DataFrameSchema) and isinstance(rows, pa.DataFrameSchema)
     assert {"at_most|graduates_employed|graduates", "rate_match|employment_rate|graduates_employed,graduates"} <= {
         c.name for c in rows.checks}
-    assert "_parse_enrolled" in cells.columns and "_key" in cells.columns
+    assert "_parse_enrolled" in cells.columns and "_first_key" in cells.columns
 
 
 def test_headers_match_in_any_language_or_spelling():
