@@ -32,9 +32,11 @@ STRINGS: dict[str, dict[str, str]] = {
     },
     "overview_title": {"vi": "Tổng quan: KPI sức khỏe thị trường lao động", "en": "Overview: labour-market health KPIs"},
     "overview_caption": {
-        "vi": "{geo} · {period} · dữ liệu đến {until} · phiên bản {version}",
-        "en": "{geo} · {period} · data up to {until} · version {version}",
+        "vi": "{geo} · {period} · dữ liệu đến {until} · {version}",
+        "en": "{geo} · {period} · data up to {until} · {version}",
     },
+    "version_admin": {"vi": "phiên bản {name}", "en": "version {name}"},  # administrators manage versions
+    "version_updated": {"vi": "số liệu cập nhật {date}", "en": "figures updated {date}"},  # everyone else
     "plan_completion": {
         "vi": "**Giải quyết việc làm mới**: lũy kế {months} tháng năm {year} đạt **{value}** người, "
               "**đạt {share} kế hoạch năm** ({plan} người).",
@@ -57,6 +59,21 @@ STRINGS: dict[str, dict[str, str]] = {
     "per_year": {"vi": "/năm", "en": "/year"},
     "vs_previous": {"vi": "so với kỳ trước", "en": "vs previous period"},
     "vs_year_ago": {"vi": "so với cùng kỳ năm trước", "en": "vs same period last year"},
+    "vs_prev_month": {"vi": "so với tháng trước", "en": "vs previous month"},
+    "vs_prev_quarter": {"vi": "so với quý trước", "en": "vs previous quarter"},
+    "vs_prev_year": {"vi": "so với năm trước", "en": "vs a year earlier"},
+    "vs_prev_period": {"vi": "so với kỳ trước", "en": "vs previous period"},
+    "unchanged": {"vi": "không đổi", "en": "unchanged"},
+    "not_applicable": {"vi": "Không áp dụng", "en": "Not applicable"},
+    "not_applicable_urban": {"vi": "Chỉ tiêu chỉ tính cho phường (khu vực thành thị), không áp dụng cho xã.",
+                             "en": "Computed for wards (urban areas) only; it does not apply to a xã."},
+    "sector_mark": {"vi": "Mọi ngành", "en": "All sectors"},
+    "sector_notice": {
+        "vi": "Bộ lọc ngành áp dụng cho {n} chỉ tiêu: {names}. Các thẻ khác (đánh dấu «{mark}») không có số liệu "
+              "theo ngành và hiển thị tổng mọi ngành.",
+        "en": "The sector filter applies to {n} indicators: {names}. The other cards (marked «{mark}») have no "
+              "sector breakdown and show all sectors.",
+    },
     "sparkline_alt": {"vi": "Diễn biến {n} kỳ gần nhất: từ {first} đến {last}",
                       "en": "The last {n} periods: from {first} to {last}"},
     "status_on_track": {"vi": "Đúng hướng", "en": "On track"},
@@ -169,6 +186,16 @@ STRINGS: dict[str, dict[str, str]] = {
     "type_plural_phuong": {"vi": "phường", "en": "wards"},
     "type_plural_xa": {"vi": "xã", "en": "communes"},
     "hover_no_data": {"vi": "không có số liệu", "en": "no data"},
+    "hover_restricted": {"vi": "ngoài phạm vi xem chi tiết của tài khoản", "en": "outside this account's detail"},
+    "map_restricted_name": {"vi": "Ngoài phạm vi xem chi tiết", "en": "Outside this account's detail"},
+    "map_restricted_note": {
+        "vi": "{period} · Tài khoản này xem chi tiết của {place}; {n} xã, phường khác (màu nhạt) không hiện số liệu "
+              "riêng. Để so sánh: giá trị toàn thành phố và {group} ở trên.",
+        "en": "{period} · This account sees the detail of {place}; the other {n} communes (pale) show no figures "
+              "of their own. For comparison: the whole city and {group} above.",
+    },
+    "map_context_rank": {"vi": "Hạng {rank} trong các xã, phường có số liệu (1 = tốt nhất)",
+                         "en": "Rank {rank} among the communes with data (1 = best)"},
     "map_better": {"vi": "đạt", "en": "met"},
     "map_worse": {"vi": "chưa đạt", "en": "not met"},
     "profile_title": {"vi": "Hồ sơ {name}", "en": "Profile: {name}"},
@@ -332,16 +359,18 @@ STRINGS: dict[str, dict[str, str]] = {
     "pl_col_commune": {"vi": "Xã, phường", "en": "Commune"},
     "fc_title": {"vi": "Dự báo đến năm 2030 so với mục tiêu", "en": "Forecasts to 2030 against the targets"},
     "fc_caption": {
-        "vi": "{area} · dự báo lập từ số liệu đến {until} · phiên bản {version}",
-        "en": "{area} · forecast from data up to {until} · version {version}",
+        "vi": "{area} · dự báo lập từ số liệu đến {until} · {version}",
+        "en": "{area} · forecast from data up to {until} · {version}",
     },
     "fc_none": {
-        "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu: `python -m cli forecast` "
-              "(lần chạy đầu, `./run.sh` tự tính trong nền, mất vài phút; trang tự cập nhật khi xong). "
-              "Trong lúc chờ, trạng thái các chỉ tiêu theo quy tắc xu hướng.",
-        "en": "This data version has no forecasts yet. They are computed when data is published: `python -m cli "
-              "forecast` (on the first start `./run.sh` computes them in the background, a few minutes; the page "
-              "updates by itself when they are ready). Meanwhile, statuses follow the trend rule.",
+        "vi": "Phiên bản dữ liệu này chưa có dự báo. Dự báo được tính khi công bố số liệu, mất vài phút; trang tự "
+              "cập nhật khi xong. Trong lúc chờ, trạng thái các chỉ tiêu theo quy tắc xu hướng.",
+        "en": "This data version has no forecasts yet. They are computed when data is published, in a few minutes; "
+              "the page updates by itself when they are ready. Meanwhile, statuses follow the trend rule.",
+    },
+    "fc_none_admin": {  # administrators only: they run the pipeline
+        "vi": "Tính dự báo: `python -m cli forecast` (lần chạy đầu, `./run.sh` tự tính trong nền).",
+        "en": "To compute them: `python -m cli forecast` (on the first start `./run.sh` does it in the background).",
     },
     "fc_kpi": {"vi": "Chỉ tiêu", "en": "Indicator"},
     "fc_no_forecast_kpi": {

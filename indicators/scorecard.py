@@ -22,6 +22,8 @@ from indicators.verdicts import Verdict, verdicts_for
 from indicators.warehouse import Warehouse
 
 SPARK_PERIODS = {"month": 24, "quarter": 12, "year": 7, "ytd": 24}
+FREQUENCY_MONTHS = {"monthly": 1, "quarterly": 3, "annual": 12}
+GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12, "ytd": 1}
 
 
 @dataclass
@@ -36,6 +38,10 @@ class ScoreRow:
     value: float | None = None
     se: float | None = None
     previous: float | None = None
+    previous_months: int = 1
+    """How far back `previous` is: the last period that brought a new figure for the KPI's frequency (a
+    quarterly survey is compared with the previous quarter, not with last month's carried-forward value)."""
+    applicable: bool = True  # False: the KPI does not exist for this area's type (urban unemployment on a xã)
     year_ago: float | None = None
     spark: list[float] = field(default_factory=list)
     target: Target | None = None
@@ -76,6 +82,24 @@ def _pick(records: list[dict], key: str, when: pd.Timestamp) -> float | None:
     return None
 
 
+def previous_release(series: list[dict], key: str, frequency: str, grain: str) -> tuple[float | None, int]:
+    """(value, months back) of the last period before the current one that brought a new figure.
+
+    Why: a quarterly or annual KPI shown by month moves only by interpolation or carry-forward between its
+    releases, so a month-to-month change ("+0,00 điểm %") says nothing. The step is the longer of the
+    KPI's frequency and the grain; the figure is the last one at or before that far back (half-yearly
+    reports of an annual KPI land on the same month a year earlier).
+    """
+    step = max(FREQUENCY_MONTHS.get(frequency, 1), GRAIN_MONTHS[grain])
+    if len(series) < 2:
+        return None, step
+    if step == GRAIN_MONTHS[grain]:
+        return _f(series[-2]["value"]), step
+    when = series[-1][key] - pd.DateOffset(months=step)
+    earlier = [r for r in series[:-1] if r[key] <= when]
+    return (_f(earlier[-1]["value"]) if earlier else None), step
+
+
 def _row_for(ind: Indicator, by_grain: dict[str, list[dict]], grain: str, geo: str, wh: Warehouse) -> ScoreRow:
     own_grain = "year" if ind.frequency == "annual" and ind.kind == "growth" else grain
     # A hidden figure (a handful of people) keeps its place: the period is shown, its value is not.
@@ -92,8 +116,7 @@ def _row_for(ind: Indicator, by_grain: dict[str, list[dict]], grain: str, geo: s
     row.vintage, row.provisional = current["vintage"], bool(current["provisional"])
     row.mapped_from_old = bool(current["mapped_from_old"])
     row.suppressed = bool(current.get("suppressed"))
-    if len(series) > 1:
-        row.previous = _f(series[-2]["value"])
+    row.previous, row.previous_months = previous_release(series, key, ind.frequency, own_grain)
     row.year_ago = _pick(series, key, current[key] - pd.DateOffset(years=1))
     row.spark = [float("nan") if r["value"] is None else float(r["value"]) for r in series[-SPARK_PERIODS[own_grain]:]]
     if ind.kind == "count" and not wh.catalogue.is_stock(ind.code):
@@ -144,6 +167,7 @@ def assemble_scorecard(wh: Warehouse, records: list[dict], scope: Scope, grain: 
     out = []
     for ind in wh.catalogue.indicators:
         row = _row_for(ind, grouped.get(ind.code, {}), grain, geo, wh)
+        row.applicable = applies_to(ind, scope)
         if scope.sectors:
             row.sector_filtered = wh.catalogue.has_sector_breakdown(ind.code)
         row.verdict = verdicts.get(ind.code) or Verdict(ind.code, area or "", pd.Timestamp(until), NO_DATA)
@@ -152,6 +176,20 @@ def assemble_scorecard(wh: Warehouse, records: list[dict], scope: Scope, grain: 
         row.assessment = Assessment(judged.status, judged.projected_2030, share, judged.probability)
         out.append(row)
     return out
+
+
+def applies_to(ind: Indicator, scope: Scope) -> bool:
+    """Whether the KPI exists for the scope: an urban-only KPI (over wards) does not for a xã or the xã group."""
+    if not ind.urban_only:
+        return True
+    if scope.commune_type is not None:
+        return scope.commune_type != "xa"
+    if scope.communes:
+        from store.reference import load_communes
+
+        types = load_communes().set_index("code")["type"]
+        return any(types.get(code) != "xa" for code in scope.communes)
+    return True
 
 
 def build_scorecard(

@@ -20,7 +20,9 @@ from ui.charts import fan_figure
 from ui.context import commune_label, current_view
 from i18n.formats import fmt_month, fmt_number, fmt_percent_of, fmt_period
 from i18n.strings import t
+from ui.auth import is_admin
 from ui.refresh import rerun_when_a_new_version_is_served
+from ui.version_note import version_note
 from ui.scorecard_view import status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url
 
@@ -43,7 +45,7 @@ statuses = {r.indicator.code: r.assessment for r in rows}
 if any(r.data_status == "demo" for r in rows):
     st.warning(t("demo_banner", lang), icon=":material/science:")
 if forecasts.empty:
-    st.info(t("fc_none", lang))
+    st.info(t("fc_none", lang) + ("\n\n" + t("fc_none_admin", lang) if is_admin() else ""))
     rerun_when_a_new_version_is_served(version)
     with st.expander(t("status_rule", lang)):
         st.markdown(RULE_TEXT[lang])
@@ -51,7 +53,7 @@ if forecasts.empty:
     st.stop()
 
 data_until = pd.Timestamp(forecasts["data_until"].iloc[0])
-st.caption(t("fc_caption", lang, area=view.geo_name(), until=fmt_month(data_until, lang), version=version))
+st.caption(t("fc_caption", lang, area=view.geo_name(), until=fmt_month(data_until, lang), version=version_note(lang)))
 notes = [t("fc_until_note", lang, until=fmt_month(data_until, lang))]
 if view.sectors:
     notes.append(t("fc_sector_note", lang))

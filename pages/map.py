@@ -8,7 +8,9 @@ from service.metadata import THRESHOLD, weakest_status
 from ui import data
 from ui.audit import download_links
 from ui.context import current_view
-from ui.map_data import classes_for, hidden_mask, hover_texts, value_texts
+from ui.auth import visible_communes
+from ui.map_context import render_map_context
+from ui.map_data import classes_for, compact_ranking, hidden_mask, hover_texts, restricted_mask, value_texts
 from ui.map_view import CHART_CONFIG, boundaries, choropleth, chosen_commune, class_labels, demand_layer, selected_code
 from ui.scorecard_view import data_status_badge
 from ui.state import seed_from_url, show_url_notices, sync_to_url
@@ -59,24 +61,37 @@ if demand_mode:
                     for v, va, se in zip(values["value"], values["vacancies"], values["job_seekers"])]
 else:
     shown_values = value_texts(values, unit, unit_label, lang)
-hidden = hidden_mask(values)
-hover = hover_texts(values, names, shown_values, period, lang)
+visible = visible_communes()  # None: every commune; a commune official: their own
+restricted = restricted_mask(values, visible)
+hidden = hidden_mask(values) & ~restricted
+hover = hover_texts(values, names, shown_values, period, lang, restricted)
 classes = classes_for(values["value"], target if distance_mode else None)
 legend = t("map_legend_distance", lang) if distance_mode else unit_label
 labels = class_labels(classes, decimals_for(unit, 1.0), lang)
 
+if restricted.any() and not demand_mode:  # the official's own commune beside the city and its type
+    render_map_context(values, visible, code, unit, unit_label, view.period, view.sectors, lang)
+
 map_col, table_col = st.columns([3, 2])
 with map_col:
-    highlight = chosen_commune("map")  # the click (remembered across the redraw it causes), else ?xa=
+    # the click (remembered across the redraw it causes), else ?xa=, else the area chosen in the sidebar
+    highlight = chosen_commune("map") or (view.area.code if view.area.is_commune else None)
     fig = choropleth(geo, values[["code"]], classes, labels, hover, t("hover_no_data", lang), legend, lang=lang,
-                     selected=highlight)
+                     selected=highlight, restricted=frozenset(values.loc[restricted, "code"]),
+                     restricted_name=t("map_restricted_name", lang), show_scale=not restricted.any())
     if lang == "vi":
         fig.update_layout(separators=",.")
     event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode="points",
                             config=CHART_CONFIG)
-    st.caption(t("map_caption", lang, period=period, n=len(classes.colours)))
-    missing = values[values["value"].isna() & ~hidden]
-    if missing.empty and not hidden.any():
+    if restricted.any():
+        own = values.loc[~restricted, "code"]
+        st.caption(t("map_restricted_note", lang, period=period, n=int(restricted.sum()),
+                     place=", ".join(names[~restricted]) if len(own) else "–",
+                     group=t(f"tr_type_{values.loc[~restricted, 'type'].iloc[0]}", lang).lower() if len(own) else "–"))
+    else:
+        st.caption(t("map_caption", lang, period=period, n=len(classes.colours)))
+    missing = values[values["value"].isna() & ~hidden & ~restricted]
+    if missing.empty and not hidden.any() and not restricted.any():
         st.caption(t("map_all_have_data", lang))
     if not missing.empty:
         st.caption(t("map_no_data_list", lang, n=len(missing), names=", ".join(missing["name_vi" if lang == "vi" else "name_en"])))
@@ -89,7 +104,9 @@ with table_col:
     query = {"indicator": code, "grain": view.period.grain, "period": view.period.slug, "sectors": ",".join(view.sectors)}
     name = "nhu-cau" if demand_mode else "ban-do"
     ranked = data.export(name, query, lang)
-    picked = show_table(ranked, lang, hide=("commune_code", "suppressed", "status", "source"), height=520,
+    # compact (no type column, the value headed by its unit): the value stays in view on a phone
+    picked = show_table(compact_ranking(ranked), lang, hide=("commune_code", "type", "suppressed", "status", "source"),
+                        height="auto" if restricted.any() else 520,
                         on_select="rerun", selection_mode="single-row", key="map_table")
     download_links(name, query, lang)
 

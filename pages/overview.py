@@ -9,6 +9,7 @@ from ui.audit import download_links
 from ui.briefing_button import render_briefing_button
 from ui.context import current_view
 from ui.scorecard_view import render_scorecard, scorecard_frame
+from ui.version_note import version_note
 
 view = current_view()
 lang = view.lang
@@ -16,7 +17,7 @@ rows = data.scorecard(view.area, view.period, view.sectors)
 
 st.title(t("overview_title", lang))
 st.caption(t("overview_caption", lang, geo=view.geo_name(), period=t(f"grain_{view.period.grain}", lang),
-             until=fmt_month(view.period.end, lang), version=data.version()))
+             until=fmt_month(view.period.end, lang), version=version_note(lang)))
 render_briefing_button(view)
 
 if any(r.data_status == "demo" for r in rows):

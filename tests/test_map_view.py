@@ -59,6 +59,9 @@ def test_labels_follow_the_language():
     names = lambda fig: {f["properties"]["t"] for layer in _symbol_layers(fig) for f in layer.source["features"]}  # noqa: E731
     assert "Hoàn Kiếm" in names(_figure(load_boundaries(), "vi"))
     assert "Hoan Kiem" in names(_figure(load_boundaries(), "en"))
+    english = names(_figure(load_boundaries(), "en"))  # the old districts' names too, never left in Vietnamese
+    assert "Soc Son District" in english and not any(n.startswith(("Huyện ", "Quận ", "Thị xã ")) for n in english)
+    assert "Huyện Sóc Sơn" in names(_figure(load_boundaries(), "vi"))
 
 
 def test_outline_districts_and_the_selected_commune():

@@ -15,12 +15,18 @@ def map_note(at) -> str:
     return " ".join(a["text"] for a in figure["layout"].get("annotations", []))
 
 
+def value_column(table):
+    """The ranked table's value column, headed by its unit only ("Giá trị (%)"): compact on a phone."""
+    return table[next(c for c in table.columns if c.startswith("Giá trị"))]
+
+
 def test_default_map_and_ranked_table_of_126():
     at = run_app(page="map")
     assert not at.exception
     assert at.selectbox(key="chi_tieu").value == "unemployment_rate"
     table = at.dataframe[0].value
     assert len(table) == 126
+    assert list(table.columns[:3]) == ["Hạng", "Xã, phường", "Giá trị (%)"]  # the value in view, no type column
     assert map_note(at).count("Sơ đồ minh họa") == 1  # schematic geometry says so, once, in Vietnamese
     assert "Schematic" not in map_note(at) and not any("Sơ đồ" in c.value for c in at.caption)
 
@@ -55,11 +61,12 @@ def test_invalid_indicator_in_link_gives_notice():
 
 def test_changing_indicator_changes_the_table():
     at = run_app(page="map")
-    before = at.dataframe[0].value.iloc[:, 3].tolist()
+    before = value_column(at.dataframe[0].value).tolist()
     at.selectbox(key="chi_tieu").set_value("bhxh_compulsory_share").run()
     assert not at.exception
-    assert "tham gia BHXH bắt buộc" in at.dataframe[0].value.columns[3]
-    assert at.dataframe[0].value.iloc[:, 3].tolist() != before
+    assert at.selectbox(key="chi_tieu").value == "bhxh_compulsory_share"  # the indicator is named above the table
+    assert "Giá trị (%)" in at.dataframe[0].value.columns
+    assert value_column(at.dataframe[0].value).tolist() != before
 
 
 def _write(tmp_path, name, doc):
@@ -144,7 +151,7 @@ def test_small_counts_of_people_are_hidden_and_listed_not_called_missing():
     n = int(hidden.split("(")[1].split(")")[0])
     assert n >= 2 and not any(c.value.startswith("Không có số liệu") for c in at.caption)
     table = at.dataframe[0].value
-    values = table.iloc[:, 3]
+    values = value_column(table)
     assert len(table) == 126 and not ((values > 0) & (values < 10)).any()
     status = table["Loại số liệu (diễn giải)"]
     assert (status == "ẩn (dưới 10 người)").sum() == n == values.isna().sum()

@@ -20,7 +20,7 @@ def test_commune_deep_link_shows_its_own_targets_and_no_zeros():
     assert not at.exception
     assert at.sidebar.selectbox[0].value == "10417"
     values = {m.label: m.value for m in at.metric}
-    assert values["Tỷ lệ thất nghiệp khu vực thành thị"] == "Không có số liệu"
+    assert values["Tỷ lệ thất nghiệp khu vực thành thị"] == "Không áp dụng"  # over wards only; Hòa Xá is a xã
     assert values["Tốc độ tăng năng suất lao động"] == "Không có số liệu"
     markdown = " ".join(m.value for m in at.markdown)
     assert "400–600 người/năm" in markdown  # the commune's own new-jobs target
@@ -55,8 +55,11 @@ def test_changing_the_commune_updates_the_scorecard():
 def test_sector_filter_says_which_kpis_have_no_breakdown():
     at = run(nganh="J")
     assert not at.exception
-    assert any("không có số liệu theo ngành" in c.value for c in at.caption)
+    notices = [i.value for i in at.info if i.value.startswith("Bộ lọc ngành áp dụng cho")]
+    assert len(notices) == 1 and "Thu nhập bình quân" in notices[0]  # one notice, not one per card
+    assert not any("không có số liệu theo ngành" in c.value for c in at.caption)
     badges = [m.value for m in at.markdown if "-badge[" in m.value]
+    assert sum(":gray-badge[Mọi ngành]" in b for b in badges) >= 20  # the cards that do not respond, marked
     # KPIs split by sector are judged against whole-economy targets: their own state, not a fallback
     assert any("Mục tiêu là của toàn nền kinh tế (đang lọc ngành)" in b for b in badges)
 

@@ -72,10 +72,12 @@ def test_the_scorecard_reports_which_kpis_the_filter_applies_to(warehouse):
             assert row.value != before
 
 
-def test_the_overview_says_not_applicable_on_exactly_those_cards(warehouse):
+def test_the_overview_marks_exactly_the_cards_without_a_sector_breakdown(warehouse):
     rows = build_scorecard(warehouse, Scope(sectors=("J",)), "month", UNTIL)
-    expected = sum(1 for r in rows if r.sector_filtered is False and r.has_data)
+    expected = sum(1 for r in rows if r.sector_filtered is False)
     at = run_app(nganh="J")
     assert not at.exception
-    note = t("sector_not_applicable", "vi")
-    assert sum(note in c.value for c in at.caption) == expected > 0
+    mark = f":gray-badge[{t('sector_mark', 'vi')}]"
+    assert sum(mark in m.value for m in at.markdown) == expected > 0
+    notice = [i.value for i in at.info if i.value.startswith("Bộ lọc ngành")]
+    assert len(notice) == 1 and f"cho {len(rows) - expected} chỉ tiêu" in notice[0]

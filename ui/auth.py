@@ -12,7 +12,7 @@ import streamlit as st
 from i18n.strings import t
 from ui.safe import literal
 from service.access import (
-    ANONYMOUS_PRINCIPAL, AccessConfigError, Principal, allowed_communes, load_access, may_see_commune,
+    ANONYMOUS_PRINCIPAL, AccessConfigError, Principal, allowed_communes, can_admin, load_access, may_see_commune,
     place_name, principal_for,
 )
 from service.identity import DEV, OIDC, Identity, IdentitySettings, header_lists, resolve_identity
@@ -91,6 +91,16 @@ def commune_options(codes: list[str]) -> list[str]:
     """The communes this user may pick (all for leaders and analysts, their own for an official)."""
     allowed = allowed_communes(current_principal())
     return codes if allowed is None else [c for c in codes if c in allowed]
+
+
+def is_admin() -> bool:
+    """Whether this user administers the dashboard: only they see version names and pipeline commands."""
+    return can_admin(current_principal())
+
+
+def visible_communes() -> tuple[str, ...] | None:
+    """The communes whose detail this user may see: None for every commune (leaders, analysts)."""
+    return allowed_communes(current_principal())
 
 
 def refuse_unallowed_commune(codes: list[str], key: str = "xa") -> None:

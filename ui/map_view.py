@@ -28,6 +28,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from i18n.formats import fmt_number
+from i18n.names import unit_name
 from i18n.strings import t
 from indicators.boundaries import BoundarySet, load_boundaries
 from indicators.mapclass import NO_DATA, Classes
@@ -48,6 +49,7 @@ DISTRICT_LABELS_MAX_ZOOM = 10.0
 OUTLINE_COLOUR = "#3a3a3a"
 DISTRICT_COLOUR = "rgba(45, 35, 60, 0.8)"
 SELECTED_COLOUR = "#111111"
+RESTRICTED_COLOUR = "#f1efe9"  # paler than "no data" grey: a commune outside the account's detail, not a gap
 DARK_TEXT, LIGHT_TEXT = "#1b1b1b", "#ffffff"
 
 
@@ -125,7 +127,8 @@ def orientation_layers(geo: BoundarySet, fills: dict[str, str], lang: str, selec
             out.append(_line_layer(feature["geometry"], "#ffffff", 5.0))
             out.append(_line_layer(feature["geometry"], SELECTED_COLOUR, 2.6))
     if layers.get("district_labels"):
-        out.append(_text_layer(layers["district_labels"], 10, "rgba(45, 35, 60, 0.7)", maxzoom=DISTRICT_LABELS_MAX_ZOOM))
+        names = [{**lab, "text": unit_name(lab["text"], lang)} for lab in layers["district_labels"]]  # in the page's language
+        out.append(_text_layer(names, 10, "rgba(45, 35, 60, 0.7)", maxzoom=DISTRICT_LABELS_MAX_ZOOM))
     labels = (layers.get("labels") or {}).get(lang) or (layers.get("labels") or {}).get("vi") or []
     groups: dict[tuple[float, bool], list[dict]] = {}
     chosen = [lab for lab in labels if lab["code"] == selected]
@@ -141,17 +144,33 @@ def orientation_layers(geo: BoundarySet, fills: dict[str, str], lang: str, selec
     return out
 
 
+def _flat_trace(geo: BoundarySet, part: pd.DataFrame, colour: str, edge: str, name: str) -> go.Choroplethmap:
+    """Communes drawn in one colour, with no scale: those without data, or outside the account's detail."""
+    return go.Choroplethmap(
+        geojson=_subset(geo.geojson, set(part["code"])), featureidkey="properties.code",
+        locations=part["code"], z=[0] * len(part), colorscale=[(0, colour), (1, colour)],
+        showscale=False, customdata=part[["code"]], hovertext=part["hover"], hoverinfo="text",
+        marker_line_color=edge, marker_line_width=0.6, name=name,
+    )
+
+
 def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: list[str], hover: list[str],
                no_data_hover: str, legend_title: str, height: int = 620, *, lang: str = "vi",
-               selected: str | None = None, provenance: bool = True) -> go.Figure:
+               selected: str | None = None, provenance: bool = True, restricted: frozenset[str] = frozenset(),
+               restricted_name: str = "", show_scale: bool = True) -> go.Figure:
     """A classed choropleth: `frame` has one row per commune (column `code`) in the order of `classes.index`.
 
     ``lang`` picks the labels and the provenance line; ``selected`` (a commune code, from the URL or a
     click) is outlined and always named; ``provenance=False`` leaves the provenance line to the caller.
+    ``restricted`` communes (outside the account's detail) get a pale trace of their own named
+    ``restricted_name``, never the "no data" grey; ``show_scale=False`` drops the colour bar (one visible
+    value makes a legend "1,80 – 1,80" that says nothing).
     """
     frame = frame.assign(cls=list(classes.index), hover=hover)
-    with_data = frame[frame["cls"] >= 0]
-    without = frame[frame["cls"] < 0]
+    shut = frame["code"].isin(restricted)
+    with_data = frame[(frame["cls"] >= 0) & ~shut]
+    without = frame[(frame["cls"] < 0) & ~shut]
+    outside = frame[shut]
     fig = go.Figure()
     n = max(len(classes.colours), 1)
     if not with_data.empty:
@@ -162,18 +181,16 @@ def choropleth(geo: BoundarySet, frame: pd.DataFrame, classes: Classes, labels: 
             geojson=_subset(geo.geojson, set(with_data["code"])), featureidkey="properties.code",
             locations=with_data["code"], z=with_data["cls"] + 0.5, zmin=0, zmax=n, colorscale=scale,
             customdata=with_data[["code"]], hovertext=with_data["hover"], hoverinfo="text",
-            marker_line_color="white", marker_line_width=0.6, name="",
+            marker_line_color="white", marker_line_width=0.6, name="", showscale=show_scale,
             colorbar=dict(title=dict(text=legend_title), tickvals=[i + 0.5 for i in range(n)], ticktext=labels,
                           thickness=14, len=0.75),
         ))
-    if not without.empty:
-        fig.add_trace(go.Choroplethmap(
-            geojson=_subset(geo.geojson, set(without["code"])), featureidkey="properties.code",
-            locations=without["code"], z=[0] * len(without), colorscale=[(0, NO_DATA), (1, NO_DATA)],
-            showscale=False, customdata=without[["code"]], hovertext=without["hover"], hoverinfo="text",
-            marker_line_color="white", marker_line_width=0.6, name=no_data_hover,
-        ))
-    fills = {code: classes.colours[k] if k >= 0 else NO_DATA for code, k in zip(frame["code"], frame["cls"])}
+    for part, colour, edge, name in ((without, NO_DATA, "white", no_data_hover),
+                                     (outside, RESTRICTED_COLOUR, "#c9c6bd", restricted_name)):
+        if not part.empty:
+            fig.add_trace(_flat_trace(geo, part, colour, edge, name))
+    fills = {code: RESTRICTED_COLOUR if code in restricted else classes.colours[k] if k >= 0 else NO_DATA
+             for code, k in zip(frame["code"], frame["cls"])}
     lon0, lat0, lon1, lat1 = bounds(geo.geojson)
     fig.update_layout(
         map=dict(style=MAP_STYLE, center=dict(lon=(lon0 + lon1) / 2, lat=(lat0 + lat1) / 2),
