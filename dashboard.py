@@ -17,6 +17,7 @@ from ui.auth import establish_principal, render_identity
 from ui.context import render_controls, sync_controls_to_url
 from ui.errors import NoDataError, show_incident
 from ui.served import show_fallback_banner
+from ui.styles import apply_shared_styles
 
 # The favicon is a local file: a ":material/...:" page or page icon becomes a favicon fetched from
 # fonts.gstatic.com (an IOC network may be offline), and an emoji needs an emoji font the screens lack.
@@ -53,6 +54,7 @@ page = st.navigation(pages)
 # The wall runs unattended, often inside the IOC portal's frame: no development banner over its tiles.
 render_identity(view.lang, embedded=page.url_path == "man-hinh-tuong")
 show_fallback_banner(view.lang)
+apply_shared_styles()
 sync_controls_to_url()
 page_key = page.url_path or "tong-quan"  # the default page (Tổng quan) has the root URL
 audit.begin_run(page_key)

@@ -40,8 +40,6 @@ FOCUSED = """() => {
 }"""
 
 
-@pytest.mark.xfail(strict=True, reason="the sidebar's page links (st.navigation) show no focus ring: a global "
-                   ":focus-visible style belongs in dashboard.py (lead); every control was reachable on the pages run")
 @pytest.mark.parametrize("page_key", KEYBOARD_PAGES)
 def test_every_main_control_takes_the_focus_by_tab_and_shows_it(browser, app_url, page_key):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="vi-VN")
