@@ -87,3 +87,13 @@ def test_one_sector_notice_names_the_kpis_that_respond():
     assert notice.startswith("Bộ lọc ngành áp dụng cho 1 chỉ tiêu") and CAT.get("avg_monthly_income").name_vi in notice
     assert CAT.get("new_jobs").name_vi not in notice and t("sector_mark", "vi") in notice
     assert sector_notice([row("new_jobs")], "vi") is None  # no filter, no notice
+
+
+@pytest.mark.parametrize("code, value, year_ago, expected", [
+    ("avg_monthly_income", 12_600_000.0, 11_600_000.0, "+1,00 triệu so với cùng kỳ năm trước"),
+    ("unemployment_rate", 1.80, 1.80, "không đổi so với cùng kỳ năm trước"),
+])
+def test_the_wall_words_a_change_as_the_cards_do(code, value, year_ago, expected):
+    from ui.wall import _change
+
+    assert _change(row(code, value=value, year_ago=year_ago), "vi") == expected

@@ -19,11 +19,11 @@ from briefing.document import data_freshness, map_svg
 from indicators.mapclass import NO_DATA, quantile_classes
 from indicators.scorecard import ScoreRow
 from ui import data
-from i18n.formats import decimals_for, fmt_delta, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
+from i18n.formats import decimals_for, fmt_month, fmt_number, fmt_period, fmt_value, format_datetime
 from i18n.strings import t
 from ui.completeness_view import spans, wall_line_html
 from ui.safe import literal
-from ui.scorecard_view import missing_text, target_text
+from ui.scorecard_view import change_basis, change_text, missing_text, target_text
 from service.metadata import NO_VERDICT, PLAN_INDICATORS
 
 try:  # the map module is optional for the wall: without it the wall shows tiles only
@@ -156,16 +156,13 @@ def _value_html(row: ScoreRow, lang: str) -> str:
 
 
 def _change(row: ScoreRow, lang: str) -> str | None:
-    """The change on the same period a year earlier (monthly changes of rates are too small to read)."""
-    for other, label in ((row.year_ago, "vs_year_ago"), (row.previous, "vs_previous")):
+    """The change on the same period a year earlier (monthly changes of rates are too small to read), else
+    on the KPI's previous release; worded as on the cards (same unit as the value, 'không đổi' at zero)."""
+    for other, label in ((row.year_ago, t("vs_year_ago", lang)), (row.previous, change_basis(row, lang))):
         if other is None:
             continue
-        if row.indicator.unit == "đồng/tháng":  # money in millions, as the tile's value
-            delta = fmt_delta((row.value - other) / 1e6, "", lang)
-            delta = f"{delta} {'triệu đồng' if lang == 'vi' else 'million VND'}" if delta else None
-        else:
-            delta = fmt_delta(row.value - other, row.indicator.unit, lang)
-        return f"{delta} {t(label, lang)}" if delta else None
+        delta = change_text(row, row.value - other, lang)
+        return f"{delta} {label}" if delta else None
     return None
 
 
