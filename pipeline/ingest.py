@@ -263,10 +263,6 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
     if ignored:
         report.warnings.append((f"Bỏ qua các cột không thuộc biểu mẫu: {', '.join(ignored)}",
                                 f"Ignored columns that are not in the template: {', '.join(ignored)}"))
-    if raw.kind != "csv":  # a CSV is hashed while it is read (one pass over a big register, not two)
-        report.sha256 = raw.sha256()
-        if not dry_run and _already_ingested(report, chosen, confirm_outliers):
-            return _finish(report, started, dry_run)
     if chosen.level == "person" and not dry_run:
         try:
             key = key or load_key()
@@ -323,12 +319,13 @@ def ingest_file(path: Path | str, template: str | None = None, as_of: pd.Timesta
                 writer = pq.ParquetWriter(staged_tmp, table.schema)
             writer.write_table(table)
             timings["write"] += time.perf_counter() - clock
-        if raw.kind == "csv":
-            report.sha256 = raw.sha256()
-            if not dry_run and _already_ingested(report, chosen, confirm_outliers):
-                _abort(writer, staged_tmp, quarantine)
-                report.rows_in = report.accepted = report.quarantined = 0
-                return _finish(report, started, dry_run)
+        # The file's hash comes from the reading pass (a big register is read once, not twice), so a file
+        # ingested before is recognised here, before anything it staged is kept.
+        report.sha256 = raw.sha256()
+        if not dry_run and _already_ingested(report, chosen, confirm_outliers):
+            _abort(writer, staged_tmp, quarantine)
+            report.rows_in = report.accepted = report.quarantined = 0
+            return _finish(report, started, dry_run)
     except ReadError as err:
         _abort(writer, staged_tmp, quarantine)
         report.status = "rejected"
@@ -379,7 +376,6 @@ def _already_ingested(report: FileReport, chosen: Template, confirm_outliers: st
     report.message_en = (f"This file was already ingested on {earlier[0]['ingested_at'][:10]} (batch "
                          f"{earlier[0]['batch']}); not ingested again. For a corrected report, change the data and resend.")
     report.reasons = {"duplicate_file": 1}
-    report.warnings = []
     return True
 
 

@@ -121,6 +121,20 @@ def test_same_report_sent_twice_is_refused_the_second_time(data_dir):
     assert second.status == "duplicate_file" and first.batch in second.message_vi and first.batch in second.message_en
     assert len(staged_files("commune_jobs")) == 1
     assert [r["status"] for r in read_log()] == ["ingested", "duplicate_file"]
+    assert second.rows_in == second.accepted == second.quarantined == 0 and second.quarantine_file is None
+
+
+def test_a_resent_file_keeps_its_warnings_and_leaves_nothing_behind(data_dir, tmp_path):
+    lines = (SAMPLES_DIR / "bao_cao_xa_2026-09.csv").read_text(encoding="utf-8-sig").splitlines()
+    extra = tmp_path / "co_cot_thua.csv"
+    extra.write_text("\n".join([lines[0] + ";Ghi chú nội bộ", *(line + ";x" for line in lines[1:])]) + "\n",
+                     encoding="utf-8")
+    first = ingest_file(extra, as_of=AS_OF)
+    kept = sorted(p.name for p in data_dir.rglob("*") if p.is_file() and "ingest_log" not in p.name)
+    second = ingest_file(extra, as_of=AS_OF)
+    assert first.status == "ingested" and second.status == "duplicate_file"
+    assert any("Ghi chú nội bộ" in vi for vi, _ in second.warnings)  # the ignored column is still named
+    assert sorted(p.name for p in data_dir.rglob("*") if p.is_file() and "ingest_log" not in p.name) == kept
 
 
 # ---- row problems: partial ingest, the rest quarantined with reasons --------------------------------------
