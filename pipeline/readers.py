@@ -462,7 +462,11 @@ def _classify_lines(data: bytes, has_bad_bytes: bool | None, raw: RawFile, first
 
 
 def _parse_lines(data: bytes, raw: RawFile) -> pa.Table | None:
-    """Good lines (equal field counts, balanced quotes) through pyarrow's parser; None if it disagrees."""
+    """Good lines (equal field counts, balanced quotes) through pyarrow's parser; None if it disagrees.
+
+    The bytes are valid UTF-8 by the time they get here (`_valid_utf8` for a clean block; the lines kept by
+    `_classify_lines` otherwise; decoded code pages are re-encoded), so pyarrow does not check them again.
+    """
     names = raw.headers
     disagreed = []
 
@@ -476,7 +480,7 @@ def _parse_lines(data: bytes, raw: RawFile) -> pa.Table | None:
         parse_options=pacsv.ParseOptions(delimiter=raw.delimiter, invalid_row_handler=on_invalid,
                                          ignore_empty_lines=False, newlines_in_values=False),
         convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, strings_can_be_null=False,
-                                             quoted_strings_can_be_null=False))
+                                             quoted_strings_can_be_null=False, check_utf8=False))
     return None if disagreed else table
 
 
