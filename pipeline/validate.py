@@ -693,7 +693,7 @@ def _key_hashes(frame: pd.DataFrame, t: Template) -> tuple[np.ndarray, np.ndarra
     return hashes, usable
 
 
-def _first_occurrence(hashes: np.ndarray, seen: np.ndarray | list[np.ndarray]) -> np.ndarray:
+def _first_occurrence(hashes: np.ndarray, seen: list[np.ndarray]) -> np.ndarray:
     """True where a key appears for the first time (in this chunk and in `seen`: sorted runs, `_remember`).
 
     The common case — no duplicate at all — costs one sort and one merge-like lookup per run; the rows are
@@ -703,7 +703,7 @@ def _first_occurrence(hashes: np.ndarray, seen: np.ndarray | list[np.ndarray]) -
     first = np.ones(len(hashes), dtype=bool)
     if len(hashes) > 1 and (ordered[1:] == ordered[:-1]).any():
         first &= ~pd.Series(hashes).duplicated(keep="first").to_numpy()
-    for run in ([seen] if isinstance(seen, np.ndarray) else seen):
+    for run in seen:
         if len(run):
             pos = np.minimum(np.searchsorted(run, ordered), len(run) - 1)
             hits = ordered[run[pos] == ordered]
@@ -830,7 +830,7 @@ def _failures(schema: pa.DataFrameSchema, frame: pd.DataFrame) -> pd.DataFrame:
         if len(at):
             checks.append(check)
             columns.append(column)
-            cases.append(values.to_numpy(dtype=object)[at] if len(at) < len(values) else values.to_numpy(dtype=object))
+            cases.append(values.iloc[at].to_numpy(dtype=object))  # only the failing values leave pandas
             rows.append(index[at])
 
     for name, column in schema.columns.items():
@@ -1081,7 +1081,7 @@ def facts_schema() -> pa.DataFrameSchema:
 
     def unique_key(df: pd.DataFrame) -> pd.Series:
         hashes = pd.util.hash_pandas_object(df[["measure", "commune_code", "sector", "period"]], index=False)
-        return pd.Series(_first_occurrence(hashes.to_numpy(dtype=np.uint64), np.empty(0, dtype=np.uint64)), index=df.index)
+        return pd.Series(_first_occurrence(hashes.to_numpy(dtype=np.uint64), []), index=df.index)
 
     return pa.DataFrameSchema({
         "measure": pa.Column(checks=pa.Check(lambda s: s.isin(measures), name="known_measure")),

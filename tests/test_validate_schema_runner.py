@@ -65,7 +65,7 @@ def test_the_runner_agrees_with_pandera(code, data):
     hashes, usable = _key_hashes(parsed, template)
     first = np.ones(len(hashes), dtype=bool)
     if usable.any():
-        first[usable] = _first_occurrence(hashes[usable], np.empty(0, dtype=np.uint64))
+        first[usable] = _first_occurrence(hashes[usable], [])
     parsed["_first_key"] = first
     cells, rules = build_schemas(ctx)
     assert _cells_by_column(cells, parsed, _ours) == _cells_by_column(cells, parsed, _pandera)
